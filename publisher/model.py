@@ -1,0 +1,273 @@
+"""The typed data that flows through the pipeline, in the order it is made.
+
+seed/captions -> Talk -> transcript (Lines) -> Plan (Segments) -> source audio
+-> Render (Pieces) -> Episodes -> feeds and site.
+
+Every stage takes these and returns these; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# --- ingest -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person listed in the seed document."""
+
+    name: str
+    title: str = ""  # job title, e.g. "Software Engineer"
+    organisation: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One raw caption cue as it sits in the seed (times in seconds)."""
+
+    start: float
+    end: float
+    text: str
+    line: int  # 1-based line number of the cue's timing line in the seed file
+
+
+@dataclass(frozen=True)
+class Line:
+    """One clean transcript line; it spans from its start to the next line's start."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None  # a Speaker.name where known
+
+
+@dataclass
+class Talk:
+    """A parsed seed document."""
+
+    source: Path  # the seed file
+    title: str
+    date: dt.date
+    playlist: str  # e.g. "KVM Forum 2018"
+    description: str
+    speakers: list[Speaker]  # the panelists / presenters (moderator excluded)
+    moderator: Speaker | None
+    cues: list[Cue]
+    transcript: list[Line]  # cleaned, time-ordered
+    url: str  # YouTube URL
+    video_id: str
+
+    @property
+    def year(self) -> int:
+        m = re.search(r"\b(19|20)\d\d\b", self.playlist)
+        return int(m.group(0)) if m else self.date.year
+
+    @property
+    def duration(self) -> float:
+        """Caption-derived length of the talk in seconds."""
+        return max((c.end for c in self.cues), default=0.0)
+
+    @property
+    def people(self) -> list[Speaker]:
+        return ([self.moderator] if self.moderator else []) + self.speakers
+
+    def speaker(self, name: str) -> Speaker | None:
+        return next((s for s in self.people if s.name == name), None)
+
+
+# --- plan -------------------------------------------------------------------
+
+KINDS = ("intro", "talk", "question", "outro")
+ROLES = ("moderator", "audience", "panelist", "panel", "presenter")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A person credited on a segment, with their role in it."""
+
+    name: str
+    role: str  # one of ROLES
+    organisation: str = ""
+
+
+@dataclass
+class Segment:
+    """One planned clip of a talk: an intro, a talk body or one question."""
+
+    start: float
+    end: float
+    kind: str
+    title: str
+    topic: str
+    keywords: list[str]
+    speakers: list[Credit]
+    guid: str
+    summary: str = ""
+    line: int = 0  # where it was defined in a plan file, for error messages
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    @property
+    def topic_slug(self) -> str:
+        return slugify(self.topic)
+
+    def to_json(self) -> dict:
+        """The stable `publisher plan --json` contract."""
+        return {
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "kind": self.kind,
+            "title": self.title,
+            "topic": self.topic,
+            "topic_slug": self.topic_slug,
+            "keywords": list(self.keywords),
+            "speakers": [
+                {"name": c.name, "role": c.role, "organisation": c.organisation}
+                for c in self.speakers
+            ],
+            "guid": self.guid,
+            "summary": self.summary,
+        }
+
+
+@dataclass
+class Plan:
+    """The editable list of segments for one talk, in time order."""
+
+    video_id: str
+    segments: list[Segment]
+    path: Path | None = None  # the plan file it was read from, if any
+    # The talk's transcript with glossary corrections applied and speakers
+    # attributed where known; recomputed from the Talk, never stored in the file.
+    transcript: list[Line] = field(default_factory=list)
+
+
+# --- audio ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """Per-show output format (feeds/<show>.toml [audio])."""
+
+    bitrate: str = "64k"
+    channels: int = 1
+    sample_rate: int = 44100
+    loudness: float = -16.0  # LUFS integrated
+    true_peak: float = -1.5  # dBTP ceiling we aim under (Apple asks <= -1)
+    fade_ms: int = 10
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One rendered, untagged stretch of the talk, cut at snapped boundaries.
+
+    Pieces partition the whole talk; each segment is one piece, and gaps
+    between segments are pieces too (segment is None), so concatenating all
+    pieces gives the full episode.
+    """
+
+    start: float  # snapped start in the source, seconds
+    end: float  # snapped end in the source, seconds
+    path: Path  # cached MP3 in the render cache
+    duration: float  # measured duration of the MP3, seconds
+    segment: Segment | None
+
+
+@dataclass(frozen=True)
+class Render:
+    """The rendered audio of one talk."""
+
+    source: Path
+    standin: bool  # synthesised stand-in speech, not the real recording
+    pieces: list[Piece]
+    full: Path  # cached, untagged full-episode MP3
+    full_duration: float
+    encodes: int = 0  # how many ffmpeg encodes this render ran (0 on a no-op)
+
+    def offset(self, piece: Piece) -> float:
+        """Start time of a piece inside the full episode."""
+        t = 0.0
+        for p in self.pieces:
+            if p is piece:
+                return t
+            t += p.duration
+        raise ValueError("piece not in render")
+
+
+# --- publish ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float  # seconds in the file
+    end: float
+    title: str
+    url: str = ""
+
+
+@dataclass
+class Episode:
+    """One published audio file (a full talk or one question clip) and its metadata."""
+
+    kind: str  # "full" or "clip"
+    guid: str
+    title: str
+    talk: Talk
+    segment: Segment | None  # None for the full talk
+    path: Path  # the published file under public/<show>/
+    url: str  # absolute enclosure URL
+    duration: float
+    size: int
+    pub_date: dt.datetime  # timezone-aware
+    track: int  # 1-based position among its siblings
+    track_total: int
+    notes_html: str  # show notes, Apple-safe HTML
+    notes_text: str  # the same as plain text (ID3 COMM)
+    summary: str
+    speakers: list[Credit]
+    topic: str
+    keywords: list[str]
+    chapters: list[Chapter]
+    transcript: list[Line]  # timed relative to this file
+    source_url: str  # YouTube URL, with &t= for clips
+    image: Path | None = None  # cover art file
+    image_url: str = ""
+    standin: bool = False
+    links: dict[str, str] = field(default_factory=dict)  # kind -> absolute URL (vtt, srt, json, chapters, page)
+
+
+# --- shared helpers ---------------------------------------------------------
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """ASCII, lowercase, hyphenated; stable for the same text."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    return text[:limit].rstrip("-") or "untitled"
+
+
+def lines_between(lines: list[Line], start: float, end: float) -> list[Line]:
+    """The transcript lines that start inside [start, end), re-timed to start at 0."""
+    out = []
+    for ln in lines:
+        if start - 0.001 <= ln.start < end:
+            out.append(
+                Line(ln.start - start, min(ln.end, end) - start, ln.text, ln.speaker)
+            )
+    return out
+
+
+def timestamp(seconds: float) -> str:
+    """H:MM:SS or MM:SS, as podcast show notes write it."""
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"

@@ -1,0 +1,98 @@
+"""Show definitions: feeds/<show>.toml."""
+
+from __future__ import annotations
+
+import glob
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ShowError
+from .model import AudioSettings, slugify
+
+
+@dataclass(frozen=True)
+class Show:
+    path: Path  # the .toml file
+    slug: str  # public/<slug>/
+    title: str
+    description: str
+    author: str
+    owner_name: str
+    owner_email: str
+    language: str
+    category: str  # Apple top-level category
+    subcategory: str
+    base_url: str  # absolute, ends with "/"; public/<slug>/ is served here
+    seeds: list[Path]  # resolved seed files, sorted
+    artwork: Path | None = None  # None: generate
+    explicit: bool = False
+    copyright: str = ""
+    link: str = ""  # website; defaults to base_url
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    glossary: dict[str, str] = field(default_factory=dict)  # misheard -> right
+
+    def url(self, relpath: str) -> str:
+        return self.base_url + relpath.lstrip("/")
+
+
+_REQUIRED = ("title", "description", "author", "owner_name", "owner_email", "base_url", "seeds")
+
+
+def load_show(path: Path, base_url: str | None = None) -> Show:
+    """Read and check a show definition; seed globs are relative to the file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ShowError("show file not found", path) from None
+    except UnicodeDecodeError as e:
+        raise ShowError(f"not UTF-8 text ({e.reason})", path) from None
+    except tomllib.TOMLDecodeError as e:
+        line = getattr(e, "lineno", None)
+        raise ShowError(f"invalid TOML: {e.msg if hasattr(e, 'msg') else e}", path, line) from None
+    show = data.get("show", data)
+    missing = [k for k in _REQUIRED if not show.get(k)]
+    if missing:
+        raise ShowError(f"missing {', '.join(missing)} in [show]", path)
+    seeds: list[Path] = []
+    patterns = show["seeds"] if isinstance(show["seeds"], list) else [show["seeds"]]
+    for pattern in patterns:
+        matched = sorted(glob.glob(str(path.parent / pattern), recursive=True))
+        if not matched:
+            raise ShowError(f"seed pattern {pattern!r} matches no file", path)
+        seeds += [Path(m) for m in matched]
+    audio = data.get("audio", {})
+    try:
+        settings = AudioSettings(
+            bitrate=str(audio.get("bitrate", "64k")),
+            channels=int(audio.get("channels", 1)),
+            sample_rate=int(audio.get("sample_rate", 44100)),
+        )
+    except (TypeError, ValueError) as e:
+        raise ShowError(f"bad [audio] setting: {e}", path) from None
+    if settings.channels not in (1, 2):
+        raise ShowError("[audio] channels must be 1 or 2", path)
+    base = (base_url or show["base_url"]).rstrip("/") + "/"
+    slug = show.get("slug") or slugify(path.stem)
+    artwork = show.get("artwork")
+    return Show(
+        path=path,
+        slug=slug,
+        title=show["title"],
+        description=show["description"],
+        author=show["author"],
+        owner_name=show["owner_name"],
+        owner_email=show["owner_email"],
+        language=show.get("language", "en"),
+        category=show.get("category", "Technology"),
+        subcategory=show.get("subcategory", ""),
+        base_url=base,
+        seeds=list(dict.fromkeys(seeds)),
+        artwork=(path.parent / artwork) if artwork else None,
+        explicit=bool(show.get("explicit", False)),
+        copyright=show.get("copyright", ""),
+        link=show.get("link", base),
+        audio=settings,
+        glossary={str(k): str(v) for k, v in data.get("glossary", {}).items()},
+    )
