@@ -211,6 +211,7 @@ class Chapter:
     end: float
     title: str
     url: str = ""
+    kind: str = ""  # the segment kind it marks (one of KINDS), "" if unknown
 
 
 @dataclass
@@ -241,7 +242,11 @@ class Episode:
     image: Path | None = None  # cover art file
     image_url: str = ""
     standin: bool = False
-    links: dict[str, str] = field(default_factory=dict)  # kind -> absolute URL (vtt, srt, json, chapters, page)
+    links: dict[str, str] = field(
+        default_factory=dict
+    )  # kind -> absolute URL (vtt, srt, json, chapters, page)
+    season: int = 0  # the forum year (itunes:season)
+    number: int = 0  # itunes:episode within the season, in publishing order
 
 
 # --- shared helpers ---------------------------------------------------------
@@ -259,9 +264,7 @@ def lines_between(lines: list[Line], start: float, end: float) -> list[Line]:
     out = []
     for ln in lines:
         if start - 0.001 <= ln.start < end:
-            out.append(
-                Line(ln.start - start, min(ln.end, end) - start, ln.text, ln.speaker)
-            )
+            out.append(Line(ln.start - start, min(ln.end, end) - start, ln.text, ln.speaker))
     return out
 
 

@@ -31,6 +31,7 @@ class Show:
     link: str = ""  # website; defaults to base_url
     audio: AudioSettings = field(default_factory=AudioSettings)
     glossary: dict[str, str] = field(default_factory=dict)  # misheard -> right
+    podcast_guid: str = ""  # [show] guid: pins feed.xml's podcast:guid once assigned
 
     def url(self, relpath: str) -> str:
         return self.base_url + relpath.lstrip("/")
@@ -95,4 +96,22 @@ def load_show(path: Path, base_url: str | None = None) -> Show:
         link=show.get("link", base),
         audio=settings,
         glossary={str(k): str(v) for k, v in data.get("glossary", {}).items()},
+        podcast_guid=str(show.get("guid", "")),
     )
+
+
+def find_show_for(
+    seed: Path, show_path: Path | None = None, feeds_dir: Path = Path("feeds")
+) -> Show | None:
+    """The show that includes `seed`: the one given, else the first in feeds/ that lists it."""
+    if show_path:
+        return load_show(show_path)
+    seed = Path(seed).resolve()
+    for path in sorted(feeds_dir.glob("*.toml")):
+        try:
+            show = load_show(path)
+        except ShowError:
+            continue
+        if seed in (s.resolve() for s in show.seeds):
+            return show
+    return None

@@ -1,0 +1,120 @@
+"""Decode a talk's source ONCE into a raw 16-bit PCM file in the cache, analysing
+it on the fly (ffmpeg decodes on one core while numpy analyses on the other)."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+from ..fsutil import atomic_path
+from . import cache
+from .analyse import Analyser, Analysis
+from .progress import bar
+from .tools import last_line, tool
+
+CHUNK_BLOCKS = 100  # 10 s of audio per read
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A source decoded to raw interleaved s16le at `analysis.rate`/`analysis.channels`."""
+
+    source: Path
+    key: str
+    raw: Path
+    analysis: Analysis
+
+
+def _paths(source: Path, cache_dir: Path, rate: int, channels: int) -> tuple[str, Path, Path]:
+    k = cache.key("decode", cache.source_identity(source), rate, channels)
+    where = cache.folder(cache_dir, "decoded")
+    return k, where / f"{k}.s16le", where / f"{k}.npz"
+
+
+def check_source(source: Path, what: str) -> None:
+    if not source.is_file():
+        raise AudioError(f"{what}: audio file not found", source)
+    if source.stat().st_size == 0:
+        raise AudioError(f"{what}: the audio file is empty (zero bytes)", source)
+
+
+def cached_analysis(source: Path, cache_dir: Path, rate: int = 44100) -> Analysis | None:
+    """The analysis of `source` at any channel count, if one is cached."""
+    for channels in (1, 2):
+        npz = _paths(source, cache_dir, rate, channels)[2]
+        if npz.exists():
+            return Analysis.load(npz)
+    return None
+
+
+def decode(
+    source: Path,
+    cache_dir: Path,
+    *,
+    channels: int = 1,
+    rate: int = 44100,
+    what: str = "",
+    need_raw: bool = True,
+    progress: bool = False,
+    expected: float | None = None,
+) -> Decoded:
+    """The cached decode of `source`, made if missing. With need_raw=False a
+    cached analysis is enough (the raw file may have been cleaned away)."""
+    what = what or source.name
+    check_source(source, what)
+    k, raw, npz = _paths(source, cache_dir, rate, channels)
+    if npz.exists() and (raw.exists() or not need_raw):
+        return Decoded(source, k, raw, Analysis.load(npz))
+    cmd = [
+        tool("ffmpeg", what, source),
+        "-nostdin",
+        "-hide_banner",
+        "-v",
+        "error",
+        "-i",
+        str(source),
+        "-map",
+        "0:a:0",
+        "-ac",
+        str(channels),
+        "-ar",
+        str(rate),
+        "-f",
+        "s16le",
+        "pipe:1",
+    ]
+    analyser = Analyser(rate, channels)
+    chunk = analyser.block * CHUNK_BLOCKS * channels * 2
+    with (
+        tempfile.TemporaryFile() as err,
+        atomic_path(raw) as tmp,
+        open(tmp, "wb") as out,
+        bar(f"decoding {what}", expected, progress) as shown,
+    ):
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
+        assert proc.stdout
+        with proc:
+            while data := proc.stdout.read(chunk):
+                out.write(data)
+                analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))
+                shown.advance(len(data) / (2 * channels * rate))
+        out.close()
+        err.seek(0)
+        if proc.returncode:
+            raise AudioError(
+                f"{what}: cannot decode the audio, corrupt or not audio "
+                f"(ffmpeg: {last_line(err.read())})",
+                source,
+            )
+        analysis = analyser.result()
+        if analysis.samples == 0:
+            raise AudioError(
+                f"{what}: the audio file holds no sound (corrupt or truncated?)", source
+            )
+    analysis.save(npz)
+    return Decoded(source, k, raw, analysis)

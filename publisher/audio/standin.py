@@ -1,0 +1,135 @@
+"""Stand-in audio: espeak-ng reads each transcript line inside its caption slot,
+with silence between, so captions line up with the audio. Never the real recording:
+it lives under <cache>/standin/, not <cache>/audio/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+from ..fsutil import atomic_path
+from ..model import Line, Talk
+from .tools import last_line, tool
+
+RATE = 22050  # espeak-ng's native rate
+VERSION = 1
+# (voice, pitch) per speaker; unattributed lines use the first
+VOICES = [
+    ("en-us", 50),
+    ("en-gb", 40),
+    ("en-us+f3", 55),
+    ("en-us+m3", 35),
+    ("en-gb+f2", 60),
+    ("en-us+m7", 45),
+]
+WORDS_PER_MIN = 175  # espeak-ng's default speed
+WINDOW = 64  # lines in flight at once
+
+
+def synthesise_standin(talk: Talk, cache_dir: Path) -> Path:
+    """FLAC of stand-in speech for the talk, as long as its captions (cached by transcript)."""
+    what = f'"{talk.title}"'
+    lines = [ln for ln in talk.transcript if ln.text.strip()]
+    if not lines:
+        raise AudioError(f"{what}: no transcript to synthesise stand-in audio from", talk.source)
+    espeak = tool("espeak-ng", what, talk.source)
+    ffmpeg = tool("ffmpeg", what, talk.source)
+    digest = hashlib.sha256(
+        json.dumps(
+            [VERSION, talk.duration, [(ln.start, ln.end, ln.text, ln.speaker) for ln in lines]]
+        ).encode()
+    ).hexdigest()[:16]
+    target = Path(cache_dir) / "standin" / f"{talk.video_id}-{digest}.flac"
+    if target.exists():
+        return target
+    total = round(max(talk.duration, lines[-1].end) * RATE)
+    with atomic_path(target) as tmp, tempfile.TemporaryFile() as err:
+        cmd = [
+            ffmpeg,
+            "-nostdin",
+            "-hide_banner",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "s16le",
+            "-ar",
+            str(RATE),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "flac",
+            "-f",
+            "flac",
+            str(tmp),
+        ]
+        with subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=err) as proc:
+            assert proc.stdin
+            _write_speech(espeak, lines, total, proc.stdin, what, talk.source)
+            proc.stdin.close()
+        if proc.returncode:
+            err.seek(0)
+            raise AudioError(
+                f"{what}: stand-in encode failed ({last_line(err.read())})", talk.source
+            )
+    return target
+
+
+def _write_speech(espeak: str, lines: list[Line], total: int, out, what: str, seed: Path) -> None:
+    """Stream PCM: silence up to each line's start, then its speech cut to its slot."""
+    at = 0
+    nexts = [ln.start for ln in lines[1:]] + [total / RATE]
+    slots = [max(0.0, min(ln.end, nxt) - ln.start) for ln, nxt in zip(lines, nexts, strict=True)]
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        for i in range(0, len(lines), WINDOW):
+            batch = list(zip(lines[i : i + WINDOW], slots[i : i + WINDOW], strict=True))
+            spoken = pool.map(lambda item: _speak(espeak, *item, what, seed), batch)
+            for (ln, slot), pcm in zip(batch, spoken, strict=True):
+                start = min(max(round(ln.start * RATE), at), total)
+                pcm = _fit(pcm, min(round(slot * RATE), total - start))
+                out.write(bytes(2 * (start - at)))
+                out.write(pcm.tobytes())
+                at = start + len(pcm)
+    out.write(bytes(2 * (total - at)))
+
+
+def _speak(espeak: str, line: Line, slot: float, what: str, seed: Path) -> np.ndarray:
+    """espeak-ng speech of one line, fast enough (up to 450 wpm) to fit its slot."""
+    voice, pitch = (
+        VOICES[zlib.crc32(line.speaker.encode()) % len(VOICES)] if line.speaker else VOICES[0]
+    )
+    words = len(line.text.split())
+    wpm = int(min(450, max(WORDS_PER_MIN, words * 60 / max(slot * 0.85, 0.1))))
+    done = subprocess.run(
+        [espeak, "--stdout", "-v", voice, "-p", str(pitch), "-s", str(wpm)],
+        input=line.text.encode(),
+        capture_output=True,
+    )
+    data = done.stdout
+    at = data.find(b"data")
+    if done.returncode or at < 0:
+        raise AudioError(f"{what}: espeak-ng failed ({last_line(done.stderr)})", seed)
+    return np.frombuffer(data[at + 8 :], "<i2")
+
+
+def _fit(pcm: np.ndarray, room: int) -> np.ndarray:
+    """Trim trailing silence; cut to `room` samples with a 10 ms fade-out if too long."""
+    loud = np.flatnonzero(np.abs(pcm) > 64)
+    pcm = pcm[: loud[-1] + 1] if len(loud) else pcm[:0]
+    if len(pcm) <= room:
+        return pcm
+    pcm = pcm[: max(room, 0)].astype(np.float32)
+    fade = min(len(pcm), RATE // 100)
+    pcm[len(pcm) - fade :] *= np.linspace(1, 0, fade, dtype=np.float32)
+    return pcm.astype("<i2")

@@ -1,0 +1,183 @@
+"""The `publisher` command: a thin layer over the pipeline.
+
+Errors the user can fix print as one line and exit 2 (bad input) or 1 (a
+failed step); set PUBLISHER_DEBUG=1 to see tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import InputError, PublisherError
+
+FEEDS_DIR = Path("feeds")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PublisherError as e:
+        _fail(str(e))
+        return e.exit_code
+    except KeyboardInterrupt:
+        _fail("interrupted; published files were left as they were")
+        return 130
+    except OSError as e:
+        if os.environ.get("PUBLISHER_DEBUG"):
+            raise
+        what = "disk full" if e.errno == errno.ENOSPC else e.strerror or str(e)
+        _fail(f"{e.filename or ''}: {what}".lstrip(": "))
+        return 1
+
+
+def _fail(message: str) -> None:
+    print(f"publisher: error: {message}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="publisher", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the shows' audio, feeds and site")
+    b.add_argument(
+        "shows",
+        nargs="*",
+        type=Path,
+        metavar="SHOW_TOML",
+        help="show definitions (default: every feeds/*.toml)",
+    )
+    b.add_argument(
+        "--out", type=Path, default=Path("public"), help="output folder (default public)"
+    )
+    b.add_argument(
+        "--cache-dir", type=Path, default=Path(".cache"), help="cache folder (default .cache)"
+    )
+    b.add_argument(
+        "--standin-audio",
+        action="store_true",
+        help="synthesise stand-in speech from the captions instead of fetching audio",
+    )
+    b.add_argument(
+        "--replan",
+        action="store_true",
+        help="recompute plans, keeping the GUID of every clip that overlaps an old one",
+    )
+    b.add_argument("--base-url", help="override the shows' base URL")
+    b.add_argument("--jobs", type=int, default=None, help="parallel encodes (default: cores)")
+    b.set_defaults(run=_build)
+
+    pl = sub.add_parser("plan", help="plan a talk's clips; writes SEED.plan.toml if none exists")
+    pl.add_argument("seed", type=Path, metavar="SEED_FILE")
+    pl.add_argument("--json", action="store_true", help="print the plan as JSON to stdout")
+    pl.add_argument(
+        "--replan", action="store_true", help="recompute, keeping GUIDs of overlapping clips"
+    )
+    pl.add_argument("--show", type=Path, help="show definition whose glossary applies")
+    pl.set_defaults(run=_plan)
+
+    v = sub.add_parser("validate", help="check feeds against Apple and Podcasting 2.0 rules")
+    v.add_argument("feeds", nargs="+", type=Path, metavar="FEED_XML")
+    v.add_argument(
+        "--root", type=Path, help="folder the feed URLs map to (default: from its self link)"
+    )
+    v.set_defaults(run=_validate)
+
+    s = sub.add_parser("serve", help="serve the output to browsers and podcast apps")
+    s.add_argument("dir", nargs="?", type=Path, default=Path("public"))
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(run=_serve)
+    return p
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import Options, build
+    from .show import load_show
+
+    paths = args.shows or sorted(FEEDS_DIR.glob("*.toml"))
+    if not paths:
+        raise InputError("no show definitions given and none in feeds/")
+    shows = [load_show(p, base_url=args.base_url) for p in paths]
+    options = Options(
+        out=args.out,
+        cache_dir=args.cache_dir,
+        standin=args.standin_audio,
+        replan=args.replan,
+        jobs=args.jobs,
+        progress=sys.stderr.isatty(),
+    )
+    status = 0
+    for show in shows:
+        result = build(show, options)
+        for e in result.errors:
+            status = max(status, e.exit_code)
+        published = sum(len(t.episodes) for t in result.tasks if not t.error)
+        if result.errors and not result.out_dir.joinpath("feed.xml").exists():
+            continue
+        print(
+            f"{show.title}: {published} episodes in {result.seconds:.1f} s, "
+            f"{result.encodes} encodes"
+        )
+        for f in result.feeds:
+            print(f"  {f}")
+        print(f"  {result.out_dir / 'index.html'}")
+    return status
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .ingest import load_talk
+    from .plan import make_plan
+    from .plan.planfile import load_plan, plan_path, replan, save_plan
+    from .show import find_show_for
+
+    talk = load_talk(args.seed)
+    show = find_show_for(args.seed, args.show)
+    glossary = show.glossary if show else {}
+    path = plan_path(args.seed)
+    old = load_plan(path, talk, glossary) if path.exists() else None
+    plan = old
+    if old is None or args.replan:
+        new = make_plan(talk, glossary)
+        plan = replan(old, new) if old else new
+        save_plan(plan, path, talk)
+        print(f"wrote {path}", file=sys.stderr)
+    if args.json:
+        json.dump([s.to_json() for s in plan.segments], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif old is not None and not args.replan:
+        print(f"{path} exists; edit it, or pass --replan", file=sys.stderr)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .feed import validate_feed
+
+    problems = []
+    for path in args.feeds:
+        if not path.is_file():
+            raise InputError("feed file not found", path)
+        problems += validate_feed(path, root=args.root)
+    for line in problems:
+        print(line)
+    if not problems:
+        print(f"{len(args.feeds)} feed(s) valid")
+    return 1 if problems else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not args.dir.is_dir():
+        raise InputError("no such folder to serve", args.dir)
+    serve(args.dir, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

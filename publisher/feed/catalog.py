@@ -1,0 +1,131 @@
+"""Which feeds a show has, what each holds, and in what order.
+
+- feed.xml: every full talk; episodic, newest first.
+- clips.xml, topics/<slug>.xml, years/<year>.xml: serial, so apps play the
+  questions in the order they were asked: ordered by (season, episode number).
+
+itunes:season is the forum year.  itunes:episode numbers count up within a
+season in publishing order; the lead's Episode.number is used when it is set
+and unique within the feed's season, otherwise the feed numbers its own items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import PublisherError
+from ..model import Episode
+from ..show import Show
+
+
+@dataclass(frozen=True)
+class Item:
+    episode: Episode
+    season: int
+    number: int
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    name: str  # "feed", "clips", "topic:<slug>", "year:<year>"
+    relpath: str  # under public/<show>/
+    title: str
+    description: str
+    link: str  # the web page the feed belongs to
+    serial: bool
+    items: list[Item]
+
+
+def season_of(episode: Episode) -> int:
+    return episode.season or episode.talk.year
+
+
+def _published(e: Episode) -> tuple:
+    """Chronological key: publishing time, then talk, full before its clips, question order."""
+    return (e.pub_date, e.talk.date, e.talk.video_id, e.kind != "full", e.track, e.guid)
+
+
+def _items(episodes: list[Episode], serial: bool) -> list[Item]:
+    episodes = sorted(episodes, key=_published)
+    keys = [(season_of(e), e.number) for e in episodes]
+    if all(n > 0 for _, n in keys) and len(set(keys)) == len(keys):
+        items = [Item(e, s, n) for e, (s, n) in zip(episodes, keys, strict=True)]
+    else:
+        counts: dict[int, int] = {}
+        items = []
+        for e in episodes:
+            s = season_of(e)
+            counts[s] = counts.get(s, 0) + 1
+            items.append(Item(e, s, counts[s]))
+    if serial:
+        return sorted(items, key=lambda i: (i.season, i.number))
+    return items[::-1]  # newest first
+
+
+def topics(episodes: list[Episode]) -> dict[str, str]:
+    """Topic slug -> topic name (as first published), for every clip, sorted by slug."""
+    names: dict[str, str] = {}
+    for e in sorted(episodes, key=_published):
+        if e.kind == "clip" and e.segment is not None:
+            names.setdefault(e.segment.topic_slug, e.segment.topic)
+    return dict(sorted(names.items()))
+
+
+def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
+    """Every feed of the show, in a stable order: feed, clips, topics, years."""
+    guids = [e.guid for e in episodes]
+    for e in episodes:
+        if guids.count(e.guid) > 1:
+            raise PublisherError(f"two episodes share the guid {e.guid!r}", e.talk.source)
+    full = [e for e in episodes if e.kind == "full"]
+    clips = [e for e in episodes if e.kind == "clip"]
+    specs = [
+        FeedSpec(
+            "feed",
+            "feed.xml",
+            show.title,
+            show.description,
+            show.link or show.base_url,
+            False,
+            _items(full, serial=False),
+        ),
+        FeedSpec(
+            "clips",
+            "clips.xml",
+            f"{show.title}: every question",
+            f"Every question from {show.title}, one short episode each, in the order "
+            f"asked. {show.description}",
+            show.link or show.base_url,
+            True,
+            _items(clips, serial=True),
+        ),
+    ]
+    for slug, topic in topics(episodes).items():
+        on_topic = [e for e in clips if e.segment is not None and e.segment.topic_slug == slug]
+        specs.append(
+            FeedSpec(
+                f"topic:{slug}",
+                f"topics/{slug}.xml",
+                f"{show.title}: {topic}",
+                f"Every question about {topic} from {show.title}, across all years.",
+                show.url(f"topics/{slug}.html"),
+                True,
+                _items(on_topic, serial=True),
+            )
+        )
+    for year in sorted({season_of(e) for e in episodes}):
+        of_year = [e for e in episodes if season_of(e) == year]
+        playlists = sorted({e.talk.playlist for e in of_year if e.talk.playlist})
+        title = playlists[0] if len(playlists) == 1 else f"{show.title} {year}"
+        specs.append(
+            FeedSpec(
+                f"year:{year}",
+                f"years/{year}.xml",
+                title,
+                f"{title}: every talk in full, each followed by its questions.",
+                show.link or show.base_url,
+                True,
+                _items(of_year, serial=True),
+            )
+        )
+    return specs

@@ -1,0 +1,146 @@
+"""Render one FeedSpec as RSS 2.0 with Apple and Podcasting 2.0 tags (feedgen)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from feedgen.feed import FeedGenerator
+
+from ..errors import ShowError
+from ..model import Episode
+from ..show import Show
+from .catalog import FeedSpec, Item
+from .categories import category_problem
+from .ext import Person, Soundbite, Transcript, register
+
+# Podcasting 2.0: podcast:guid is UUIDv5 of the feed URL (no scheme, no trailing slashes).
+PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+MIME_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".mp4": "video/mp4"}
+TRANSCRIPTS = (  # Episode.links key -> (type, rel)
+    ("vtt", "text/vtt", "captions"),
+    ("srt", "application/x-subrip", ""),
+    ("json", "application/json", ""),
+)
+SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 60.0
+PERSON_ROLES = {"moderator": "host"}  # every other credit is a guest
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The Podcasting 2.0 podcast:guid for a feed URL."""
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NS, bare))
+
+
+def channel_guid(show: Show, spec: FeedSpec) -> str:
+    """feed.xml keeps the show's pinned guid if it has one; others derive from their URL."""
+    if spec.name == "feed" and show.podcast_guid:
+        try:
+            pinned = uuid.UUID(show.podcast_guid)
+        except ValueError:
+            pinned = None
+        if pinned is None or pinned.version != 5:
+            raise ShowError(f"guid {show.podcast_guid!r} is not a UUIDv5", show.path)
+        return str(pinned)
+    return podcast_guid(show.url(spec.relpath))
+
+
+def render_feed(show: Show, spec: FeedSpec, episodes: list[Episode]) -> bytes:
+    """The feed's XML bytes; the same input gives the same bytes (no clock).
+
+    `episodes` is everything the show publishes: an empty feed takes its
+    lastBuildDate from the newest of them, and full talks find their questions
+    among their clips.
+    """
+    problem = category_problem(show.category, show.subcategory)
+    if problem:
+        raise ShowError(f"category {problem}", show.path)
+    fg = FeedGenerator()
+    register(fg)
+    fg.title(spec.title)
+    fg.link(href=show.url(spec.relpath), rel="self", type="application/rss+xml")
+    fg.link(href=spec.link, rel="alternate")  # feedgen takes <link> from the last one
+    fg.description(spec.description)
+    fg.language(show.language)
+    fg.copyright(show.copyright or f"© {show.author}")
+    fg.generator("publisher")
+    dates = [i.episode.pub_date for i in spec.items] or [e.pub_date for e in episodes]
+    fg.lastBuildDate(max(dates))
+    fg.podcast.itunes_author(show.author)
+    fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
+    fg.podcast.itunes_image(show.url("artwork.jpg"))
+    category = {"cat": show.category} | ({"sub": show.subcategory} if show.subcategory else {})
+    fg.podcast.itunes_category(category)
+    fg.podcast.itunes_type("serial" if spec.serial else "episodic")
+    fg.apple.explicit = show.explicit
+    fg.podcastindex.guid = channel_guid(show, spec)
+    fg.podcastindex.locked_owner = show.owner_email
+    fg.podcastindex.medium = "podcast"
+    questions = {
+        (e.talk.video_id, e.segment.title)
+        for e in episodes
+        if e.segment is not None and e.segment.kind == "question"
+    }
+    for item in spec.items:
+        _add_item(fg, show, item, questions)
+    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[str, str]]) -> None:
+    e = item.episode
+    fe = fg.add_entry(order="append")
+    fe.title(e.title)
+    if e.links.get("page"):
+        fe.link(href=e.links["page"])
+    fe.guid(e.guid, permalink=False)
+    fe.content(e.notes_html, type="CDATA")  # alone, feedgen puts it in <description>
+    fe.enclosure(e.url, str(e.size), MIME_TYPES.get(e.path.suffix.lower(), "audio/mpeg"))
+    fe.pubDate(e.pub_date)
+    fe.podcast.itunes_duration(str(round(e.duration)))
+    fe.podcast.itunes_episode_type("full")
+    fe.podcast.itunes_season(item.season)
+    fe.podcast.itunes_episode(item.number)
+    if e.image_url.endswith((".jpg", ".png")):
+        fe.podcast.itunes_image(e.image_url)
+    ext = fe.podcastindex
+    ext.season, ext.season_name, ext.episode = item.season, e.talk.playlist, item.number
+    ext.persons = persons(e)
+    ext.transcripts = [
+        Transcript(e.links[key], mime, show.language, rel)
+        for key, mime, rel in TRANSCRIPTS
+        if e.links.get(key)
+    ]
+    ext.chapters_url = e.links.get("chapters", "")
+    if e.kind == "full":
+        ext.soundbites = soundbites(e, {t for v, t in questions if v == e.talk.video_id})
+
+
+def persons(e: Episode) -> list[Person]:
+    """Moderator as host, everyone else credited as guest; "Name (Organisation)"."""
+    talk = e.talk
+    if e.kind == "full" or not e.speakers:
+        credits = [
+            (s.name, "host" if s == talk.moderator else "guest", s.organisation)
+            for s in talk.people
+        ]
+    else:
+        credits = [(c.name, PERSON_ROLES.get(c.role, "guest"), c.organisation) for c in e.speakers]
+    out: dict[str, Person] = {}
+    for name, role, org in credits:
+        known = talk.speaker(name)
+        org = org or (known.organisation if known else "")
+        out.setdefault(name, Person(f"{name} ({org})" if org else name, role))
+    return list(out.values())
+
+
+def soundbites(e: Episode, question_titles: set[str]) -> list[Soundbite]:
+    """One per question chapter: 15-60 s from where the question starts."""
+    bites = []
+    for c in e.chapters:
+        if not (c.kind == "question" or (not c.kind and c.title in question_titles)):
+            continue
+        length = min(max(c.end - c.start, SOUNDBITE_MIN), SOUNDBITE_MAX, e.duration - c.start)
+        if length >= SOUNDBITE_MIN:
+            bites.append(Soundbite(c.start, length, c.title))
+    return bites

@@ -1,0 +1,251 @@
+"""The build stages. Each is a documented function of (session, task) that
+fills in one field of the task; `publish_show` is the consumer that turns all
+tasks into a show's feeds and site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from .. import artwork, audio, chapters, feed, notes, plan, site, tags, transcripts
+from ..fsutil import copy_file
+from ..ingest import load_talk
+from ..model import Chapter, Credit, Episode, Line, Piece, Render, Talk, lines_between
+from .tasks import TalkTask
+
+if TYPE_CHECKING:
+    from .session import BuildSession
+
+
+def read_talk(session: BuildSession, task: TalkTask) -> None:
+    """Parse the seed document into a Talk with a clean transcript."""
+    task.talk = load_talk(task.seed)
+
+
+def find_source(session: BuildSession, task: TalkTask) -> None:
+    """Find the talk's audio: the cached file, a yt-dlp download, or stand-in speech."""
+    assert task.talk
+    cache = session.options.cache_dir
+    if session.options.standin:
+        task.source = audio.synthesise_standin(task.talk, cache)
+        task.standin = True
+    else:
+        task.source = audio.fetch_audio(task.talk, cache, progress=session.options.progress)
+
+
+def plan_talk(session: BuildSession, task: TalkTask) -> None:
+    """Use the talk's plan file; without one, plan the talk and save the plan.
+
+    Saving on first build is what keeps GUIDs forever: later builds read them
+    back instead of recomputing. With --replan the plan is recomputed and
+    every clip that overlaps an old one by half keeps its GUID.
+    """
+    assert task.talk and task.source
+    talk, glossary = task.talk, session.show.glossary
+    path = plan.planfile.plan_path(task.seed)
+    old = plan.planfile.load_plan(path, talk, glossary) if path.exists() else None
+    if old and not session.options.replan:
+        task.plan = old
+        return
+    pauses = audio.silences(task.source, session.options.cache_dir)
+    new = plan.make_plan(talk, glossary, pauses=pauses)
+    task.plan = plan.planfile.replan(old, new) if old else new
+    plan.planfile.save_plan(task.plan, path, talk)
+
+
+def render_audio(session: BuildSession, task: TalkTask) -> None:
+    """Cut the source into one MP3 per segment and the full episode (render-cached)."""
+    assert task.talk and task.plan and task.source
+    task.render = audio.render_talk(
+        task.talk,
+        task.plan,
+        task.source,
+        session.show.audio,
+        session.options.cache_dir,
+        standin=task.standin,
+        jobs=session.options.jobs,
+        progress=session.options.progress,
+    )
+
+
+def make_episodes(session: BuildSession, task: TalkTask) -> None:
+    """Stage the talk's files (audio, transcripts, chapters, art) and describe its episodes."""
+    assert task.talk and task.plan and task.render
+    talk, render, show = task.talk, task.render, session.show
+    rel = f"episodes/{talk.video_id}/"
+    folder = session.staging / rel
+    art = artwork.talk_artwork(
+        talk, show, session.options.cache_dir / "art" / f"{talk.video_id}.jpg"
+    )
+    copy_file(art, folder / "cover.jpg")
+    embed = artwork.embedded_cover(art)
+    noon = dt.datetime.combine(talk.date, dt.time(12), tzinfo=dt.UTC)
+
+    clips = [p for p in render.pieces if p.segment]
+    clip_urls = {p.segment.guid: show.url(f"{rel}{p.segment.guid}.mp3") for p in clips}
+    chaps = chapters.chapters_from_render(render, url_of=lambda seg: clip_urls[seg.guid])
+    clip_urls[f"yt-{talk.video_id}"] = show.url(f"{rel}full.mp3")
+    full = _episode(
+        session,
+        task,
+        "full",
+        f"yt-{talk.video_id}",
+        render.full,
+        render.full_duration,
+        _retime(task.plan.transcript, render),
+        chaps,
+        None,
+        noon,
+        1,
+        1,
+        embed,
+    )
+    full.notes_html, full.notes_text, full.summary = _notes(task, None, chaps, clip_urls)
+    chapters.write_chapters_json(chaps, folder / "chapters.json", title=talk.title)
+    full.links["chapters"] = show.url(f"{rel}chapters.json")
+    task.episodes = [full]
+    for n, piece in enumerate(clips, 1):
+        seg = piece.segment
+        assert seg
+        lines = lines_between(task.plan.transcript, piece.start, piece.end)
+        ep = _episode(
+            session,
+            task,
+            "clip",
+            seg.guid,
+            piece.path,
+            piece.duration,
+            lines,
+            [],
+            piece,
+            noon + dt.timedelta(minutes=n),
+            n,
+            len(clips),
+            embed,
+        )
+        ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, chaps, clip_urls)
+        task.episodes.append(ep)
+
+
+def publish_show(session: BuildSession, tasks: list[TalkTask]) -> None:
+    """Number the episodes, tag them, and write the show's art, feeds and site."""
+    show, out = session.show, session.staging
+    episodes = [ep for t in tasks for ep in t.episodes]
+    _number(episodes)
+    copy_file(
+        artwork.show_artwork(show, session.options.cache_dir / "art" / f"show-{show.slug}.jpg"),
+        out / "artwork.jpg",
+    )
+    urls = feed.feed_urls(show, episodes)
+    for ep in episodes:
+        tags.tag_episode(ep, feed_url=urls["feed" if ep.kind == "full" else "clips"])
+        ep.size = ep.path.stat().st_size
+    feed.write_feeds(show, episodes, out)
+    site.build_site(show, episodes, out, urls)
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _episode(
+    session, task, kind, guid, src, duration, lines, chaps, piece, when, track, total, embed
+):
+    """Copy one rendered file into the staging tree, write its transcripts, describe it."""
+    talk, show = task.talk, session.show
+    rel = f"episodes/{talk.video_id}/"
+    stem = "full" if kind == "full" else guid
+    path = session.staging / rel / f"{stem}.mp3"
+    copy_file(src, path)
+    transcripts.write_vtt(lines, path.with_suffix(".vtt"))
+    transcripts.write_srt(lines, path.with_suffix(".srt"))
+    transcripts.write_json(lines, path.with_suffix(".transcript.json"))
+    seg = piece.segment if piece else None
+    return Episode(
+        kind=kind,
+        guid=guid,
+        title=seg.title if seg else talk.title,
+        talk=talk,
+        segment=seg,
+        path=path,
+        url=show.url(f"{rel}{stem}.mp3"),
+        duration=duration,
+        size=path.stat().st_size,
+        pub_date=when,
+        track=track,
+        track_total=total,
+        notes_html="",
+        notes_text="",
+        summary="",
+        speakers=list(seg.speakers) if seg else _talk_credits(talk),
+        topic=seg.topic if seg else talk.playlist,
+        keywords=list(seg.keywords) if seg else _talk_keywords(task),
+        chapters=chaps,
+        transcript=lines,
+        source_url=_at(talk.url, piece.start) if piece else talk.url,
+        image=embed,
+        image_url=show.url(f"{rel}cover.jpg"),
+        standin=task.standin,
+        links={
+            "vtt": show.url(f"{rel}{stem}.vtt"),
+            "srt": show.url(f"{rel}{stem}.srt"),
+            "json": show.url(f"{rel}{stem}.transcript.json"),
+            "page": show.url(rel),
+        },
+        season=talk.year,
+    )
+
+
+def _notes(task: TalkTask, piece: Piece | None, chaps: list[Chapter], clip_urls: dict[str, str]):
+    n = notes.make_notes(
+        task.talk,
+        task.plan,
+        piece.segment if piece else None,
+        chaps,
+        standin=task.standin,
+        clip_urls=clip_urls,
+    )
+    return n.html, n.text, n.summary
+
+
+def _retime(lines: list[Line], render: Render) -> list[Line]:
+    """Map source-time transcript lines into full-episode time, piece by piece."""
+    out: list[Line] = []
+    t = 0.0
+    for p in render.pieces:
+        for ln in lines_between(lines, p.start, p.end):
+            out.append(Line(ln.start + t, ln.end + t, ln.text, ln.speaker))
+        t += p.duration
+    return out
+
+
+def _number(episodes: list[Episode]) -> None:
+    """itunes:episode numbers per season and kind, in (date, talk, question) order."""
+    counters: dict[tuple[int, str], int] = {}
+    order = sorted(episodes, key=lambda e: (e.pub_date, e.talk.title, e.track))
+    for ep in order:
+        key = (ep.season, ep.kind)
+        counters[key] = counters.get(key, 0) + 1
+        ep.number = counters[key]
+
+
+def _talk_credits(talk: Talk) -> list[Credit]:
+    credits = (
+        [Credit(talk.moderator.name, "moderator", talk.moderator.organisation)]
+        if talk.moderator
+        else []
+    )
+    role = "panelist" if talk.moderator else "presenter"
+    return credits + [Credit(s.name, role, s.organisation) for s in talk.speakers]
+
+
+def _talk_keywords(task: TalkTask) -> list[str]:
+    seen: dict[str, None] = {}
+    for seg in task.plan.segments:
+        for k in seg.keywords:
+            seen.setdefault(k, None)
+    return list(seen)[:8]
+
+
+def _at(url: str, seconds: float) -> str:
+    return f"{url}{'&' if '?' in url else '?'}t={int(seconds)}"

@@ -1,0 +1,129 @@
+"""Correct misheard names and terms in the captions.
+
+Two sources: the show's glossary (misheard -> right, matched as whole words,
+case-insensitively, also across caption line breaks) and the talk's own
+people, found by first name plus a surname that sounds alike ("Peter finer"
+-> "Peter Feiner") or after a self-introduction ("my name is Cornelia Luke").
+"""
+
+from __future__ import annotations
+
+import re
+
+import jellyfish
+from rapidfuzz.distance import JaroWinkler
+
+from ..model import Line, Speaker, Talk
+from .words import STOPWORDS
+
+_EDGE = re.compile(r"^\W+|\W+$")
+_INTRO = (("my", "name", "is"), ("name", "is"), ("i'm",), ("i", "am"), ("this", "is"))
+
+
+def key(token: str) -> str:
+    return _EDGE.sub("", token.lower())
+
+
+def _sounds_like(heard: str, name: str) -> bool:
+    heard, name = heard.lower(), name.lower()
+    if heard in STOPWORDS or len(heard) < 3:
+        return False
+    if jellyfish.metaphone(heard) == jellyfish.metaphone(name):
+        return True
+    return bool(jellyfish.match_rating_comparison(heard, name)) and (
+        JaroWinkler.similarity(heard, name) >= 0.6
+    )
+
+
+def _name_at(keys: list[str], i: int, person: Speaker, introduced: bool) -> int:
+    """How many tokens at keys[i:] are a (misheard) mention of person; 0 if none."""
+    parts = person.name.split()
+    if len(parts) < 2 or i + len(parts) > len(keys):
+        return 0
+    heard = keys[i : i + len(parts)]
+    first_ok = heard[0] == parts[0].lower()
+    if not first_ok and introduced:
+        first_ok = heard[0] not in STOPWORDS and JaroWinkler.similarity(
+            heard[0], parts[0].lower()
+        ) >= 0.85
+    if first_ok and all(_sounds_like(h, p) for h, p in zip(heard[1:], parts[1:], strict=True)):
+        return len(parts)
+    if introduced and len(parts) == 2 and len(parts[-1]) <= 3 and heard[0] not in STOPWORDS:
+        # "my name is the wampum" -> Wanpeng Li: one heard word for a short name
+        same = jellyfish.soundex(heard[0]) == jellyfish.soundex(parts[0])
+        return 1 if same and _sounds_like(heard[0], parts[0]) else 0
+    return 0
+
+
+def _after_intro(keys: list[str], i: int) -> bool:
+    for phrase in _INTRO:
+        n = len(phrase)
+        for skip in (0, 1, 2):  # "my name is the the wampum"
+            j = i - n - skip
+            if j >= 0 and tuple(keys[j : j + n]) == phrase and all(
+                k in ("the", "uh", "um") for k in keys[j + n : i]
+            ):
+                return True
+    return False
+
+
+def people_glossary(talk: Talk, lines: list[Line]) -> dict[str, str]:
+    """Misheard -> right for the talk's people, as they occur in these lines."""
+    toks = [t for ln in lines for t in ln.text.split()]
+    keys = [key(t) for t in toks]
+    firsts = {p.name.split()[0].lower() for p in talk.people if p.name.split()}
+    found: dict[str, str] = {}
+    for i in range(len(keys)):
+        introduced = _after_intro(keys, i)
+        if not introduced and keys[i] not in firsts:
+            continue
+        for person in talk.people:
+            n = _name_at(keys, i, person, introduced)
+            if n:
+                heard = " ".join(toks[i : i + n])
+                if heard != person.name:
+                    found[heard] = person.name
+                break
+    return found
+
+
+def apply_glossary(lines: list[Line], glossary: dict[str, str]) -> list[Line]:
+    """Replace every glossary term, longest first; terms may span line breaks."""
+    terms = sorted(
+        ((tuple(key(t) for t in k.split()), v) for k, v in glossary.items() if k.split()),
+        key=lambda kv: -len(kv[0]),
+    )
+    if not terms:
+        return list(lines)
+    toks = [(i, t) for i, ln in enumerate(lines) for t in ln.text.split()]
+    keys = [key(t) for _, t in toks]
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(toks):
+        for term, right in terms:
+            if tuple(keys[i : i + len(term)]) == term:
+                tail = re.sub(r"^.*?(\W*)$", r"\1", toks[i + len(term) - 1][1])
+                out.append((toks[i][0], right + tail))
+                i += len(term)
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    texts: dict[int, list[str]] = {}
+    for li, t in out:
+        texts.setdefault(li, []).append(t)
+    fixed: list[Line] = []
+    for i, ln in enumerate(lines):
+        if i in texts:
+            fixed.append(Line(ln.start, ln.end, " ".join(texts[i]), ln.speaker))
+        elif fixed:  # every word moved to the previous line: it absorbs the span
+            prev = fixed[-1]
+            fixed[-1] = Line(prev.start, ln.end, prev.text, prev.speaker)
+    return fixed
+
+
+def talk_glossary(talk: Talk, show_glossary: dict[str, str] | None = None) -> dict[str, str]:
+    """The full glossary for a talk: the show's terms plus its people's names."""
+    merged = dict(show_glossary or {})
+    merged.update(people_glossary(talk, apply_glossary(talk.transcript, merged)))
+    return merged

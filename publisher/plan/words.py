@@ -1,0 +1,74 @@
+"""Words of a transcript with estimated times: the common input of every plan signal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Line
+
+# Seconds a caption word takes at most; the rest of a long line is a pause
+# (or speech the captioner missed, e.g. an audience member without a mic).
+WORD_SECONDS = 0.45
+
+STOPWORDS = frozenset(
+    """a about above actually after again against all almost also am an and any anyway are
+    aren't around as at be because been before being below between both but by can can't
+    cannot could couldn't did didn't do does doesn't doing don't done down during each either
+    else even ever every few for from further get gets getting go goes going gonna got guess
+    guys had hadn't has hasn't have haven't having he he's her here here's hers herself him
+    himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just kind
+    know let's like lot lots maybe me mean more most much must my myself no nor not now of off
+    ok okay on once one only or other ought our ours ourselves out over own pretty probably
+    quite rather really right said same say saying see she she's should shouldn't so some
+    something sort still such sure than thank thanks that that's the their theirs them
+    themselves then there there's these they they'd they'll they're they've thing things think
+    this those though through to too um uh under until up us very via want wanted was wasn't
+    way we we'd we'll we're we've well were weren't what what's when when's where where's
+    whether which while who who's whom why why's will with won't would wouldn't yeah yes yet
+    you you'd you'll you're you've your yours yourself yourselves""".split()
+)
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+./_-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # as in the transcript
+    norm: str  # lowercase, for matching
+    time: float  # estimated start, seconds
+    line: int  # index of its transcript line
+    pause: float  # silence (or uncaptioned speech) after it, seconds
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def stem(word: str) -> str:
+    """A light, stable stemmer (enough to match 'patches' with 'patch')."""
+    w = word.lower()
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed", "ly"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def content(norms: list[str]) -> list[str]:
+    """The stems of the words that carry meaning."""
+    return [stem(w) for w in norms if w not in STOPWORDS and len(w) > 2 and not w.isdigit()]
+
+
+def words_of(lines: list[Line]) -> list[Word]:
+    """Spread each line's words over its span; the slack after them is a pause."""
+    out: list[Word] = []
+    for i, line in enumerate(lines):
+        toks = tokens(line.text)
+        if not toks:
+            continue
+        step = min((line.end - line.start) / len(toks), WORD_SECONDS)
+        for k, tok in enumerate(toks):
+            last = k == len(toks) - 1
+            pause = (line.end - line.start) - step * len(toks) if last else 0.0
+            out.append(Word(tok, tok.lower(), line.start + k * step, i, max(pause, 0.0)))
+    return out

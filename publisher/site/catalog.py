@@ -1,0 +1,277 @@
+"""The site's view of the published episodes: talks by year, clips by topic, the search index.
+
+Every URL here is relative to the site root (public/<show>/); templates
+prefix it with the page's way back to the root, so the site works from any
+base path and from disk.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Chapter, Episode, Line, Talk, slugify
+from ..show import Show
+
+ROLE_ORDER = ("moderator", "presenter", "panelist", "panel", "audience")
+PARAGRAPH_SECONDS = 40.0  # a transcript paragraph breaks at a new speaker or after this long
+
+
+@dataclass
+class Clip:
+    episode: Episode
+    talk: TalkPage
+    audio: str
+    anchor: str  # the clip's card on its talk page
+    download_name: str
+    files: dict[str, str]  # label -> URL (VTT, SRT, JSON transcripts)
+    full_start: float | None = None  # where it starts in the full episode, if known
+
+    @property
+    def guid(self) -> str:
+        return self.episode.guid
+
+    @property
+    def topic_slug(self) -> str:
+        return slugify(self.episode.topic) if self.episode.topic else ""
+
+
+@dataclass
+class Person:
+    name: str
+    role: str
+    title: str = ""
+    organisation: str = ""
+    bio: str = ""
+
+
+@dataclass
+class Paragraph:
+    start: float
+    speaker: str | None
+    text: str
+
+
+@dataclass
+class TalkPage:
+    talk: Talk
+    full: Episode | None
+    page: str
+    image: str = ""
+    clips: list[Clip] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    audio: str = ""
+    download_name: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def video_id(self) -> str:
+        return self.talk.video_id
+
+    @property
+    def guid(self) -> str:
+        return self.full.guid if self.full else f"yt-{self.talk.video_id}"
+
+    @property
+    def standin(self) -> bool:
+        return any(e.standin for e in [self.full, *(c.episode for c in self.clips)] if e)
+
+    @property
+    def duration(self) -> float:
+        return self.full.duration if self.full else sum(c.episode.duration for c in self.clips)
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        return self.full.chapters if self.full else []
+
+
+@dataclass
+class Topic:
+    name: str
+    slug: str
+    clips: list[Clip]
+
+    @property
+    def page(self) -> str:
+        return f"topics/{self.slug}.html"
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({c.talk.talk.year for c in self.clips})
+
+
+@dataclass
+class Catalog:
+    talks: list[TalkPage]  # newest first
+    topics: list[Topic]  # by name
+
+    @property
+    def years(self) -> list[tuple[int, list[TalkPage]]]:
+        by_year: dict[int, list[TalkPage]] = defaultdict(list)
+        for t in self.talks:
+            by_year[t.talk.year].append(t)
+        return sorted(by_year.items(), reverse=True)
+
+    @property
+    def clips(self) -> list[Clip]:
+        return [c for t in self.talks for c in t.clips]
+
+
+def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
+    """Group the episodes into talk pages and topics."""
+    link = _Linker(show, out_dir)
+    talks: dict[str, TalkPage] = {}
+    for ep in episodes:
+        vid = ep.talk.video_id
+        page = talks.get(vid) or TalkPage(ep.talk, None, f"episodes/{vid}/index.html")
+        talks[vid] = page
+        if ep.image and not page.image:
+            page.image = link.path(ep.image, ep.image_url)
+        if ep.kind == "full":
+            page.full = ep
+            page.audio = link.path(ep.path, ep.url)
+            page.download_name = _download_name(ep.talk, ep.talk.title)
+            page.files = link.files(ep)
+        else:
+            page.clips.append(
+                Clip(
+                    episode=ep,
+                    talk=page,
+                    audio=link.path(ep.path, ep.url),
+                    anchor=f"{page.page}#{ep.guid}",
+                    download_name=_download_name(ep.talk, ep.title),
+                    files=link.files(ep),
+                )
+            )
+    for page in talks.values():
+        page.clips.sort(key=lambda c: (c.episode.track, c.episode.segment.start if c.episode.segment else 0))
+        page.people = _people(page)
+        page.paragraphs = paragraphs(page.full.transcript if page.full else [])
+        _place_in_full(page)
+    ordered = sorted(talks.values(), key=lambda t: (t.talk.date, t.talk.title), reverse=True)
+    by_topic: dict[str, list[Clip]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for page in ordered:
+        for clip in page.clips:
+            if clip.topic_slug:
+                by_topic[clip.topic_slug].append(clip)
+                names.setdefault(clip.topic_slug, clip.episode.topic)
+    topics = [Topic(names[s], s, clips) for s, clips in by_topic.items()]
+    topics.sort(key=lambda t: t.name.lower())
+    return Catalog(ordered, topics)
+
+
+def paragraphs(lines: list[Line]) -> list[Paragraph]:
+    """Readable transcript paragraphs: one per speaker turn, split when long."""
+    out: list[Paragraph] = []
+    for ln in lines:
+        last = out[-1] if out else None
+        if last and ln.speaker == last.speaker and ln.start - last.start < PARAGRAPH_SECONDS:
+            last.text = f"{last.text} {ln.text}"
+        else:
+            out.append(Paragraph(ln.start, ln.speaker, ln.text))
+    return out
+
+
+def search_index(catalog: Catalog) -> dict:
+    """The JSON the search box loads: one item per talk and per clip."""
+    items = []
+    for t in catalog.talks:
+        names = [p.name for p in t.people]
+        orgs = [p.organisation for p in t.people if p.organisation]
+        text = " ".join(ln.text for ln in (t.full.transcript if t.full else []))
+        items.append(
+            {
+                "id": t.guid,
+                "kind": "talk",
+                "title": t.talk.title,
+                "talk": t.talk.title,
+                "year": t.talk.year,
+                "topic": "",
+                "speakers": names + orgs,
+                "url": t.page,
+                "text": f"{t.talk.playlist} {t.talk.description} {text}",
+            }
+        )
+        for c in t.clips:
+            ep = c.episode
+            items.append(
+                {
+                    "id": ep.guid,
+                    "kind": "clip",
+                    "title": ep.title,
+                    "talk": t.talk.title,
+                    "year": t.talk.year,
+                    "topic": ep.topic,
+                    "speakers": [s.name for s in ep.speakers]
+                    + [s.organisation for s in ep.speakers if s.organisation],
+                    "url": c.anchor,
+                    "text": " ".join([ep.summary, *ep.keywords, *(ln.text for ln in ep.transcript)]),
+                }
+            )
+    return {"version": 1, "items": items}
+
+
+class _Linker:
+    """Turns published files and absolute URLs into site-relative URLs."""
+
+    def __init__(self, show: Show, out_dir: Path):
+        self.base = show.base_url
+        self.root = Path(os.path.abspath(out_dir))
+
+    def path(self, path: Path, url: str = "") -> str:
+        p = Path(os.path.abspath(path))
+        if p.is_relative_to(self.root):
+            return p.relative_to(self.root).as_posix()
+        return self.url(url) if url else p.as_uri()
+
+    def url(self, url: str) -> str:
+        return url[len(self.base) :] if url.startswith(self.base) else url
+
+    def files(self, ep: Episode) -> dict[str, str]:
+        labels = {"vtt": "WebVTT", "srt": "SRT", "json": "JSON"}
+        return {label: self.url(ep.links[k]) for k, label in labels.items() if ep.links.get(k)}
+
+
+def _download_name(talk: Talk, title: str) -> str:
+    return slugify(f"{talk.playlist or talk.year} {title}", limit=90) + ".mp3"
+
+
+def _people(page: TalkPage) -> list[Person]:
+    """The talk's people with their roles: the credits where given, else the seed's structure."""
+    roles: dict[str, str] = {}
+    for ep in [page.full, *(c.episode for c in page.clips)]:
+        for credit in ep.speakers if ep else []:
+            old = roles.get(credit.name)
+            if old is None or _rank(credit.role) < _rank(old):
+                roles[credit.name] = credit.role
+    talk = page.talk
+    default = "panelist" if len(talk.speakers) > 1 else "presenter"
+    people = [
+        Person(
+            s.name,
+            roles.get(s.name) or ("moderator" if s is talk.moderator else default),
+            s.title,
+            s.organisation,
+            s.bio,
+        )
+        for s in talk.people
+    ]
+    return sorted(people, key=lambda p: _rank(p.role))
+
+
+def _rank(role: str) -> int:
+    return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def _place_in_full(page: TalkPage) -> None:
+    """Find each clip's chapter in the full episode, by title, so its card can seek there."""
+    chapters = [ch for ch in page.chapters if ch.kind in ("", "question")]
+    for clip in page.clips:
+        match = next((ch for ch in chapters if ch.title == clip.episode.title), None)
+        if match:
+            clip.full_start = match.start
+            chapters.remove(match)

@@ -1,0 +1,149 @@
+"""ID3v2.3 tags for a published MP3 (mutagen): metadata, cover, notes, transcript, chapters."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from mutagen import MutagenError
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    PCST,
+    SYLT,
+    TALB,
+    TCAT,
+    TCON,
+    TDES,
+    TDRC,
+    TGID,
+    TIT2,
+    TKWD,
+    TLEN,
+    TPE1,
+    TRCK,
+    USLT,
+    WFED,
+    WOAS,
+    WXXX,
+    CTOCFlags,
+    PictureType,
+)
+from mutagen.id3._tags import save_frame
+
+from ..errors import AudioError
+from ..fsutil import atomic_path
+from ..model import Chapter, Episode
+from ..transcripts import plain_text
+
+PADDING = 1024  # fixed, so re-tagging with the same data gives the same bytes
+
+
+class _OrderedID3(ID3):
+    """Writes frames in the order they were added.
+
+    mutagen sorts frames by their size, which scrambles CHAP frames, and ffprobe
+    and several apps list chapters in file order.
+    """
+
+    def _write(self, config):
+        return bytearray().join(save_frame(frame, config=config) for frame in self.values())
+
+
+def tag_mp3(episode: Episode, *, feed_url: str = "") -> None:
+    """Replace all tags of episode.path with ones built from the episode.
+
+    The file is tagged as a copy and renamed into place; episode.size is updated.
+    """
+    path = Path(episode.path)
+    if not path.is_file():
+        raise AudioError(f"cannot tag {episode.guid}: audio file missing", path)
+    tags = _OrderedID3()
+    for frame in _frames(episode, feed_url):
+        tags.add(frame)
+    tags.update_to_v23()
+    try:
+        with atomic_path(path) as tmp:
+            shutil.copyfile(path, tmp)
+            tags.save(tmp, v1=0, v2_version=3, padding=lambda info: PADDING)
+    except (MutagenError, OSError) as e:
+        raise AudioError(f"cannot tag {episode.guid}: {e}", path) from None
+    episode.size = path.stat().st_size
+
+
+def _frames(ep: Episode, feed_url: str) -> list:
+    talk = ep.talk
+    names = [c.name for c in ep.speakers] or [p.name for p in talk.people]
+    album = talk.title if ep.kind == "clip" else talk.playlist or talk.title
+    frames = [
+        TIT2(encoding=3, text=[ep.title]),
+        TPE1(encoding=3, text=["; ".join(dict.fromkeys(names))]),
+        TALB(encoding=3, text=[album]),
+        TRCK(encoding=3, text=[f"{ep.track}/{ep.track_total}"]),
+        TDRC(encoding=3, text=[talk.date.isoformat()]),
+        TCON(encoding=3, text=["Podcast"]),
+        TLEN(encoding=3, text=[str(int(round(ep.duration * 1000)))]),
+        COMM(encoding=3, lang="eng", desc="", text=[ep.notes_text]),
+        TDES(encoding=3, text=[ep.summary or ep.notes_text]),
+        PCST(value=1),
+        TGID(encoding=3, text=[ep.guid]),
+    ]
+    if ep.topic:
+        frames.append(TCAT(encoding=3, text=[ep.topic]))
+    if ep.keywords:
+        frames.append(TKWD(encoding=3, text=[",".join(ep.keywords)]))
+    if ep.source_url:
+        frames.append(WOAS(url=ep.source_url))
+    if feed_url:
+        frames.append(WFED(url=feed_url))
+    if ep.transcript:
+        frames += _transcript(ep)
+    if ep.chapters:
+        frames += _chapters(ep.chapters, ep.title)
+    if ep.image:
+        frames.append(_cover(Path(ep.image)))
+    return frames
+
+
+def _transcript(ep: Episode) -> list:
+    timed = [
+        (f"{ln.speaker}: {ln.text}" if ln.speaker else ln.text, int(max(0.0, ln.start) * 1000))
+        for ln in ep.transcript
+    ]
+    return [
+        USLT(encoding=3, lang="eng", desc="", text=plain_text(ep.transcript)),
+        SYLT(encoding=3, lang="eng", format=2, type=1, desc="", text=timed),
+    ]
+
+
+def _chapters(chapters: list[Chapter], title: str) -> list:
+    width = max(2, len(str(len(chapters) - 1)))
+    ids = [f"chp{i:0{width}d}" for i in range(len(chapters))]
+    toc = CTOC(
+        element_id="toc",
+        flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+        child_element_ids=ids,
+        sub_frames=[TIT2(encoding=3, text=[title or "Chapters"])],
+    )
+    frames = [toc]
+    for eid, ch in zip(ids, chapters, strict=True):
+        sub = [TIT2(encoding=3, text=[ch.title])]
+        if ch.url:
+            sub.append(WXXX(encoding=3, desc="", url=ch.url))
+        start, end = int(round(ch.start * 1000)), int(round(ch.end * 1000))
+        frames.append(
+            CHAP(element_id=eid, start_time=start, end_time=max(end, start), sub_frames=sub)
+        )
+    return frames
+
+
+def _cover(image: Path) -> APIC:
+    try:
+        data = image.read_bytes()
+    except OSError as e:
+        raise AudioError(f"cannot read cover art: {e.strerror}", image) from None
+    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data)

@@ -1,0 +1,184 @@
+"""End to end: seed -> plan -> stand-in audio -> tagged clips -> feeds, through the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from publisher.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_SEED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
+SHORT_SEED = ROOT / "tests" / "fixtures" / "seeds" / "short-panel.txt"
+
+
+def make_show(root: Path, seeds: list[Path], slug: str = "demo") -> Path:
+    """A show toml in `root` whose seeds are copies of `seeds` under root/seeds/."""
+    (root / "seeds").mkdir(parents=True, exist_ok=True)
+    for seed in seeds:
+        shutil.copy(seed, root / "seeds" / seed.name)
+    toml = root / "feeds" / f"{slug}.toml"
+    toml.parent.mkdir(exist_ok=True)
+    toml.write_text(
+        '[show]\ntitle = "Demo Forum"\ndescription = "Talks from the demo forum."\n'
+        'author = "Demo Forum"\nowner_name = "Organisers"\nowner_email = "o@example.org"\n'
+        'base_url = "http://127.0.0.1:8000/demo/"\nseeds = ["../seeds/*.txt"]\n'
+        '[glossary]\n"kmu" = "QEMU"\n'
+    )
+    return toml
+
+
+def build(root: Path, toml: Path, *extra: str) -> int:
+    return main(
+        [
+            "build",
+            str(toml),
+            "--out",
+            str(root / "public"),
+            "--cache-dir",
+            str(root / "cache"),
+            "--standin-audio",
+            *extra,
+        ]
+    )
+
+
+def plan_json(seed: Path) -> list[dict]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "publisher", "plan", str(seed), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("build")
+    toml = make_show(root, [SHORT_SEED])
+    assert build(root, toml) == 0
+    return root
+
+
+def test_build_writes_clips_matching_the_plan(built: Path):
+    out = built / "public" / "demo"
+    plan = plan_json(built / "seeds" / SHORT_SEED.name)
+    assert len(plan) >= 3
+    for seg in plan:
+        clip = out / "episodes" / next((out / "episodes").iterdir()).name / f"{seg['guid']}.mp3"
+        assert clip.exists(), clip
+        audio = MP3(clip)
+        assert abs(audio.info.length - (seg["end"] - seg["start"])) < 1.0
+        tags = ID3(clip)
+        assert str(tags["TIT2"]) == seg["title"]
+        assert str(tags["TPE1"])
+        assert tags.getall("APIC") and tags.getall("APIC")[0].data[:2] == b"\xff\xd8"
+
+
+def test_full_episode_has_one_chapter_per_segment(built: Path):
+    out = built / "public" / "demo"
+    full = next(out.glob("episodes/*/full.mp3"))
+    plan = list(built.glob("seeds/*.plan.toml"))
+    assert plan, "the first build saves the plan next to the seed"
+    seeds = plan_json(built / "seeds" / SHORT_SEED.name)
+    chaps = ID3(full).getall("CHAP")
+    assert [str(c.sub_frames["TIT2"]) for c in sorted(chaps, key=lambda c: c.start_time)] == [
+        s["title"] for s in seeds
+    ]
+
+
+def test_feeds_parse_in_real_clients(built: Path):
+    out = built / "public" / "demo"
+    for name in ("feed.xml", "clips.xml"):
+        parsed = feedparser.parse(str(out / name))
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.entries
+        for entry in parsed.entries:
+            enc = entry.enclosures[0]
+            local = out / enc.href.removeprefix("http://127.0.0.1:8000/demo/")
+            assert int(enc.length) == local.stat().st_size
+            assert enc.type == "audio/mpeg"
+        with open(out / name, "rb") as f:
+            pod = podcastparser.parse("http://127.0.0.1:8000/demo/" + name, f)
+        assert len(pod["episodes"]) == len(parsed.entries)
+        assert all(e["total_time"] > 0 for e in pod["episodes"])
+
+
+def test_standin_is_labelled(built: Path):
+    feed = (built / "public" / "demo" / "feed.xml").read_text()
+    assert "stand-in" in feed.lower()
+
+
+def test_rebuild_is_a_no_op_with_stable_identity(built: Path, capsys):
+    out = built / "public" / "demo"
+    before = feedparser.parse(str(out / "clips.xml"))
+    capsys.readouterr()
+    assert build(built, built / "feeds" / "demo.toml") == 0
+    assert ", 0 encodes" in capsys.readouterr().out
+    after = feedparser.parse(str(out / "clips.xml"))
+    assert [(e.id, e.enclosures[0].href) for e in after.entries] == [
+        (e.id, e.enclosures[0].href) for e in before.entries
+    ]
+
+
+def test_bad_seed_fails_without_touching_published_files(built: Path, capsys):
+    out = built / "public" / "demo"
+    before = digest(out)
+    bad = built / "seeds" / "zz-broken.txt"
+    bad.write_text(SHORT_SEED.read_text().replace("Publication date:", "Published:"))
+    try:
+        status = build(built, built / "feeds" / "demo.toml")
+    finally:
+        bad.unlink()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert any("zz-broken.txt" in line for line in err)
+    assert "Traceback" not in "\n".join(err)
+    assert digest(out) == before
+
+
+def test_malformed_seed_via_cli_is_one_line_exit_2(tmp_path: Path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(SHORT_SEED.read_bytes().replace(b"-->", b"->", 1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "publisher", "plan", str(bad), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "bad.txt:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_bundled_seed_builds_at_least_eight_question_clips(tmp_path: Path):
+    toml = make_show(tmp_path, [BUNDLED_SEED])
+    assert build(tmp_path, toml) == 0
+    out = tmp_path / "public" / "demo"
+    clips = feedparser.parse(str(out / "clips.xml"))
+    assert not clips.bozo
+    plan = plan_json(tmp_path / "seeds" / BUNDLED_SEED.name)
+    assert sum(s["kind"] == "question" for s in plan) >= 8
+    assert len(clips.entries) == len(plan)
+    full = next(out.glob("episodes/*/full.mp3"))
+    assert abs(MP3(full).info.length - 42 * 60) < 60
+    assert len(ID3(full).getall("CHAP")) == len(clips.entries)
