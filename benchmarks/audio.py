@@ -13,7 +13,8 @@ whole process tree sampled every 20 ms) and the time of a no-op rebuild.
 
 (b) is `build_talk`: it uses publisher.pipeline.build_talk_for_benchmark(seed,
 source, cache_dir, out) when the pipeline provides it (the whole build: tags,
-feeds), else publisher.audio.render_talk.
+feeds), else publisher.audio.render_talk with a plan made beforehand (the
+planner's time is not part of the audio build).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -36,6 +39,10 @@ SEED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
 BITRATE = "64k"
 
 
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], check=True)
+
+
 def make_source(seed: Path, minutes: float, bench: Path) -> Path:
     """Stand-in speech of the seed as 48 kHz stereo Opus/WebM, looped to `minutes`."""
     from publisher.audio import synthesise_standin
@@ -45,9 +52,8 @@ def make_source(seed: Path, minutes: float, bench: Path) -> Path:
     if not target.exists():
         speech = synthesise_standin(load_talk(seed), bench / "standin-cache")
         tmp = target.with_suffix(".tmp.webm")
-        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-stream_loop", "-1",
-                        "-i", str(speech), "-t", str(minutes * 60), "-ac", "2", "-ar", "48000",
-                        "-c:a", "libopus", "-b:a", "128k", str(tmp)], check=True)
+        loop = ["-stream_loop", "-1", "-i", str(speech), "-t", str(minutes * 60)]
+        ffmpeg(*loop, "-ac", "2", "-ar", "48000", "-c:a", "libopus", "-b:a", "128k", str(tmp))
         tmp.rename(target)
     return target
 
@@ -61,80 +67,91 @@ def fallback_plan(talk):
         if line.start - starts[-1] >= 240 and talk.duration - line.start > 60:
             starts.append(line.start)
     ends = starts[1:] + [talk.duration]
-    segs = [Segment(s, e, "question", f"Part {i}", "panel", [], [], f"yt-{talk.video_id}-{int(s):05d}")
-            for i, (s, e) in enumerate(zip(starts, ends, strict=True), 1)]
+    guid = f"yt-{talk.video_id}-"
+    segs = [
+        Segment(s, e, "question", f"Part {i}", "panel", [], [], f"{guid}{int(s):05d}")
+        for i, (s, e) in enumerate(zip(starts, ends, strict=True), 1)
+    ]
     return Plan(talk.video_id, segs, transcript=talk.transcript)
 
 
 def talk_plan(seed: Path):
+    """The talk and its plan, made by the planner when there is one."""
     from publisher.ingest import load_talk
 
     talk = load_talk(seed)
     try:
         from publisher.plan import make_plan
-
-        return talk, make_plan(talk, {})
     except ImportError:
         return talk, fallback_plan(talk)
+    return talk, make_plan(talk, {})
 
 
-def build_talk(seed: Path, source: Path, cache_dir: Path, out: Path, nudge: float = 0.0) -> dict:
+def build_talk(
+    seed: Path, source: Path, cache_dir: Path, out: Path, planned: Path, render_only: bool = False
+) -> dict:
     """(b): build one talk from `source`; returns what it did."""
     try:
         from publisher.pipeline import build_talk_for_benchmark
     except ImportError:
         build_talk_for_benchmark = None
-    if build_talk_for_benchmark and not nudge:
+    if build_talk_for_benchmark and not render_only:
         build_talk_for_benchmark(seed, source, cache_dir, out)
         return {"via": "publisher.pipeline.build_talk_for_benchmark"}
     from publisher.audio import render_talk
     from publisher.model import AudioSettings
 
-    talk, plan = talk_plan(seed)
-    if nudge:  # move one inner boundary
-        i = len(plan.segments) // 2
-        plan.segments[i - 1].end += nudge
-        plan.segments[i].start += nudge
+    talk, plan = pickle.loads(planned.read_bytes())
     render = render_talk(talk, plan, source, AudioSettings(bitrate=BITRATE), cache_dir)
-    return {"via": "publisher.audio.render_talk", "encodes": render.encodes,
-            "pieces": len(render.pieces), "full": render.full_duration}
+    return {
+        "via": "publisher.audio.render_talk",
+        "encodes": render.encodes,
+        "pieces": len(render.pieces),
+    }
 
 
 def child(args: argparse.Namespace) -> None:
     start = time.perf_counter()
-    info = build_talk(args.seed, args.source, args.cache, args.out, args.nudge)
+    info = build_talk(args.seed, args.source, args.cache, args.out, args.planned, args.render_only)
     info["wall"] = time.perf_counter() - start
     info["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    info["rss_child_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(info))
 
 
-def tree_rss(pid: int) -> int:
-    """Resident KB of a process and all its descendants."""
-    total, todo = 0, [pid]
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in KB of a process and all its descendants."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status") as f:
-                total += next((int(ln.split()[1]) for ln in f if ln.startswith("VmRSS")), 0)
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith(("Rss:", "Pss:")):
+                        value = int(line.split()[1])
+                        rss, pss = (rss + value, pss) if line[0:3] == "Rss" else (rss, pss + value)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo += [int(c) for c in f.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             pass
-    return total
+    return rss, pss
 
 
-def run_child(args: argparse.Namespace, source: Path, cache: Path, nudge: float = 0.0) -> dict:
-    cmd = [sys.executable, __file__, "--child", "--seed", str(args.seed), "--source", str(source),
-           "--cache", str(cache), "--out", str(args.dir / "public"), "--nudge", str(nudge)]
+def run_child(
+    args: argparse.Namespace, source: Path, cache: Path, planned: Path, render_only: bool = False
+) -> dict:
+    paths = ["--source", str(source), "--cache", str(cache), "--planned", str(planned)]
+    paths += ["--render-only"] if render_only else []
+    cmd = [sys.executable, __file__, "--child", "--seed", str(args.seed), *paths]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    peak = [0]
+    proc = subprocess.Popen([*cmd, "--out", str(args.dir / "public")], stdout=subprocess.PIPE)
+    peak = [0, 0]
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, pss = tree_memory(proc.pid)
+            peak[:] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
@@ -143,10 +160,21 @@ def run_child(args: argparse.Namespace, source: Path, cache: Path, nudge: float 
     sampler.join()
     if proc.returncode:
         sys.exit(f"build failed (exit {proc.returncode})")
-    info = json.loads(out.strip().splitlines()[-1])
+    info = json.loads(out.decode().strip().splitlines()[-1])
     info["outer_wall"] = time.perf_counter() - start
-    info["rss_tree_mb"] = peak[0] / 1024
+    info["rss_tree_mb"], info["pss_tree_mb"] = peak[0] / 1024, peak[1] / 1024
     return info
+
+
+def nudged(planned: Path, seconds: float) -> Path:
+    """A copy of the plan with one inner boundary moved."""
+    talk, plan = pickle.loads(planned.read_bytes())
+    i = len(plan.segments) // 2
+    plan.segments[i - 1].end += seconds
+    plan.segments[i].start += seconds
+    moved = planned.with_suffix(".moved.pickle")
+    moved.write_bytes(pickle.dumps((talk, plan)))
+    return moved
 
 
 def main() -> None:
@@ -154,46 +182,58 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=42.5)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/publisher-bench"))
     ap.add_argument("--seed", type=Path, default=SEED)
+    ap.add_argument("--repeat", type=int, default=3, help="(a)/(b) pairs to run")
+    for hidden in ("--source", "--cache", "--out", "--planned"):
+        ap.add_argument(hidden, type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--source", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--nudge", type=float, default=0.0, help=argparse.SUPPRESS)
+    ap.add_argument("--render-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         return child(args)
     args.dir.mkdir(parents=True, exist_ok=True)
     source = make_source(args.seed, args.minutes, args.dir)
-    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,"
-                            "sample_rate,channels:format=duration", "-of", "csv=p=0", str(source)],
-                           capture_output=True, text=True, check=True).stdout.split()
-    print(f"source: {source} ({' '.join(probe)}), {source.stat().st_size / 1e6:.1f} MB")
-
-    plain = args.dir / "plain.mp3"
-    start = time.perf_counter()
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(source), "-ac", "1",
-                    "-ar", "44100", "-c:a", "libmp3lame", "-b:a", BITRATE, str(plain)], check=True)
-    t_plain = time.perf_counter() - start
-    print(f"(a) plain ffmpeg -> mp3 {BITRATE} mono: {t_plain:6.1f} s")
-
     cache = args.dir / "cache"
     shutil.rmtree(cache, ignore_errors=True)
-    cold = run_child(args, source, cache)
-    print(f"(b) our build, cold cache:          {cold['outer_wall']:6.1f} s "
-          f"(in-process {cold['wall']:.1f} s, via {cold['via']}, "
-          f"{cold.get('pieces', '?')} pieces, {cold.get('encodes', '?')} encodes)")
-    print(f"ratio (b)/(a): {cold['outer_wall'] / t_plain:.2f}  (target <= 1.0, aim 0.8)")
-    print(f"peak RSS: python {cold['rss_self_mb']:.0f} MB, largest child "
-          f"{cold['rss_child_mb']:.0f} MB, whole process tree {cold['rss_tree_mb']:.0f} MB "
-          "(target <= 250 MB)")
-    again = run_child(args, source, cache)
-    print(f"no-op rebuild: {again['outer_wall']:.2f} s (in-process {again['wall']:.2f} s, "
-          f"{again.get('encodes', '?')} encodes; target <= 2 s, 0 encodes)")
-    moved = run_child(args, source, cache, nudge=5.0)
-    print(f"one boundary moved by 5 s: {moved['outer_wall']:.2f} s, "
-          f"{moved.get('encodes', '?')} encodes")
-    bytes_raw = sum(p.stat().st_size for p in (cache / "render" / "decoded").glob("*.s16le"))
-    print(f"render cache: {bytes_raw / 1e6:.0f} MB of decoded PCM kept for fast re-cuts")
+    planned = args.dir / "plan.pickle"
+    planned.write_bytes(pickle.dumps(talk_plan(args.seed)))
+    show = "stream=codec_name,sample_rate,channels:format=duration"
+    probe = ["ffprobe", "-v", "error", "-show_entries", show, "-of", "csv=p=0", str(source)]
+    shape = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.split()
+    print(f"source: {source} ({' '.join(shape)}), {source.stat().st_size / 1e6:.1f} MB")
+
+    mp3 = ["-ac", "1", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", BITRATE]
+    ratios = []
+    for n in range(1, args.repeat + 1):  # alternate (a) and (b): other load hits both alike
+        start = time.perf_counter()
+        ffmpeg("-i", str(source), *mp3, str(args.dir / "plain.mp3"))
+        t_plain = time.perf_counter() - start
+        shutil.rmtree(cache, ignore_errors=True)
+        cold = run_child(args, source, cache, planned)
+        ratios.append(cold["outer_wall"] / t_plain)
+        print(
+            f"run {n}: (a) plain ffmpeg -> mp3 {BITRATE} mono {t_plain:5.1f} s | "
+            f"(b) our build, cold cache {cold['outer_wall']:5.1f} s "
+            f"(via {cold['via']}, {cold.get('pieces', '?')} pieces, "
+            f"{cold.get('encodes', '?')} encodes) | ratio {ratios[-1]:.2f} | "
+            f"peak memory: python RSS {cold['rss_self_mb']:.0f} MB, process tree "
+            f"RSS {cold['rss_tree_mb']:.0f} MB / PSS {cold['pss_tree_mb']:.0f} MB"
+        )
+    print(
+        f"ratio (b)/(a): median {statistics.median(ratios):.2f}, best {min(ratios):.2f} "
+        f"(target <= 1.0, aim 0.8); peak memory target <= 250 MB"
+    )
+    again = run_child(args, source, cache, planned)
+    print(
+        f"no-op rebuild: {again['outer_wall']:.2f} s (in-process {again['wall']:.2f} s, "
+        f"{again.get('encodes', '?')} encodes; target <= 2 s, 0 encodes)"
+    )
+    moved = run_child(args, source, cache, nudged(planned, 5.0), render_only=True)
+    print(
+        f"one boundary moved by 5 s: {moved['outer_wall']:.2f} s, "
+        f"{moved.get('encodes', '?')} encodes"
+    )
+    raw = sum(p.stat().st_size for p in (cache / "render" / "decoded").glob("*.s16le"))
+    print(f"render cache keeps {raw / 1e6:.0f} MB of decoded PCM for fast re-cuts")
 
 
 if __name__ == "__main__":

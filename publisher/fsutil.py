@@ -25,6 +25,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o644)  # mkstemp makes 0600; published files must be world-readable
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)

@@ -5,7 +5,9 @@ Last-Modified, If-None-Match / If-Modified-Since -> 304, single ranges).
 This module fills the gaps found by tests/test_serve.py:
 
 - multiple ranges: answered as multipart/byteranges (overlapping or adjacent
-  ranges are coalesced first; more than MAX_RANGES ranges -> the whole file, 200);
+  ranges are coalesced first). Fallback, as RFC 9110 allows: more than
+  MAX_RANGES ranges, or several ranges together with a conditional header,
+  get the whole file (200) or the 304;
 - "bytes=-0" (an empty suffix) is unsatisfiable: 416, not the whole file;
 - If-Range with an ETag that no longer matches -> the whole file, 200;
 - safe path resolution (no "..", encoded or not, no absolute paths, no dotfiles,
@@ -183,7 +185,12 @@ def _conditional(request: web.Request) -> bool:
     """Conditional headers present: let FileResponse answer (it handles them all)."""
     return any(
         h in request.headers
-        for h in (hdrs.IF_MATCH, hdrs.IF_NONE_MATCH, hdrs.IF_MODIFIED_SINCE, hdrs.IF_UNMODIFIED_SINCE)
+        for h in (
+            hdrs.IF_MATCH,
+            hdrs.IF_NONE_MATCH,
+            hdrs.IF_MODIFIED_SINCE,
+            hdrs.IF_UNMODIFIED_SINCE,
+        )
     )
 
 
@@ -299,8 +306,10 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
 
     async def main() -> None:
         runner, bound = await _start(root, host, port)
-        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
-        print(f"Serving {root} at http://{shown}:{bound}/ (Ctrl-C to stop)", flush=True)
+        everywhere = host in ("0.0.0.0", "::", "")
+        shown = "localhost" if everywhere or host == "127.0.0.1" else host
+        where = " (all interfaces)" if everywhere else ""
+        print(f"Serving {root} at http://{shown}:{bound}/{where} (Ctrl-C to stop)", flush=True)
         try:
             await asyncio.Event().wait()
         finally:

@@ -99,6 +99,16 @@ def test_short_panel() -> None:
     assert_clean(talk)
 
 
+def test_short_talk() -> None:
+    talk = load_talk(SEEDS / "short-talk.txt")
+    assert (talk.video_id, talk.moderator) == ("bT7nQ2xLk9Z", None)
+    assert [(s.name, s.organisation) for s in talk.speakers] == [
+        ("Lena Okafor", "Brightfield Systems")
+    ]
+    assert 45 < talk.duration < 70
+    assert_clean(talk)
+
+
 def test_vtt_fixture_gives_the_same_transcript() -> None:
     srt, vtt = load_talk(SHORT), load_talk(SHORT_VTT)
     assert [ln.text for ln in vtt.transcript] == [ln.text for ln in srt.transcript]

@@ -90,11 +90,11 @@ def test_rolling_webvtt_is_deduplicated() -> None:
 
 
 def test_plain_webvtt_and_srt_with_indices() -> None:
-    vtt = "WEBVTT\n\n1\n00:01.000 --> 00:02.000\n<v Ann>Hi <b>all</b>\n\n2\n"
-    vtt += "00:02.000 --> 00:03.000\nbye"
-    assert [(c.start, c.text) for c in parse_captions(_body(vtt), 1, SEED)] == [
-        (1.0, "Hi all"),
-        (2.0, "bye"),
+    vtt = "WEBVTT\n\n1\n00:01.000 --> 00:02.500\n<v Ann>Hi <b>all</b>\nof you\n\n2\n"
+    vtt += "00:02.000 --> 00:03.000\nbye &lt;3"
+    assert [(c.start, c.end, c.text) for c in parse_captions(_body(vtt), 1, SEED)] == [
+        (1.0, 2.5, "Hi all of you"),  # not rolling: cues kept whole
+        (2.0, 3.0, "bye <3"),
     ]
     srt = "1\n00:00:01,000 --> 00:00:02,000\ntwo\nlines\n\n2\n1:00:02,5 --> 1:00:03,000\n&amp;"
     cues = parse_captions(_body(srt), 7, SEED)

@@ -1,4 +1,4 @@
-"""publisher.serve against real sockets: ranges, conditionals, MIME, CORS, traversal, concurrency."""
+"""publisher.serve over real sockets: ranges, conditionals, MIME, CORS, traversal, concurrency."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

@@ -133,9 +133,10 @@ def test_links_are_relative_and_resolve(built):
             value = el.get(attr)
             parts = urlsplit(value)
             if parts.scheme in ("http", "https"):
-                assert parts.hostname in ("www.youtube.com", "youtube.com") or value in built[
-                    "feeds"
-                ].values(), f"{rel}: absolute link {value}"
+                assert (
+                    parts.hostname in ("www.youtube.com", "youtube.com")
+                    or value in built["feeds"].values()
+                ), f"{rel}: absolute link {value}"
                 continue
             assert not value.startswith("/"), f"{rel}: {value}"
             target = (root / rel).parent / unquote(parts.path) if parts.path else root / rel
@@ -155,7 +156,7 @@ def test_talk_page(built):
         doc = page(built, rel)
         assert find(doc, "h1")[0].text_content() == full.talk.title
         player = find(doc, "audio#player")[0]
-        assert player.get("src") == "../../" + full.path.relative_to(built["root"]).as_posix()
+        assert player.get("src") == full.path.name  # relative to the talk's own folder
         seeks = [float(b.get("data-seek")) for b in find(doc, ".chapter-button")]
         assert seeks == pytest.approx([c.start for c in full.chapters], abs=0.001)
         titles = [t.text_content() for t in find(doc, ".chapter-title")]
@@ -171,7 +172,7 @@ def test_talk_page(built):
         # transcript: a seek button per paragraph, speakers named, all the words there
         paras = find(doc, ".transcript-para")
         assert [float(find(p, ".timestamp")[0].get("data-seek")) for p in paras] == (
-            pytest.approx([p.start for p in paragraphs(full.transcript)], abs=0.001)
+            pytest.approx([p.start for p in paragraphs(full.transcript, full.chapters)], abs=0.001)
         )
         text = find(doc, ".transcript")[0].text_content()
         assert all(ln.text in text for ln in full.transcript)
@@ -187,6 +188,15 @@ def test_talk_page(built):
             facts = find(card, ".facts")[0].text_content()
             assert timestamp(clip.duration) in facts
             assert f"{clip.size / 1000:.0f} kB" in facts or f"{clip.size / 1e6:.1f} MB" in facts
+
+
+def test_clip_labels_and_question_counts(built):
+    doc = page(built, "episodes/AbCdEfGh018/index.html")
+    labels = [e.text_content().strip() for e in find(doc, ".clip .eyebrow")]
+    assert labels == ["Question 1 of 3", "Question 2 of 3", "Question 3 of 3"]
+    headings = [h.text_content() for h in find(doc, ".transcript-chapter")]
+    full = next(e for e in built["episodes"] if e.guid == "yt-AbCdEfGh018")
+    assert headings == [c.title for c in full.chapters]
 
 
 def test_human_download_name(built):
@@ -244,7 +254,7 @@ def test_accessibility_basics(built):
             assert audio.get("aria-label") and audio.get("controls") is not None
         for field in find(doc, "input"):
             assert find(doc, f'label[for="{field.get("id")}"]'), rel
-        assert find(doc, "a.skip-link[href='#main']") and doc.get_element_by_id("main")
+        assert find(doc, "a.skip-link[href='#main']") and find(doc, "main#main")
         assert len(find(doc, "h1")) == 1, rel
 
 
@@ -315,7 +325,7 @@ def test_clean_html():
 
 
 def test_paragraphs_group_by_speaker_and_length():
-    from publisher.model import Line
+    from publisher.model import Chapter, Line
 
     lines = [
         Line(0, 5, "a", "X"),
@@ -326,3 +336,19 @@ def test_paragraphs_group_by_speaker_and_length():
     ]
     got = [(p.start, p.speaker, p.text) for p in paragraphs(lines)]
     assert got == [(0, "X", "a b"), (10, "Y", "c"), (60, "Y", "d"), (65, None, "e")]
+    chapters = [Chapter(0, 5, "Intro"), Chapter(5, 70, "First question")]
+    got = [(p.start, p.text, p.chapter) for p in paragraphs(lines, chapters)]
+    assert got[:2] == [(0, "a", "Intro"), (5, "b", "First question")]
+
+
+def test_talks_without_full_episode_or_feeds(tmp_path):
+    """Clips alone, no feeds known yet: the pages still build, with nothing dangling."""
+    show = make_show(tmp_path)
+    episodes = [e for e in make_episodes(tmp_path, show) if e.kind == "clip"]
+    root = out_dir(tmp_path, show)
+    build_site(show, episodes, root, {})
+    doc = page({"root": root}, "episodes/AbCdEfGh018/index.html")
+    assert not find(doc, "audio#player") and not find(doc, ".chapter")
+    assert len(find(doc, "article.clip")) == 3
+    home = page({"root": root}, "index.html")
+    assert not find(home, "input.copy-input") and len(find(home, ".talk-card")) == 2

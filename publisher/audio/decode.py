@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -70,42 +73,24 @@ def decode(
     k, raw, npz = _paths(source, cache_dir, rate, channels)
     if npz.exists() and (raw.exists() or not need_raw):
         return Decoded(source, k, raw, Analysis.load(npz))
-    cmd = [
-        tool("ffmpeg", what, source),
-        "-nostdin",
-        "-hide_banner",
-        "-v",
-        "error",
-        "-i",
-        str(source),
-        "-map",
-        "0:a:0",
-        "-ac",
-        str(channels),
-        "-ar",
-        str(rate),
-        "-f",
-        "s16le",
-        "pipe:1",
-    ]
+    ffmpeg = tool("ffmpeg", what, source)
     analyser = Analyser(rate, channels)
     chunk = analyser.block * CHUNK_BLOCKS * channels * 2
+    fmt = ["-map", "0:a:0", "-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
     with (
         tempfile.TemporaryFile() as err,
         atomic_path(raw) as tmp,
-        open(tmp, "wb") as out,
+        open(tmp, "rb") as pcm,
         bar(f"decoding {what}", expected, progress) as shown,
     ):
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
-        assert proc.stdout
-        with proc:
-            while data := proc.stdout.read(chunk):
-                out.write(data)
+        # ffmpeg writes the raw file; we analyse it as it grows (no pipe copies)
+        cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(source)]
+        with subprocess.Popen([*cmd, *fmt, str(tmp)], stderr=err) as proc:
+            for data in _follow(pcm, proc, chunk):
                 analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))
                 shown.advance(len(data) / (2 * channels * rate))
-        out.close()
-        err.seek(0)
         if proc.returncode:
+            err.seek(0)
             raise AudioError(
                 f"{what}: cannot decode the audio, corrupt or not audio "
                 f"(ffmpeg: {last_line(err.read())})",
@@ -118,3 +103,20 @@ def decode(
             )
     analysis.save(npz)
     return Decoded(source, k, raw, analysis)
+
+
+def _follow(pcm: BinaryIO, proc: subprocess.Popen, chunk: int) -> Iterator[bytes]:
+    """Whole chunks of a file another process is writing, then the rest once it exits."""
+    buf = bytearray()
+    while True:
+        finished = proc.poll() is not None
+        buf += pcm.read(chunk - len(buf))
+        if len(buf) == chunk:
+            yield bytes(buf)
+            buf.clear()
+        elif finished:
+            if buf:
+                yield bytes(buf)
+            return
+        else:
+            time.sleep(0.02)

@@ -4,6 +4,8 @@ full episode without a second full encode. Everything lands in the render cache.
 
 from __future__ import annotations
 
+import functools
+import math
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +16,7 @@ from ..errors import AudioError
 from ..fsutil import atomic_path
 from ..model import AudioSettings, Piece, Plan, Render, Segment, Talk, timestamp
 from . import cache
-from .analyse import Analysis, quietest
+from .analyse import Analysis, normalising_gain, quietest
 from .decode import Decoded, decode
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
@@ -23,7 +25,9 @@ from .tools import run_ffmpeg, tool
 REACH = 1.5  # a cut may move this far (seconds) to find quiet
 JOIN = 0.25  # segments closer than this share one cut
 MIN_PIECE = 0.2  # shortest piece (seconds)
-LIMIT_MARGIN = 1.0  # dB the sample-peak limiter sits under the true-peak target (MP3 overshoot)
+MAX_CHUNK = 300.0  # longer pieces are encoded in chunks, in parallel
+SPLIT_REACH = 5.0  # a chunk split may move this far to find quiet
+LIMIT_MARGIN = 1.5  # dB the sample-peak limiter sits under the true-peak target (MP3 overshoot)
 
 
 @dataclass(frozen=True)
@@ -49,55 +53,56 @@ def render_talk(
     """Render the plan's pieces and the full episode (untagged) into the render cache."""
     what = f'"{talk.title}"'
     tool("ffmpeg", what, source)
-    decoded = decode(
-        source,
-        cache_dir,
-        channels=settings.channels,
-        rate=settings.sample_rate,
-        what=what,
-        need_raw=False,
-        progress=progress,
-        expected=talk.duration,
-    )
+    load = functools.partial(
+        decode, source, cache_dir, channels=settings.channels, rate=settings.sample_rate,
+        what=what, progress=progress, expected=talk.duration,
+    )  # fmt: skip
+    decoded = load(need_raw=False)
     a = decoded.analysis
     _check_length(talk, a, source, what)
     if a.loudness == float("-inf"):
         raise AudioError(f"{what}: the audio is silent", source)
-    gain = settings.loudness - a.loudness
+    limit = 10 ** ((settings.true_peak - LIMIT_MARGIN) / 20)
+    gain = normalising_gain(a, settings.loudness, limit)
     cuts = plan_cuts(plan, a, what, source)
+    chunks = [split(c, a) for c in cuts]
     where = cache.folder(cache_dir, "pieces")
-    fmt = [
-        settings.bitrate,
-        settings.channels,
-        settings.sample_rate,
-        settings.fade_ms,
-        settings.true_peak,
-    ]
+    fmt = [settings.bitrate, settings.channels, settings.sample_rate, settings.fade_ms]
+    level = [round(gain, 2), round(limit, 4)]
+    chunk_path = {
+        ch: where / f"{cache.key('chunk', decoded.key, *ch, level, fmt)}.mp3"
+        for parts in chunks
+        for ch in parts
+    }
     paths = [
-        where / f"{cache.key('piece', decoded.key, c.start, c.end, round(gain, 2), fmt)}.mp3"
-        for c in cuts
+        chunk_path[parts[0]] if len(parts) == 1
+        else where / f"{cache.key('joined', [chunk_path[ch].name for ch in parts])}.mp3"
+        for parts in chunks
+    ]  # fmt: skip
+    full = cache.folder(cache_dir, "full") / f"{cache.key('full', [p.name for p in paths])}.mp3"
+    needed = [
+        ch
+        for parts, path in zip(chunks, paths, strict=True)
+        if not path.exists()
+        for ch in parts
+        if not chunk_path[ch].exists()
     ]
-    todo = [(c, p) for c, p in zip(cuts, paths, strict=True) if not p.exists()]
-    if todo:
+    if needed:
         if not decoded.raw.exists():
-            decoded = decode(
-                source,
-                cache_dir,
-                channels=settings.channels,
-                rate=settings.sample_rate,
-                what=what,
-                progress=progress,
-            )
-        _encode_all(decoded, todo, gain, settings, jobs, progress, what)
+            decoded = load(need_raw=True)
+        todo = [(ch, chunk_path[ch]) for ch in needed]
+        _encode_all(decoded, todo, gain, limit, settings, jobs, progress, what)
+    for parts, path in zip(chunks, paths, strict=True):
+        if len(parts) > 1 and not path.exists():
+            _concat([chunk_path[ch] for ch in parts], path, what, source)
+    if not full.exists():
+        _concat(paths, full, what, source)
     rate = a.rate
     pieces = [
         Piece(c.start / rate, c.end / rate, p, stream_duration(p), c.segment)
         for c, p in zip(cuts, paths, strict=True)
     ]
-    full = cache.folder(cache_dir, "full") / f"{cache.key('full', [p.name for p in paths])}.mp3"
-    if not full.exists():
-        _concat(paths, full, what, source)
-    return Render(source, standin, pieces, full, gapless_duration(full), encodes=len(todo))
+    return Render(source, standin, pieces, full, gapless_duration(full), encodes=len(needed))
 
 
 def _check_length(talk: Talk, a: Analysis, source: Path, what: str) -> None:
@@ -142,10 +147,26 @@ def plan_cuts(plan: Plan, a: Analysis, what: str, source: Path) -> list[Cut]:
     return [Cut(samples[i], samples[i + 1], owners[i]) for i in range(len(owners))]
 
 
+def split(cut: Cut, a: Analysis) -> list[tuple[int, int]]:
+    """A long piece as near-equal chunks of at most MAX_CHUNK seconds, split at the
+    quietest point near each ideal split, so both cores have work to share; the
+    chunks are encoded separately and joined frame by frame."""
+    length = (cut.end - cut.start) / a.rate
+    count = math.ceil(length / MAX_CHUNK)
+    bounds = [cut.start / a.rate]
+    for i in range(1, count):
+        ideal = bounds[0] + i * length / count
+        lo, hi = bounds[-1] + MIN_PIECE, ideal + length / count / 2
+        bounds.append(quietest(a, ideal, SPLIT_REACH, lo, hi))
+    samples = [cut.start, *(round(t * a.rate) for t in bounds[1:]), cut.end]
+    return list(zip(samples, samples[1:], strict=False))
+
+
 def _encode_all(
     decoded: Decoded,
-    todo: list[tuple[Cut, Path]],
+    todo: list[tuple[tuple[int, int], Path]],
     gain: float,
+    limit: float,
     settings: AudioSettings,
     jobs: int | None,
     progress: bool,
@@ -153,28 +174,35 @@ def _encode_all(
 ) -> None:
     """Encode pieces in parallel, longest first so the cores finish together."""
     rate = decoded.analysis.rate
-    todo = sorted(todo, key=lambda cp: cp[0].start - cp[0].end)
-    total = sum(c.end - c.start for c, _ in todo) / rate
+    todo = sorted(todo, key=lambda item: item[0][0] - item[0][1])
+    total = sum(end - start for (start, end), _ in todo) / rate
     with (
         bar(f"rendering {what}", total, progress) as shown,
         ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool,
     ):
 
-        def one(item: tuple[Cut, Path]) -> None:
-            _encode(decoded, *item, gain, settings, what)
-            shown.advance((item[0].end - item[0].start) / rate)
+        def one(item: tuple[tuple[int, int], Path]) -> None:
+            (start, end), target = item
+            _encode(decoded, start, end, target, gain, limit, settings, what)
+            shown.advance((end - start) / rate)
 
         list(pool.map(one, todo))
 
 
 def _encode(
-    decoded: Decoded, cut: Cut, target: Path, gain: float, settings: AudioSettings, what: str
+    decoded: Decoded,
+    start: int,
+    end: int,
+    target: Path,
+    gain: float,
+    limit: float,
+    settings: AudioSettings,
+    what: str,
 ) -> None:
     """One ffmpeg run: seek into the raw file, gain + limiter + fades, MP3."""
     rate, channels = decoded.analysis.rate, decoded.analysis.channels
-    length = (cut.end - cut.start) / rate
+    length = (end - start) / rate
     fade = min(settings.fade_ms / 1000, length / 4)
-    limit = 10 ** ((settings.true_peak - LIMIT_MARGIN) / 20)
     chain = (
         f"volume={gain:.2f}dB,"
         f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
@@ -186,7 +214,7 @@ def _encode(
             [
                 *fmt,
                 "-ss",
-                f"{cut.start / rate:.6f}",
+                f"{start / rate:.6f}",
                 "-t",
                 f"{length:.6f}",
                 "-i",

@@ -14,6 +14,7 @@ from ..model import Cue
 _TS = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TS}\s*-->\s*{_TS}(?:\s+.*)?$")
 _TAG = re.compile(r"<[^>]*>")
+_WORD_TIME = re.compile(r"<(?:\d{1,6}:)?\d{1,2}:\d{1,2}\.\d{1,3}>")
 _LEADING_TS = re.compile(r"^\s*<(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})\.(\d{1,3})>")
 _BLOCKS_TO_SKIP = ("NOTE", "STYLE", "REGION")
 OUT_OF_ORDER = 2.0  # seconds a cue may start before the previous one (YouTube overlaps)
@@ -29,13 +30,17 @@ def parse_captions(lines: list[str], first_line: int, path: Path) -> list[Cue]:
     head = next((ln.strip() for ln in body if ln.strip()), "")
     if not head:
         raise SeedError("no caption cues", path, first_line)
-    if head.startswith("WEBVTT"):
-        cues = _rolling_to_lines(_parse_cues(body, first_line, path, vtt=True))
-    elif head.startswith("{"):
+    if head.startswith("{"):
         cues = _parse_json3("\n".join(body), first_line, path)
-    else:
+    elif not head.startswith("WEBVTT"):
         cues = _parse_cues(body, first_line, path, vtt=False)
         cues = [Cue(c.start, c.end, " ".join(c.text.split()), c.line) for c in cues]
+    else:
+        cues = _parse_cues(body, first_line, path, vtt=True)
+        if any(_WORD_TIME.search(c.text) for c in cues):  # YouTube's rolling captions
+            cues = _rolling_to_lines(cues)
+        else:
+            cues = [Cue(c.start, c.end, _clean(c.text), c.line) for c in cues]
     if not cues:
         raise SeedError("no caption cues", path, first_line)
     _check_order(cues, path)

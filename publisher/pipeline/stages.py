@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from .. import artwork, audio, chapters, feed, notes, plan, site, tags, transcripts
+from ..plan import planfile
 from ..fsutil import copy_file
 from ..ingest import load_talk
 from ..model import Chapter, Credit, Episode, Line, Piece, Render, Talk, lines_between
@@ -43,15 +44,16 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
     """
     assert task.talk and task.source
     talk, glossary = task.talk, session.show.glossary
-    path = plan.planfile.plan_path(task.seed)
-    old = plan.planfile.load_plan(path, talk, glossary) if path.exists() else None
+    path = planfile.plan_path(task.seed)
+    # write_back: a hand-split clip without a GUID gets one stored, so it never changes
+    old = planfile.load_plan(path, talk, glossary, write_back=True) if path.exists() else None
     if old and not session.options.replan:
         task.plan = old
         return
     pauses = audio.silences(task.source, session.options.cache_dir)
     new = plan.make_plan(talk, glossary, pauses=pauses)
-    task.plan = plan.planfile.replan(old, new) if old else new
-    plan.planfile.save_plan(task.plan, path, talk)
+    planfile.save_plan(planfile.replan(old, new) if old else new, path, talk)
+    task.plan = planfile.load_plan(path, talk, glossary)  # exactly what later builds will read
 
 
 def render_audio(session: BuildSession, task: TalkTask) -> None:

@@ -18,13 +18,15 @@ WINDOW = 60.0  # seconds each side
 
 class Cohesion:
     def __init__(self, words: list[Word]):
-        end = max((w.time for w in words), default=0.0)
+        # bins start at the first word, so shifting every caption changes nothing
+        self.origin = min((w.time for w in words), default=0.0)
+        end = max((w.time for w in words), default=0.0) - self.origin
         self.nbins = int(end // BIN) + 1
         vocab: dict[str, int] = {}
         rows, cols = [], []
         for w in words:
             for s in content([w.norm]):
-                rows.append(int(w.time // BIN))
+                rows.append(int((w.time - self.origin) // BIN))
                 cols.append(vocab.setdefault(s, len(vocab)))
         counts = np.zeros((self.nbins + 1, max(len(vocab), 1)))
         np.add.at(counts, (rows, cols), 1.0)
@@ -45,5 +47,5 @@ class Cohesion:
 
     def score(self, t: float) -> float:
         """Novelty at time t in standard deviations above the talk's mean."""
-        b = min(max(int(round(t / BIN)), 1), max(self.nbins - 1, 1))
+        b = min(max(int(round((t - self.origin) / BIN)), 1), max(self.nbins - 1, 1))
         return (self._novelty(b) - self.mean) / self.std

@@ -43,9 +43,9 @@ def _name_at(keys: list[str], i: int, person: Speaker, introduced: bool) -> int:
     heard = keys[i : i + len(parts)]
     first_ok = heard[0] == parts[0].lower()
     if not first_ok and introduced:
-        first_ok = heard[0] not in STOPWORDS and JaroWinkler.similarity(
-            heard[0], parts[0].lower()
-        ) >= 0.85
+        first_ok = (
+            heard[0] not in STOPWORDS and JaroWinkler.similarity(heard[0], parts[0].lower()) >= 0.85
+        )
     if first_ok and all(_sounds_like(h, p) for h, p in zip(heard[1:], parts[1:], strict=True)):
         return len(parts)
     if introduced and len(parts) == 2 and len(parts[-1]) <= 3 and heard[0] not in STOPWORDS:
@@ -56,12 +56,16 @@ def _name_at(keys: list[str], i: int, person: Speaker, introduced: bool) -> int:
 
 
 def _after_intro(keys: list[str], i: int) -> bool:
+    if i == 0 or keys[i - 1] not in {"is", "i'm", "am", "the", "uh", "um"}:
+        return False
     for phrase in _INTRO:
         n = len(phrase)
         for skip in (0, 1, 2):  # "my name is the the wampum"
             j = i - n - skip
-            if j >= 0 and tuple(keys[j : j + n]) == phrase and all(
-                k in ("the", "uh", "um") for k in keys[j + n : i]
+            if (
+                j >= 0
+                and tuple(keys[j : j + n]) == phrase
+                and all(k in ("the", "uh", "um") for k in keys[j + n : i])
             ):
                 return True
     return False
@@ -89,18 +93,21 @@ def people_glossary(talk: Talk, lines: list[Line]) -> dict[str, str]:
 
 def apply_glossary(lines: list[Line], glossary: dict[str, str]) -> list[Line]:
     """Replace every glossary term, longest first; terms may span line breaks."""
-    terms = sorted(
-        ((tuple(key(t) for t in k.split()), v) for k, v in glossary.items() if k.split()),
-        key=lambda kv: -len(kv[0]),
-    )
+    terms: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word -> terms
+    for k, v in glossary.items():
+        words = tuple(key(t) for t in k.split())
+        if words:
+            terms.setdefault(words[0], []).append((words, v))
     if not terms:
         return list(lines)
+    for options in terms.values():
+        options.sort(key=lambda kv: -len(kv[0]))
     toks = [(i, t) for i, ln in enumerate(lines) for t in ln.text.split()]
     keys = [key(t) for _, t in toks]
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(toks):
-        for term, right in terms:
+        for term, right in terms.get(keys[i], ()):
             if tuple(keys[i : i + len(term)]) == term:
                 tail = re.sub(r"^.*?(\W*)$", r"\1", toks[i + len(term) - 1][1])
                 out.append((toks[i][0], right + tail))

@@ -10,29 +10,105 @@ from __future__ import annotations
 
 import re
 
-from .words import STOPWORDS
+from lemminflect import getAllLemmas
+
+from .words import STOPWORDS, wordset
 
 MAX_CHARS = 90
 _FILLERS = re.compile(
-    r"\b(?:um+|uh+|umm|you know|i mean|kind of|sort of|basically|actually|really|maybe|"
-    r"i guess|i think|like a|sort of like|just)\b ?"
+    r"\b(?:um+|uh+|umm|ah|oh|er|you know|i mean|kind of|sort of|basically|actually|really|maybe|"
+    r"like a|sort of like|just)\b ?"
 )
 _STUTTER = re.compile(r"\b((?:[\w'-]+ ){1,3})\1+")
 _WH = {"what", "how", "why", "which", "who", "where", "when"}
-_AUX = {"do", "does", "did", "are", "is", "can", "could", "would", "should", "have", "has", "will"}
+_AUX = wordset(
+    "do does did are is was were can could would should have has will doesn't don't didn't "
+    "isn't aren't wasn't can't couldn't won't wouldn't shouldn't"
+)
+_WONDER = {"wondering", "wonder", "curious", "asking", "asks", "know"}
+_TURN = {"and", "now", "then", "right", "well", "also", "but"}
+_NEW_PHRASE = {"the", "a", "then", "we", "so", "also"}
 _SUBJ = {"you", "we", "they", "people", "it", "there", "anyone", "this", "that", "i"}
 # Words after which a new clause starts in unpunctuated speech.
-_BREAK = {"okay", "ok", "so", "not", "because", "um", "but", "anyway", "yeah", "alright", "thank"}
+_BREAK = wordset(
+    "okay ok so not because um but anyway yeah alright thank i i'm i've honestly yes sure"
+)
+_SUBJECT_BEFORE = re.compile(
+    r"\b(?:stay on|staying on|move on to|moving on to|talk about|switch to|turn to)\s+"
+    r"(?:the\s+|a\s+)*"
+    r"((?:[\w'-]+\s+){0,3}?)(?:topic|subject|area|theme)\b"
+)
+_HEADS = {"issues", "issue", "problems", "things", "stuff", "aspects", "questions", "topics"}
+_GENERIC = {"different", "new", "next", "another", "related", "other", "topic", "question", "same"}
 _SUBJECT = re.compile(
-    r"\b(?:question|questions|topic|subject|talk about|wrap up with|move on to|start with|"
-    r"big topic is|asking about|curious about)\s+(?:here\s+)?(?:about|is|of|on|with)?\s*"
+    r"\b(?:(?:question|questions) (?:here )?(?:about|on|regarding)|topic is|subject is|"
+    r"talk about|wrap up with|asking about|curious about)\s+"
     r"(?:the\s+)?((?:[\w'-]+\s+){0,5}[\w'-]+)"
 )
 _VAGUE = {"that", "this", "it", "those", "these", "them", "there", "things", "stuff"}
-_ACRONYMS = set(
-    "api apis cpu cpus gpu io irc kvm qemu mmu tlb vm vms url usb pci pcie dma iommu vfio acpi "
-    "uefi bios amd ibm arm sev tdx bpf ebpf ci os ram ssd nvme numa rbd xfs lkml rcu smp nfs "
-    "dpdk spdk tcp udp ip http dns tls ssh aws gcp gke rfc gpl lts abi isa rpc".split()
+ACRONYMS = set(
+    [
+        "api",
+        "apis",
+        "cpu",
+        "cpus",
+        "gpu",
+        "io",
+        "irc",
+        "kvm",
+        "qemu",
+        "mmu",
+        "tlb",
+        "vm",
+        "vms",
+        "url",
+        "usb",
+        "pci",
+        "pcie",
+        "dma",
+        "iommu",
+        "vfio",
+        "acpi",
+        "uefi",
+        "bios",
+        "amd",
+        "ibm",
+        "arm",
+        "sev",
+        "tdx",
+        "bpf",
+        "ebpf",
+        "ci",
+        "os",
+        "ram",
+        "ssd",
+        "nvme",
+        "numa",
+        "rbd",
+        "xfs",
+        "lkml",
+        "rcu",
+        "smp",
+        "nfs",
+        "dpdk",
+        "spdk",
+        "tcp",
+        "udp",
+        "ip",
+        "http",
+        "dns",
+        "tls",
+        "ssh",
+        "aws",
+        "gcp",
+        "gke",
+        "rfc",
+        "gpl",
+        "lts",
+        "abi",
+        "isa",
+        "rpc",
+    ]
 )
 
 
@@ -44,27 +120,93 @@ def clean(text: str) -> str:
     return text
 
 
-def _clauses(words: list[str]) -> list[tuple[list[str], bool]]:
+def _is_start(words: list[str], i: int) -> bool:
+    """Does a direct question (or a reported 'whether') start at words[i]?"""
+    w = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if set(words[i + 1 : i + 3]) & _WH:
+        return False  # a false start: "how is how it's used"
+    if w == "whether":
+        return True
+    prev = words[i - 1] if i else ""
+    if w in {"which", "who", "when", "where"} and prev not in _BREAK | _TURN | {""}:
+        return False  # a relative clause: "the archive which is not welcoming"
+    if w in {"when", "where"}:  # "when C has worked ..." continues a sentence
+        return nxt in _AUX
+    if w in _WH:
+        return nxt == "about" or bool(set(words[i + 1 : i + 5]) & (_AUX | {"you", "your", "we"}))
+    if w not in _AUX or prev in _WH | {"or"}:  # "how do you ..." starts at "how";
+        return False  # "... or do you ..." is the second half of one question
+    if prev in {"we", "i", "they", "he", "she", "you"}:
+        return False  # a statement: "we did it gradually"
+    if nxt in _SUBJ:  # "did you ...", "is there ..."
+        return True
+    do_type = w in {"do", "does", "did", "doesn't", "don't", "didn't"}
+    subject = nxt not in STOPWORDS or nxt in {"the", "a", "this", "that", "these", "those"}
+    return do_type and subject and prev not in _SUBJ  # "does Rust make", not "we did it"
+
+
+def _clause_end(words: list[str], i: int) -> int:
+    """Where the clause starting at i ends: a discourse break, a new question, or 16 words."""
+    limit = 5 if words[i + 1 : i + 2] == ["about"] else 16  # "what about X" is short
+    j = i + 1
+    while j < len(words) and j - i < limit:
+        w, after = words[j], words[j + 1] if j + 1 < len(words) else ""
+        if j - i >= 3 and w in _BREAK:
+            break
+        if j - i >= 2 and w in _WH and set(words[j + 1 : j + 3]) & (_AUX | {"you", "about"}):
+            break
+        if (j - i >= 4 and w in {"what", "how", "why"}) or (limit == 5 and w in _WH):
+            break  # a second question, or "what about X" ends
+        joins = "between" in words[i:j]  # "between X and the Y"
+        if j - i >= 4 and w == "and" and after in _NEW_PHRASE and not joins:
+            break
+        echo = " ".join(words[j : j + 2]) in " ".join(words[i:j]) and words[j - 1] != "or"
+        if j - i >= 4 and echo:
+            break  # words said again: the asker restarts, or an answer echoes them
+        alternative = words[j - 1] == "or"  # "do you X or do you Y"
+        if j - i >= 3 and w in _AUX and after in _SUBJ and not alternative:
+            break
+        j += 1
+    return j
+
+
+def _clauses(
+    words: list[str], keywords: set[str], proper: set[str] | frozenset = frozenset()
+) -> list[tuple[list[str], bool]]:
     """Question clauses (words, is_reported) starting at wh-words, inversions or 'whether'."""
-    out = []
+    out: list[tuple[list[str], bool]] = []
+    covered = 0  # a clause never starts inside the previous one
     for i, w in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        start = (w in _WH and nxt not in {"i", "we're"}) or (w in _AUX and nxt in _SUBJ)
-        if not start and w != "whether":
+        if i < covered or not _is_start(words, i):
             continue
-        j = i + 1
-        while j < len(words) and j - i < 16:
-            if j - i >= 4 and (words[j] in _BREAK or (words[j] in _WH and j - i >= 6)):
-                break
-            if j - i >= 5 and words[j] in _AUX and j + 1 < len(words) and words[j + 1] in _SUBJ:
-                break
-            j += 1
-        clause = words[i:j]
-        while clause and clause[-1] in STOPWORDS and clause[-1] not in {"you", "it", "them"}:
-            clause.pop()
+        clause = _trim(words[i : _clause_end(words, i)])
+        reported = bool(set(words[max(i - 3, 0) : i]) & _WONDER)
+        if reported and clause[:1] != ["whether"] and len(clause) > 2 and clause[1] in _SUBJ:
+            clause.insert(1, "do")  # "I was wondering how you handle" -> "how do you handle"
         if len(clause) >= 3:
             out.append((clause, w == "whether"))
+            covered = i + len(clause)
     return out
+
+
+def _trim(clause: list[str]) -> list[str]:
+    """Drop what a question can't end on: function words, a dangling -ing verb, a stray 'it'."""
+    clause = list(clause)
+    while clause:
+        last, prev = clause[-1], clause[-2] if len(clause) > 1 else ""
+        pronoun_ok = last == "you" or (last in {"it", "them"} and _verb_only(prev))
+        if (last in STOPWORDS and not pronoun_ok) or _verb_only(last):
+            clause.pop()
+        else:
+            break
+    return clause
+
+
+def _verb_only(word: str) -> bool:
+    """'explaining', 'slowing': a clause cut off in the middle of a verb phrase."""
+    pos = set(getAllLemmas(word))
+    return word.endswith(("ing", "ed")) and pos == {"VERB"}
 
 
 def _invert(clause: list[str]) -> list[str]:
@@ -75,45 +217,72 @@ def _invert(clause: list[str]) -> list[str]:
             return [w] + body[:k] + body[k + 1 :]
     if body and body[0] in {"we", "you", "they", "i", "people"}:
         return ["do"] + body
-    if len(body) > 1 and body[0] in {"this", "it", "that"} and body[1].endswith("s"):
-        return ["does", body[0], body[1][:-1]] + body[2:]
+    if body and body[0] in {"this", "it", "that"}:
+        for k, w in enumerate(body[1:4], 1):
+            if w.endswith("s") and not w.endswith(
+                "ss"
+            ):  # "this also works" -> "does this also work"
+                return ["does"] + body[:k] + [w[:-1]] + body[k + 1 :]
     return ["whether"] + body
 
 
 def _meaning(clause: list[str], keywords: set[str]) -> float:
     content = [w for w in clause if w not in STOPWORDS]
-    score = len(content) + 2.0 * sum(w in keywords for w in content)
+    score = min(len(content), 6) + 2.0 * sum(w in keywords for w in content)
     score += 1.5 if {"you", "your"} & set(clause) else 0.0
-    score -= 3.0 if len(content) < 2 or (set(clause[-2:]) & _VAGUE) else 0.0
-    return score - 0.15 * max(len(clause) - 12, 0)
+    short_ok = clause[:2] in (["what", "about"], ["how", "about"])  # "what about documentation"
+    score -= 3.0 if (len(content) < 2 and not short_ok) or clause[-1] in _VAGUE else 0.0
+    return score - 0.3 * max(len(clause) - 10, 0)
 
 
 def case_word(word: str, known: dict[str, str]) -> str:
     low = word.lower()
     if low in known:
         return known[low]
-    if low in _ACRONYMS:
+    if low in ACRONYMS:
         return low.upper()
     return "I" if low == "i" else low
 
 
-def sentence(words: list[str], known: dict[str, str], question: bool) -> str:
+def sentence(
+    words: list[str],
+    known: dict[str, str],
+    question: bool,
+    limit: int = MAX_CHARS,
+    cap: bool = True,
+) -> str:
     out = [case_word(w, known) for w in words]
-    if out:
+    if out and cap:
         out[0] = out[0][0].upper() + out[0][1:]
-    text = " ".join(out)
-    if len(text) > MAX_CHARS:
-        text = text[: MAX_CHARS - 1].rsplit(" ", 1)[0]
-    return text + ("?" if question else "")
+    while out and len(" ".join(out)) > limit - 1:
+        out.pop()
+    while len(out) > 1 and out[-1].lower() in STOPWORDS and out[-1].lower() not in {"you", "it"}:
+        out.pop()
+    return " ".join(out) + ("?" if question else "")
 
 
 def subject_of(text: str) -> list[str]:
     """The subject a turn announces: 'a big topic is the Spectre and Meltdown issues'."""
-    m = _SUBJECT.search(text)
-    if not m:
-        return []
-    words = m.group(1).split()
-    cut = next((k for k, w in enumerate(words) if w in {"so", "and", "how", "what", "is"} and k >= 2), None)
+    for m in list(_SUBJECT_BEFORE.finditer(text)) + list(_SUBJECT.finditer(text)):
+        if m.group(1).split()[:1] in (["that"], ["this"], ["it"], ["them"], ["those"]):
+            continue  # "talk about that": no subject named
+        words = _trim_subject(m.group(1).split())
+        if set(words) - _GENERIC - STOPWORDS:
+            return words
+    return []
+
+
+def announced_topic(turn: str) -> str:
+    """A short subject the asker names ("let's talk about X"), as a topic; "" if none."""
+    words = subject_of(clean(turn))
+    while words and words[-1] in _HEADS:
+        words.pop()
+    return " ".join(words) if 0 < len(words) <= 3 else ""
+
+
+def _trim_subject(words: list[str]) -> list[str]:
+    stops = {"so", "and", "how", "what", "is", "i", "we", "you", "it's", "that"}
+    cut = next((k for k, w in enumerate(words) if w in stops and k >= 2), None)
     words = words[:cut]
     while words and words[-1] in STOPWORDS:
         words.pop()
@@ -126,13 +295,16 @@ def question_title(turn: str, keywords: set[str], known: dict[str, str]) -> str:
     """The title for a question asked in `turn` (the asker's words, raw captions)."""
     text = clean(turn)
     words = text.split()
-    clauses = [(_invert(c) if reported else c) for c, reported in _clauses(words)]
-    best = max(clauses, key=lambda c: _meaning(c, keywords), default=None)
+    proper = {k for k, v in known.items() if v != k}
+    clauses = [(_invert(c) if reported else c) for c, reported in _clauses(words, keywords, proper)]
+    # the asker speaks first: later clauses are more likely part of an answer
+    order = {id(c): k for k, c in enumerate(clauses)}
+    best = max(clauses, key=lambda c: _meaning(c, keywords) - 0.25 * order[id(c)], default=None)
     subject = subject_of(text)
     if best is None:
         return sentence(subject or words[:8], known, question=bool(subject))
-    vague = _meaning(best, keywords) < 3 or not (set(best) - STOPWORDS) & keywords
-    if subject and vague and not set(subject) <= set(best):
+    if subject and (set(subject) - STOPWORDS - set(best)):
         head = sentence(subject, known, question=False)
-        return head + ": " + sentence(best, known, question=True).lower()[:MAX_CHARS - len(head) - 2]
+        rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)
+        return f"{head}: {rest}"
     return sentence(best, known, question=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -11,22 +12,31 @@ from ..model import Line
 # (or speech the captioner missed, e.g. an audience member without a mic).
 WORD_SECONDS = 0.45
 
-STOPWORDS = frozenset(
-    """a about above actually after again against all almost also am an and any anyway are
+
+def wordset(text: str) -> frozenset[str]:
+    """A set of words written as one space-separated string."""
+    return frozenset(text.split())
+
+
+STOPWORDS = wordset(
+    """
+    a about above actually after again against all almost also am an and any anyway are
     aren't around as at be because been before being below between both but by can can't
-    cannot could couldn't did didn't do does doesn't doing don't done down during each either
-    else even ever every few for from further get gets getting go goes going gonna got guess
-    guys had hadn't has hasn't have haven't having he he's her here here's hers herself him
-    himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just kind
-    know let's like lot lots maybe me mean more most much must my myself no nor not now of off
-    ok okay on once one only or other ought our ours ourselves out over own pretty probably
-    quite rather really right said same say saying see she she's should shouldn't so some
-    something sort still such sure than thank thanks that that's the their theirs them
-    themselves then there there's these they they'd they'll they're they've thing things think
-    this those though through to too um uh under until up us very via want wanted was wasn't
-    way we we'd we'll we're we've well were weren't what what's when when's where where's
-    whether which while who who's whom why why's will with won't would wouldn't yeah yes yet
-    you you'd you'll you're you've your yours yourself yourselves""".split()
+    cannot could couldn't did didn't do does doesn't doing don't done down during each
+    either else even ever every few for from further get gets getting go goes going gonna
+    got guess guys had hadn't has hasn't have haven't having he he's her here here's hers
+    herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its
+    itself just kind know let's like lot lots maybe me mean more most much must my myself no
+    nor not now of off ok okay on once one only or other ought our ours ourselves out over
+    own pretty probably quite rather really right said same say saying see she she's should
+    shouldn't so some something sort still such sure than thank thanks that that's the their
+    theirs them themselves then there there's these they they'd they'll they're they've
+    thing things think this those though through to too um uh under until up us very via
+    want wanted was wasn't way we we'd we'll we're we've well were weren't what what's when
+    when's where where's whether which while who who's whom why why's will with won't would
+    wouldn't yeah yes yet you you'd you'll you're you've your yours yourself yourselves
+    without within across toward towards upon per onto
+    """
 )
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+./_-]*[A-Za-z0-9+]|[A-Za-z0-9]")
@@ -45,6 +55,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, stable stemmer (enough to match 'patches' with 'patch')."""
     w = word.lower()

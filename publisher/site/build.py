@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 from importlib import resources
 from pathlib import Path
 
@@ -25,7 +26,9 @@ ROLE_LABELS = {
 }
 
 
-def build_site(show: Show, episodes: list[Episode], out_dir: Path, feeds: dict[str, str]) -> list[Path]:
+def build_site(
+    show: Show, episodes: list[Episode], out_dir: Path, feeds: dict[str, str]
+) -> list[Path]:
     """Write the site's pages, search index and static files; return every path it owns.
 
     Files whose content is unchanged are left alone, so their ETags and
@@ -36,16 +39,16 @@ def build_site(show: Show, episodes: list[Episode], out_dir: Path, feeds: dict[s
     static = _static_files()
     env = _environment(show, feeds, catalog, static)
     pages: dict[str, str | bytes] = {f"static/{name}": data for name, data in static.items()}
-    pages["index.html"] = env.get_template("index.html").render(root="", page="home")
+    pages["index.html"] = env.get_template("index.html").render(here="index.html", page="home")
     for talk in catalog.talks:
-        pages[talk.page] = env.get_template("talk.html").render(
-            root="../../", page="talk", t=talk
-        )
+        pages[talk.page] = env.get_template("talk.html").render(here=talk.page, page="talk", t=talk)
     for topic in catalog.topics:
         pages[topic.page] = env.get_template("topic.html").render(
-            root="../", page="topic", topic=topic
+            here=topic.page, page="topic", topic=topic
         )
-    pages["search.json"] = json.dumps(search_index(catalog), ensure_ascii=False, separators=(",", ":"))
+    pages["search.json"] = json.dumps(
+        search_index(catalog), ensure_ascii=False, separators=(",", ":")
+    )
     written = []
     for rel, content in pages.items():
         path = out_dir / rel
@@ -72,11 +75,15 @@ def _environment(show: Show, feeds: dict[str, str], catalog: Catalog, static: di
     @jinja2.pass_context
     def url(context, path: str) -> str:
         """A site-relative path as seen from the page being rendered."""
-        return path if "://" in path else context["root"] + path
+        if "://" in path:
+            return path
+        target, hash_, fragment = path.partition("#")
+        here = posixpath.dirname(context["here"]) or "."
+        return posixpath.relpath(target, here) + hash_ + fragment
 
     @jinja2.pass_context
     def asset(context, name: str) -> str:
-        return f"{context['root']}static/{name}?v={versions[name]}"
+        return f"{url(context, 'static/' + name)}?v={versions[name]}"
 
     env.filters.update(
         url=url,
@@ -105,7 +112,9 @@ def _subscriptions(show: Show, feeds: dict[str, str]) -> list[dict[str, str]]:
     if "feed" in feeds:
         out.append(dict(key="feed", label="Full talks", hint="Every talk, start to finish."))
     if "clips" in feeds:
-        out.append(dict(key="clips", label="Every question", hint="Each question as its own episode."))
+        out.append(
+            dict(key="clips", label="Every question", hint="Each question as its own episode.")
+        )
     years = sorted((k for k in feeds if k.startswith("year:")), reverse=True)
     for key in years:
         year = key.partition(":")[2]

@@ -16,6 +16,7 @@ from ..model import Chapter, Episode, Line, Talk, slugify
 from ..show import Show
 
 ROLE_ORDER = ("moderator", "presenter", "panelist", "panel", "audience")
+KIND_LABELS = {"intro": "Introduction", "talk": "Talk", "outro": "Closing", "question": "Question"}
 PARAGRAPH_SECONDS = 40.0  # a transcript paragraph breaks at a new speaker or after this long
 
 
@@ -28,6 +29,12 @@ class Clip:
     download_name: str
     files: dict[str, str]  # label -> URL (VTT, SRT, JSON transcripts)
     full_start: float | None = None  # where it starts in the full episode, if known
+    label: str = ""  # "Question 3 of 11", "Introduction"
+
+    @property
+    def is_question(self) -> bool:
+        seg = self.episode.segment
+        return seg is None or seg.kind == "question"
 
     @property
     def guid(self) -> str:
@@ -52,6 +59,7 @@ class Paragraph:
     start: float
     speaker: str | None
     text: str
+    chapter: str = ""  # the title of the chapter this paragraph opens, if it opens one
 
 
 @dataclass
@@ -87,6 +95,10 @@ class TalkPage:
     def chapters(self) -> list[Chapter]:
         return self.full.chapters if self.full else []
 
+    @property
+    def questions(self) -> list[Clip]:
+        return [c for c in self.clips if c.is_question]
+
 
 @dataclass
 class Topic:
@@ -119,6 +131,10 @@ class Catalog:
     def clips(self) -> list[Clip]:
         return [c for t in self.talks for c in t.clips]
 
+    @property
+    def questions(self) -> list[Clip]:
+        return [c for t in self.talks for c in t.questions]
+
 
 def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
     """Group the episodes into talk pages and topics."""
@@ -147,10 +163,13 @@ def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
                 )
             )
     for page in talks.values():
-        page.clips.sort(key=lambda c: (c.episode.track, c.episode.segment.start if c.episode.segment else 0))
+        page.clips.sort(
+            key=lambda c: (c.episode.track, c.episode.segment.start if c.episode.segment else 0)
+        )
         page.people = _people(page)
-        page.paragraphs = paragraphs(page.full.transcript if page.full else [])
+        page.paragraphs = paragraphs(page.full.transcript if page.full else [], page.chapters)
         _place_in_full(page)
+        _label(page.clips)
     ordered = sorted(talks.values(), key=lambda t: (t.talk.date, t.talk.title), reverse=True)
     by_topic: dict[str, list[Clip]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -164,15 +183,24 @@ def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
     return Catalog(ordered, topics)
 
 
-def paragraphs(lines: list[Line]) -> list[Paragraph]:
-    """Readable transcript paragraphs: one per speaker turn, split when long."""
+def paragraphs(lines: list[Line], chapters: list[Chapter] = ()) -> list[Paragraph]:
+    """Readable transcript paragraphs: one per speaker turn, split when long or at a chapter."""
     out: list[Paragraph] = []
+    pending = sorted(chapters, key=lambda c: c.start)
     for ln in lines:
+        opened = ""
+        while pending and pending[0].start <= ln.start + 0.001:
+            opened = pending.pop(0).title
         last = out[-1] if out else None
-        if last and ln.speaker == last.speaker and ln.start - last.start < PARAGRAPH_SECONDS:
+        if (
+            last
+            and not opened
+            and ln.speaker == last.speaker
+            and ln.start - last.start < PARAGRAPH_SECONDS
+        ):
             last.text = f"{last.text} {ln.text}"
         else:
-            out.append(Paragraph(ln.start, ln.speaker, ln.text))
+            out.append(Paragraph(ln.start, ln.speaker, ln.text, opened))
     return out
 
 
@@ -209,7 +237,9 @@ def search_index(catalog: Catalog) -> dict:
                     "speakers": [s.name for s in ep.speakers]
                     + [s.organisation for s in ep.speakers if s.organisation],
                     "url": c.anchor,
-                    "text": " ".join([ep.summary, *ep.keywords, *(ln.text for ln in ep.transcript)]),
+                    "text": " ".join(
+                        [ep.summary, *ep.keywords, *(ln.text for ln in ep.transcript)]
+                    ),
                 }
             )
     return {"version": 1, "items": items}
@@ -265,6 +295,16 @@ def _people(page: TalkPage) -> list[Person]:
 
 def _rank(role: str) -> int:
     return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def _label(clips: list[Clip]) -> None:
+    questions = [c for c in clips if c.is_question]
+    for clip in clips:
+        if clip.is_question:
+            clip.label = f"Question {questions.index(clip) + 1} of {len(questions)}"
+        else:
+            kind = clip.episode.segment.kind if clip.episode.segment else ""
+            clip.label = KIND_LABELS.get(kind, kind.title())
 
 
 def _place_in_full(page: TalkPage) -> None:

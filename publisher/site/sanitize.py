@@ -21,6 +21,8 @@ class _Cleaner(HTMLParser):
         self.hidden += tag in DROPPED
         if tag not in ALLOWED or self.hidden:
             return
+        if tag in ("li", "p") and self.open and self.open[-1] == tag:
+            self.handle_endtag(tag)  # an implied end tag, as browsers read it
         if tag == "a":
             href = dict(attrs).get("href") or ""
             if not href.lower().startswith(SAFE_SCHEMES) and not href.startswith("#"):

@@ -86,10 +86,21 @@
     }
   }
 
-  for (const button of document.querySelectorAll("[data-copy]")) {
+  const copyButtons = document.querySelectorAll("[data-copy]");
+  let announce = null;
+  if (copyButtons.length) {
+    announce = document.createElement("p");
+    announce.id = "copy-status";
+    announce.className = "visually-hidden";
+    announce.setAttribute("role", "status");
+    document.body.append(announce);
+  }
+  for (const button of copyButtons) {
     button.addEventListener("click", async () => {
       const input = document.getElementById(button.dataset.copy);
       await copyText(input);
+      const name = input.labels.length ? input.labels[0].textContent.replace(/ feed address$/, "") : "";
+      announce.textContent = `Copied the ${name} feed address.`;
       const label = button.textContent;
       button.textContent = "Copied";
       button.dataset.copied = "";

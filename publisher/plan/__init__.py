@@ -1,0 +1,166 @@
+"""The question plan: a talk's transcript -> one segment per question.
+
+make_plan(talk) corrects the transcript (glossary, people's names), finds
+where each question starts (publisher.plan.segment), then titles, tags and
+credits every segment. The plan file next to the seed (publisher.plan.planfile)
+is the editable form of the result.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from ..model import Line, Plan, Segment, Talk
+from .glossary import apply_glossary, talk_glossary
+from .segment import Boundary, find_boundaries, intro_end
+from .speakers import attribute, segment_credits
+from .titles import announced_topic, case_word, clean, question_title
+from .topics import Topics, normalise_topic
+from .words import STOPWORDS, Word, words_of
+
+__all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid"]
+
+_PANEL = re.compile(
+    r"\b(?:panel|q\s*&\s*a|q and a|ask me anything|ama|fireside|discussion)\b", re.I
+)
+TURN_WORDS = 70  # words of the asking turn searched for the question's title
+QUESTION_WORDS = 30  # of those, the ones most likely still the asker's (for the topic)
+
+
+def is_panel(talk: Talk) -> bool:
+    return talk.moderator is not None or bool(_PANEL.search(talk.title))
+
+
+def first_names(talk: Talk) -> set[str]:
+    """Lowercase first names of the panel or presenters (not the moderator)."""
+    return {p.name.split()[0].lower() for p in talk.speakers if p.name.split()}
+
+
+def corrected_transcript(talk: Talk, glossary: dict[str, str] | None = None) -> list[Line]:
+    """The transcript with glossary terms and people's names corrected, speakers filled in."""
+    return _corrected(talk, talk_glossary(talk, glossary))
+
+
+def _corrected(talk: Talk, full_glossary: dict[str, str]) -> list[Line]:
+    lines = apply_glossary(talk.transcript, full_glossary)
+    end = intro_end(words_of(lines), first_names(talk)) if is_panel(talk) else 0.0
+    return attribute(lines, talk, end)
+
+
+def new_guid(video_id: str, start: float, taken: set[str]) -> str:
+    """ "yt-<id>-<start seconds, 5 digits>", with a suffix if that is taken."""
+    base = f"yt-{video_id}-{int(start):05d}"
+    guid, n = base, 2
+    while guid in taken:
+        guid, n = f"{base}-{n}", n + 1
+    return guid
+
+
+def _known_casing(lines: list[Line], talk: Talk, glossary: dict[str, str]) -> dict[str, str]:
+    """Spellings with capitals that the captions, the glossary or the speaker list use."""
+    seen: dict[str, Counter] = {}
+    for ln in lines:
+        for tok in ln.text.split():
+            seen.setdefault(tok.lower(), Counter())[tok] += 1
+    known = {
+        low: forms.most_common(1)[0][0]
+        for low, forms in seen.items()
+        if not forms.most_common(1)[0][0].islower() and low != "i"
+    }
+    for term in [v for v in glossary.values() if " " not in v] + [p.name for p in talk.people]:
+        known.update({t.lower(): t for t in term.split()})
+    return known
+
+
+def _snap(t: float, pauses: list[tuple[float, float]]) -> float:
+    """Move a start into the pause just before it, if there is one within 2 s."""
+    near = [(s, e) for s, e in pauses if s <= t + 0.5 and e >= t - 2.0]
+    return max(near, key=lambda p: p[1])[1] - 0.1 if near else t
+
+
+def _summary(title: str, credits: list, keywords: list[str]) -> str:
+    askers = [c.name for c in credits if c.role in ("moderator", "audience")]
+    answer = [c.name for c in credits if c.role in ("panelist", "presenter")]
+    who = (
+        "the panel" if not answer or any(c.role == "panel" for c in credits) else ", ".join(answer)
+    )
+    lead = f"{askers[0] if askers else 'The host'} asks {who}: {title}"
+    return lead + (f" The answers cover {', '.join(keywords[:3])}." if keywords else "")
+
+
+def make_plan(
+    talk: Talk,
+    glossary: dict[str, str] | None = None,
+    pauses: list[tuple[float, float]] | None = None,
+) -> Plan:
+    """A first plan: intro (panel) or talk body, then one segment per question.
+
+    Segments run contiguously from 0 to the end of the talk, at 0.1 s (the plan
+    file's resolution, so a saved and reloaded plan cuts at the same times).
+    """
+    full_glossary = talk_glossary(talk, glossary)
+    lines = _corrected(talk, full_glossary)
+    words = words_of(lines)
+    panel = is_panel(talk)
+    applause = [c.start for c in talk.cues if "applause" in c.text.lower()]
+    bounds = find_boundaries(words, panel, pauses, first_names(talk), applause)
+    end = math.floor(max(talk.duration, lines[-1].end if lines else 0.0) * 10) / 10
+    starts = [0.0] + [round(_snap(b.start, pauses or []), 1) for b in bounds] + [end]
+    spans = list(zip(starts, starts[1:], strict=False))
+    known = _known_casing(lines, talk, full_glossary)
+    clips = [[w.norm for w in words if a <= w.time < b] for a, b in spans]
+    topics = Topics(clips, set(known))
+    segments: list[Segment] = []
+    for i, (a, b) in enumerate(spans):
+        bound = bounds[i - 1] if i else None
+        turn = _turn(words, bound, bounds[i].anchor if i < len(bounds) else len(words))
+        ranked = topics.ranked(i, clean(" ".join(w.norm for w in turn)).split())
+        if bound is None:
+            kind = "intro" if panel and bounds else "talk"
+            title = "Welcome and introductions" if kind == "intro" else talk.title
+            topic = "Introductions" if kind == "intro" else (ranked or ["General"])[0]
+        else:
+            kind = "question"
+            kw_words = {w for k in ranked[:5] for w in k.split()}
+            title = question_title(" ".join(w.text for w in turn), kw_words, known)
+            topic = _topic(topics, ranked, title, turn)
+        credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
+        keywords = _keywords(ranked, clips[i], known)
+        guid = new_guid(talk.video_id, a, {s.guid for s in segments})
+        summary = _summary(title, credits, keywords) if kind == "question" else ""
+        topic = normalise_topic(topic, known)
+        segments.append(Segment(a, b, kind, title, topic, keywords, credits, guid, summary))
+    return Plan(talk.video_id, segments, transcript=lines)
+
+
+def _keywords(ranked: list[str], clip: list[str], known: dict[str, str]) -> list[str]:
+    """3-8 keywords: the clip's best phrases, topped up with its most frequent words."""
+    out = list(ranked[:8])
+    common = Counter(w for w in clip if w not in STOPWORDS and len(w) > 3)
+    out += [w for w, _ in common.most_common(8) if not any(w in k for k in out)][
+        : max(0, 3 - len(out))
+    ]
+    return list(dict.fromkeys(" ".join(case_word(w, known) for w in k.split()) for k in out))
+
+
+def _topic(topics: Topics, ranked: list[str], title: str, turn: list[Word]) -> str:
+    """The subject the asker names, else the clip's best phrase that the title uses,
+    else one the asker used, else its best phrase."""
+    named = announced_topic(" ".join(w.norm for w in turn[:QUESTION_WORDS]))
+    if named:
+        return named
+    in_title = topics.asked(ranked, re.findall(r"[\w'-]+", title.lower()))
+    asked = topics.asked(ranked, [w.norm for w in turn[:QUESTION_WORDS]])
+    for group in (in_title, asked):
+        multi = [p for p in group if " " in p]
+        if multi:
+            return multi[0]
+    return (in_title or asked or ranked or ["General"])[0]
+
+
+def _turn(words: list[Word], bound: Boundary | None, stop: int) -> list[Word]:
+    if bound is None:
+        return []
+    return words[bound.anchor : min(bound.anchor + TURN_WORDS, stop)]

@@ -1,0 +1,286 @@
+"""The editable plan: `<seed>.plan.toml` next to the seed, one [[clip]] per segment.
+
+Editing rules (also written at the top of every plan file):
+- times are "MM:SS.s", "H:MM:SS.s" or seconds; clips must not overlap, end after
+  they start, and stay inside the talk; gaps between clips are allowed;
+- a [[clip]] without `guid` (a split, a new clip) gets "yt-<video>-<start seconds>"
+  when loaded: deterministic, so it is stable without rewriting the file;
+  load_plan(..., write_back=True) writes such GUIDs into the file (comments kept),
+  so later edits of that clip's start can't change its published identity;
+- GUIDs are never recomputed; replan() carries them over to the new plan.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import tomlkit
+
+from ..errors import PlanError
+from ..fsutil import write_text
+from ..model import KINDS, ROLES, Credit, Plan, Segment, Talk, timestamp
+from . import corrected_transcript, new_guid
+
+SUFFIX = ".plan.toml"
+SLACK = 1.0  # seconds a clip may run past the captions' end
+_TIME = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
+_GUID = re.compile(r"^[A-Za-z0-9_-]+$")
+_CREDIT = re.compile(r"^\s*(.+?)\s*\((\w+)\)\s*$")
+
+HEADER = """\
+Question plan for "{title}" ({playlist}), video {video_id}, {duration} long.
+Written by `publisher plan`; `publisher build` uses this file while it exists.
+
+Edit, then rebuild:
+- move a boundary: change start/end ("MM:SS.s", "H:MM:SS.s" or seconds);
+- retitle, or change topic, keywords, summary or speakers ("Name (role)", role one of
+  {roles});
+- merge: delete a [[clip]] and stretch its neighbour; drop: delete the [[clip]];
+- split: copy a [[clip]], set both clips' times and leave out the copy's `guid`:
+  it gets "yt-{video_id}-<start seconds>" (5 digits) when the plan is loaded.
+kind is one of {kinds}. Never change the guid of a published clip:
+podcast apps know the episode by it. `publisher plan --replan` recomputes the
+clips and keeps the guid of every clip that keeps at least half of its time."""
+
+
+def plan_path(seed: Path) -> Path:
+    """The plan file of a seed: next to it, named <seed>.plan.toml."""
+    seed = Path(seed)
+    return seed.with_name(seed.stem + SUFFIX)
+
+
+def format_time(seconds: float) -> str:
+    m, s = divmod(round(seconds, 1), 60)
+    h, m = divmod(int(m), 60)
+    return f"{h}:{m:02d}:{s:04.1f}" if h else f"{m:02d}:{s:04.1f}"
+
+
+def parse_time(value: object) -> float:
+    """Seconds from "MM:SS.s", "H:MM:SS.s", a number, or a number in a string."""
+    if isinstance(value, bool):
+        raise ValueError("not a time")
+    if isinstance(value, int | float):
+        return round(float(value), 3)
+    if isinstance(value, str):
+        m = _TIME.match(value)
+        if m:
+            h, mi, s = int(m.group(1) or 0), int(m.group(2)), float(m.group(3))
+            return round(h * 3600 + mi * 60 + s, 3)
+        return round(float(value), 3)
+    raise ValueError("not a time")
+
+
+def save_plan(plan: Plan, path: Path, talk: Talk) -> None:
+    """Write the plan as commented TOML, atomically."""
+    doc = tomlkit.document()
+    header = HEADER.format(
+        title=talk.title,
+        playlist=talk.playlist,
+        video_id=plan.video_id,
+        duration=timestamp(talk.duration),
+        roles=", ".join(ROLES),
+        kinds=", ".join(KINDS),
+    )
+    for line in header.splitlines():
+        doc.add(tomlkit.comment(line) if line else tomlkit.nl())
+    doc.add(tomlkit.nl())
+    doc["video_id"] = plan.video_id
+    clips = tomlkit.aot()
+    for seg in plan.segments:
+        t = tomlkit.table()
+        t["start"] = format_time(seg.start)
+        t["end"] = format_time(seg.end)
+        t["kind"] = seg.kind
+        t["title"] = seg.title
+        t["topic"] = seg.topic
+        t["keywords"] = list(seg.keywords)
+        t["speakers"] = [f"{c.name} ({c.role})" for c in seg.speakers]
+        t["guid"] = seg.guid
+        if seg.summary:
+            t["summary"] = seg.summary
+        clips.append(t)
+    doc["clip"] = clips
+    write_text(path, tomlkit.dumps(doc))
+
+
+def _lines(text: str) -> list[dict[str, int]]:
+    """For each [[clip]] in the file: key -> line number (and "" -> the header's line)."""
+    out: list[dict[str, int]] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        if re.match(r"^\s*\[\[\s*clip\s*\]\]", raw):
+            out.append({"": n})
+        elif out and (m := re.match(r"^\s*([A-Za-z_]+)\s*=", raw)):
+            out[-1].setdefault(m.group(1), n)
+    return out
+
+
+def _credits(value: object, talk: Talk, fail) -> list[Credit]:
+    if not isinstance(value, list):
+        fail('speakers must be a list like ["Name (role)"]')
+    out = []
+    for item in value:
+        if isinstance(item, dict):
+            name, role = str(item.get("name", "")), str(item.get("role", ""))
+        elif isinstance(item, str) and (m := _CREDIT.match(item)):
+            name, role = m.group(1), m.group(2)
+        else:
+            fail(f'speaker {item!r} is not "Name (role)"')
+        if role not in ROLES or not name:
+            fail(f"speaker {item!r}: role must be one of {', '.join(ROLES)}")
+        person = talk.speaker(name)
+        out.append(Credit(name, role, person.organisation if person else ""))
+    return out
+
+
+def _segment(clip: dict, lines: dict[str, int], talk: Talk, path: Path) -> Segment:
+    def fail(message: str, key: str = "") -> None:
+        raise PlanError(message, path, lines.get(key) or lines[""])
+
+    times = {}
+    for key in ("start", "end"):
+        if key not in clip:
+            fail(f"clip has no {key}")
+        try:
+            times[key] = parse_time(clip[key])
+        except ValueError:
+            fail(f"bad {key} time {clip[key]!r}: use MM:SS.s or seconds", key)
+    start, end = times["start"], times["end"]
+    if start < 0:
+        fail("start before the beginning of the talk", "start")
+    if end <= start:
+        fail(f"end {format_time(end)} is not after start {format_time(start)}", "end")
+    if end > talk.duration + SLACK:
+        fail(f"end {format_time(end)} is beyond the talk ({format_time(talk.duration)})", "end")
+    kind = clip.get("kind", "question")
+    if kind not in KINDS:
+        fail(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}", "kind")
+    title = clip.get("title")
+    if not isinstance(title, str) or not title.strip():
+        fail("clip needs a title", "title")
+    keywords = clip.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        fail("keywords must be a list of strings", "keywords")
+    guid = clip.get("guid", "")
+    if not isinstance(guid, str) or (guid and not _GUID.match(guid)):
+        fail(f"bad guid {guid!r}: letters, digits, '-' and '_' only", "guid")
+    speakers = _credits(clip.get("speakers", []), talk, lambda m: fail(m, "speakers"))
+    return Segment(
+        start,
+        end,
+        kind,
+        title.strip(),
+        str(clip.get("topic", "")),
+        keywords,
+        speakers,
+        guid,
+        str(clip.get("summary", "")),
+        lines[""],
+    )
+
+
+def load_plan(
+    path: Path, talk: Talk, glossary: dict[str, str] | None = None, *, write_back: bool = False
+) -> Plan:
+    """Read and check a plan file. Every problem is a PlanError naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError("plan file not found", path) from None
+    except UnicodeDecodeError as e:
+        raise PlanError(f"not UTF-8 text ({e.reason})", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(e))
+        msg = re.sub(r"\s*\(at line.*", "", str(e))
+        raise PlanError(f"invalid TOML: {msg}", path, int(m.group(1)) if m else None) from None
+    video_id = data.get("video_id", talk.video_id)
+    if video_id != talk.video_id:
+        raise PlanError(f"plan is for video {video_id!r}, the seed is {talk.video_id!r}", path)
+    clips = data.get("clip")
+    if not isinstance(clips, list) or not clips or not all(isinstance(c, dict) for c in clips):
+        raise PlanError("no [[clip]] tables", path)
+    where = _lines(text)
+    segments = [_segment(c, where[i], talk, path) for i, c in enumerate(clips)]
+    key_line = {id(s): where[i] for i, s in enumerate(segments)}
+    ordered = sorted(segments, key=lambda s: s.start)
+    for prev, seg in zip(ordered, ordered[1:], strict=False):
+        if seg.start < prev.end - 0.001:
+            raise PlanError(
+                f"clip {format_time(seg.start)}-{format_time(seg.end)} overlaps the clip at "
+                f"line {prev.line} ({format_time(prev.start)}-{format_time(prev.end)})",
+                path,
+                key_line[id(seg)].get("start", seg.line),
+            )
+    seen: dict[str, int] = {}
+    for seg in segments:
+        line = key_line[id(seg)].get("guid", seg.line)
+        if seg.guid in seen:
+            raise PlanError(
+                f"duplicate guid {seg.guid!r} (also at line {seen[seg.guid]})", path, line
+            )
+        if seg.guid:
+            seen[seg.guid] = line
+    assigned = [seg for seg in ordered if not seg.guid]
+    for seg in assigned:
+        seg.guid = new_guid(talk.video_id, seg.start, set(seen))
+        seen[seg.guid] = seg.line
+    if write_back and assigned:
+        _write_guids(path, text, segments)
+    plan = Plan(talk.video_id, ordered, path=path)
+    plan.transcript = corrected_transcript(talk, glossary)
+    return plan
+
+
+def _write_guids(path: Path, text: str, segments: list[Segment]) -> None:
+    """Store assigned GUIDs in the file, keeping the author's comments and layout."""
+    doc = tomlkit.parse(text)
+    for table, seg in zip(doc["clip"], segments, strict=True):
+        if "guid" not in table:
+            table["guid"] = seg.guid
+    write_text(path, tomlkit.dumps(doc))
+
+
+def replan(old: Plan, new: Plan) -> Plan:
+    """The new plan, with the GUID of every old clip it keeps.
+
+    A new segment keeps an old GUID when the two share at least half of the
+    longer one's time (so a moved boundary keeps it; of a split, only the part
+    with most of the old clip does; of a merge, only the old clip that makes up
+    at least half of the new one). Matching is one-to-one, best overlap first.
+    Other new segments get fresh GUIDs that collide with no old or new GUID.
+    """
+    pairs = []
+    for i, n in enumerate(new.segments):
+        for j, o in enumerate(old.segments):
+            shared = min(n.end, o.end) - max(n.start, o.start)
+            if shared > 0 and shared >= 0.5 * max(n.duration, o.duration):
+                pairs.append((shared, i, j))
+    kept: dict[int, str] = {}
+    used: set[int] = set()
+    for _, i, j in sorted(pairs, reverse=True):
+        if i not in kept and j not in used:
+            kept[i], _ = old.segments[j].guid, used.add(j)
+    taken = {s.guid for s in old.segments} | set(kept.values())
+    segments = []
+    for i, seg in enumerate(new.segments):
+        guid = kept.get(i) or new_guid(new.video_id, seg.start, taken)
+        taken.add(guid)
+        segments.append(
+            Segment(
+                seg.start,
+                seg.end,
+                seg.kind,
+                seg.title,
+                seg.topic,
+                list(seg.keywords),
+                list(seg.speakers),
+                guid,
+                seg.summary,
+                seg.line,
+            )
+        )
+    return Plan(new.video_id, segments, new.path, list(new.transcript))

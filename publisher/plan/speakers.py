@@ -1,0 +1,65 @@
+"""Who asks and who answers: self-introductions, names addressed, else the whole panel."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Credit, Line, Speaker, Talk
+
+_SELF = re.compile(r"\b(?:my name is|name's|i'm|i am|this is)\s+(?:the\s+)*", re.I)
+# (matched over a line and the next, since a name often starts the next caption line)
+
+
+def credit(person: Speaker, role: str) -> Credit:
+    return Credit(person.name, role, person.organisation)
+
+
+def mentioned(text: str, people: list[Speaker]) -> list[Speaker]:
+    """People named in the text: by full name, or by a first name no one else shares."""
+    low = f" {text.lower()} "
+    firsts = [p.name.split()[0].lower() for p in people if p.name.split()]
+    found = []
+    for p, first in zip(people, firsts, strict=True):
+        unique = firsts.count(first) == 1
+        if f" {p.name.lower()} " in low or (unique and re.search(rf"\b{re.escape(first)}\b", low)):
+            found.append(p)
+    return found
+
+
+def segment_credits(kind: str, asker: str, talk: Talk, text: str) -> list[Credit]:
+    """Credits for one segment; `asker` is "moderator" or "audience" for a question,
+    `text` the segment's words."""
+    host = [credit(talk.moderator, "moderator")] if talk.moderator else []
+    if kind in ("talk",):
+        return [credit(p, "presenter") for p in talk.speakers]
+    if kind in ("intro", "outro"):
+        return host + [credit(p, "panelist") for p in talk.speakers]
+    asks = [Credit("Audience", "audience")] if asker == "audience" or not host else host
+    if not talk.moderator:  # a talk's Q&A: the presenters answer
+        return asks + [credit(p, "presenter") for p in talk.speakers]
+    named = mentioned(text, talk.speakers)
+    if named:
+        return asks + [credit(p, "panelist") for p in named]
+    return asks + [credit(p, "panel") for p in talk.speakers]
+
+
+def attribute(lines: list[Line], talk: Talk, intro_end: float) -> list[Line]:
+    """Fill in Line.speaker during the introductions: the host first, then whoever
+    introduces themselves by a listed name; an unclear "my name is" ends the guess."""
+    out, current = [], talk.moderator.name if talk.moderator else None
+    for i, ln in enumerate(lines):
+        if ln.start >= intro_end:
+            out.append(ln)
+            continue
+        both = f"{ln.text} {lines[i + 1].text if i + 1 < len(lines) else ''}"
+        for m in _SELF.finditer(both):
+            if m.start() >= len(ln.text):
+                break
+            after = both[m.end() :].lower()
+            named = [p for p in talk.people if after.startswith(p.name.lower())]
+            if named:
+                current = named[0].name
+            elif m.group(0).lower().startswith(("my name", "name's")):
+                current = None
+        out.append(Line(ln.start, ln.end, ln.text, ln.speaker or current))
+    return out

@@ -1,0 +1,355 @@
+"""Audio: stand-in speech, analysis, rendering and the render cache, on a 41 s talk.
+
+Everything runs for real: espeak-ng, ffmpeg, and ffmpeg's ebur128 / ffprobe to
+read the results back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import need
+
+from publisher.audio import render_talk, silences, synthesise_standin
+from publisher.audio.analyse import FRAME_S, Analyser
+from publisher.audio.decode import decode
+from publisher.errors import AudioError
+from publisher.model import AudioSettings, Cue, Line, Plan, Segment, Talk
+
+# (start, end, text): speech with planted pauses at 8.5-12.0 and 25.0-28.0
+LINES = [
+    (0.5, 4.0, "welcome everyone to the contributor panel today"),
+    (4.5, 8.5, "we will take questions from the audience"),
+    (12.0, 16.0, "the first question is about memory management"),
+    (16.5, 20.5, "how do you scale guests to many gigabytes"),
+    (21.0, 25.0, "we use huge pages and careful accounting"),
+    (28.0, 32.0, "next question concerns the block layer"),
+    (32.5, 36.5, "io uring support landed in the last release"),
+    (37.0, 40.0, "thank you all for coming"),
+]
+DURATION = 41.0
+RATE = 44100
+
+
+def make_talk(lines=LINES, duration=DURATION, title="Audio Fixture Panel") -> Talk:
+    cues = [Cue(s, e, t, i + 10) for i, (s, e, t) in enumerate(lines)]
+    cues.append(Cue(duration - 0.5, duration, "", 99))
+    return Talk(
+        source=Path("tests/fixtures/audio/fixture-panel.txt"),
+        title=title,
+        date=dt.date(2018, 11, 14),
+        playlist="KVM Forum 2018",
+        description="A fixture.",
+        speakers=[],
+        moderator=None,
+        cues=cues,
+        transcript=[
+            Line(s, e, t, "Stefan" if i % 2 else None) for i, (s, e, t) in enumerate(lines)
+        ],
+        url="https://www.youtube.com/watch?v=fixture0001",
+        video_id="fixture0001",
+    )
+
+
+def make_plan(bounds=(10.0, 26.5), video_id="fixture0001", duration=DURATION) -> Plan:
+    edges = [0.0, *bounds, duration]
+    kinds = ["intro"] + ["question"] * (len(edges) - 2)
+    segs = [
+        Segment(a, b, k, f"Part {i}", "panel", [], [], f"yt-{video_id}-{int(a):05d}")
+        for i, (a, b, k) in enumerate(zip(edges, edges[1:], kinds, strict=False))
+    ]
+    return Plan(video_id, segs)
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) as ffmpeg's ebur128 filter measures them."""
+    out = subprocess.run(
+        [need("ffmpeg"), "-nostdin", "-hide_banner", "-i", str(path), "-af",
+         "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    summary = out[out.rindex("Summary:") :]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return lufs, peak
+
+
+def probe(path: Path, entry: str) -> str:
+    return subprocess.run(
+        [need("ffprobe"), "-v", "error", "-show_entries", entry, "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+
+
+def envelope_of(path: Path) -> np.ndarray:
+    """10 ms mean-square envelope of any audio file, decoded by ffmpeg (short files only)."""
+    raw = subprocess.run(
+        [need("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-ac", "1", "-ar",
+         str(RATE), "-f", "s16le", "-"], capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    a = Analyser(RATE, 1)
+    a.feed(np.frombuffer(raw, "<i2").reshape(-1, 1))
+    return a.result().envelope
+
+
+def db(x: np.ndarray) -> np.ndarray:
+    return 10 * np.log10(np.maximum(x, 1e-10))
+
+
+@pytest.fixture(scope="module")
+def talk() -> Talk:
+    need("espeak-ng")
+    return make_talk()
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("audio-cache")
+
+
+@pytest.fixture(scope="module")
+def source(talk, cache) -> Path:
+    return synthesise_standin(talk, cache)
+
+
+@pytest.fixture(scope="module")
+def render(talk, source, cache):
+    return render_talk(talk, make_plan(), source, AudioSettings(), cache, standin=True)
+
+
+# --- stand-in speech ----------------------------------------------------------
+
+
+def test_standin_lasts_as_long_as_the_captions_and_lives_outside_audio(talk, source, cache):
+    assert abs(float(probe(source, "format=duration")) - DURATION) < 0.02
+    assert source.parent == cache / "standin" and source.suffix == ".flac"
+    assert not (cache / "audio").exists()
+
+
+def test_standin_speech_sits_in_the_caption_slots(source):
+    level = db(envelope_of(source))
+    for start, end, _ in LINES:
+        inside = level[int(start / FRAME_S) : int(end / FRAME_S)]
+        assert (inside > -40).mean() > 0.3, f"no speech in {start}-{end}"
+    for gap in [(0.0, 0.45), (8.55, 11.95), (25.05, 27.95), (40.05, 41.0)]:
+        assert level[int(gap[0] / FRAME_S) : int(gap[1] / FRAME_S)].max() < -80, gap
+
+
+def test_standin_speeds_up_a_long_line_to_fit_its_slot(tmp_path):
+    long = "this caption holds far too many words to be read aloud at a normal pace here"
+    talk = make_talk([(1.0, 3.0, long), (3.0, 5.0, "short")], duration=6.0)
+    level = db(envelope_of(synthesise_standin(talk, tmp_path)))
+    assert (level[100:300] > -40).mean() > 0.5  # the long line fills its slot...
+    assert level[int(2.99 / FRAME_S)] < -40 or level[int(3.0 / FRAME_S) - 2] < -30  # ...and stops
+    assert level[int(5.0 / FRAME_S) + 5 :].max() < -80  # silence after the last line
+
+
+def test_standin_is_cached_by_transcript(talk, source, cache):
+    start = time.perf_counter()
+    assert synthesise_standin(talk, cache) == source
+    assert time.perf_counter() - start < 0.5
+    changed = dataclasses.replace(talk, transcript=talk.transcript[:-1])
+    assert synthesise_standin(changed, cache) != source
+
+
+def test_standin_without_transcript_is_an_audio_error(tmp_path):
+    talk = dataclasses.replace(make_talk(), transcript=[])
+    with pytest.raises(AudioError, match="Audio Fixture Panel.*no transcript"):
+        synthesise_standin(talk, tmp_path)
+
+
+# --- analysis -------------------------------------------------------------------
+
+
+def test_analysis_loudness_matches_ffmpeg_ebur128(source, cache):
+    ours = decode(source, cache).analysis.loudness
+    theirs, _ = loudness(source)
+    assert abs(ours - theirs) < 0.3
+
+
+def test_silences_finds_the_planted_pauses(source, cache):
+    pauses = silences(source, cache, min_len=1.0)
+    for a, b in [(8.5, 12.0), (25.0, 28.0)]:
+        assert any(s <= a + 0.3 and e >= b - 0.3 for s, e in pauses), (a, b, pauses)
+    assert all(e - s >= 1.0 for s, e in pauses)
+    assert not any(s < 14 < e for s, e in pauses)  # 14 s is speech
+
+
+# --- rendering ------------------------------------------------------------------
+
+
+def test_pieces_partition_the_talk_and_match_the_plan(render):
+    assert render.standin
+    assert [p.segment.title for p in render.pieces] == ["Part 0", "Part 1", "Part 2"]
+    assert render.pieces[0].start == 0 and abs(render.pieces[-1].end - DURATION) < 0.01
+    for a, b in zip(render.pieces, render.pieces[1:], strict=False):
+        assert a.end == b.start
+    for piece in render.pieces:
+        seg = piece.segment
+        assert abs(piece.duration - seg.duration) < 1.0
+        assert abs(float(probe(piece.path, "format=duration")) - seg.duration) < 1.0
+        assert probe(piece.path, "stream=codec_name,sample_rate,channels") == "mp3,44100,1"
+    assert abs(sum(p.duration for p in render.pieces) - render.full_duration) < 0.2
+    assert abs(render.full_duration - DURATION) < 0.3
+
+
+def test_clips_and_full_episode_are_at_minus_16_lufs_under_minus_1_dbtp(render):
+    for path in [render.full, *(p.path for p in render.pieces)]:
+        lufs, peak = loudness(path)
+        assert -17.0 <= lufs <= -15.0, (path.name, lufs)
+        assert peak <= -1.0, (path.name, peak)
+
+
+def test_stereo_setting_renders_stereo_at_the_same_loudness(talk, source, cache):
+    stereo = render_talk(talk, make_plan(), source, AudioSettings(channels=2, bitrate="96k"), cache)
+    assert probe(stereo.full, "stream=channels") == "2"
+    lufs, peak = loudness(stereo.pieces[1].path)
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+
+
+def test_full_episode_offsets_line_up_with_the_speech(render):
+    """Speech that starts at 28.0 s in the source starts at offset(piece) + 28.0 - start."""
+    piece = render.pieces[2]
+    expected = render.offset(piece) + 28.0 - piece.start
+    level = db(envelope_of(render.full))
+    frame = int((expected - 0.5) / FRAME_S)
+    onset = (frame + np.argmax(level[frame:] > -50)) * FRAME_S
+    assert abs(onset - expected) < 0.08
+
+
+def test_a_cut_snaps_into_a_nearby_pause(talk, source, tmp_path):
+    # 13.0 s is mid-sentence; the pause 8.5-12.0 is within 1.5 s of it
+    r = render_talk(talk, make_plan((13.0, 26.5)), source, AudioSettings(), tmp_path)
+    cut = r.pieces[1].start
+    assert 11.5 <= cut <= 12.0
+    # with no pause in reach the cut stays within 1.5 s of the plan
+    r = render_talk(talk, make_plan((18.5, 26.5)), source, AudioSettings(), tmp_path)
+    assert abs(r.pieces[1].start - 18.5) <= 1.5
+
+
+def test_long_pieces_are_encoded_in_chunks_and_joined(talk, source, tmp_path, monkeypatch):
+    from publisher.audio import render as rendering
+
+    monkeypatch.setattr(rendering, "MAX_CHUNK", 8.0)
+    r = render_talk(talk, make_plan(), source, AudioSettings(), tmp_path)
+    assert r.encodes == 2 + 3 + 2  # ceil(10 / 8), ceil(16.5 / 8), ceil(14.5 / 8)
+    for piece in r.pieces:
+        assert abs(float(probe(piece.path, "format=duration")) - piece.segment.duration) < 1.0
+        lufs, peak = loudness(piece.path)
+        assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+    assert abs(r.full_duration - DURATION) < 0.5
+    again = render_talk(talk, make_plan(), source, AudioSettings(), tmp_path)
+    assert again.encodes == 0 and [p.path for p in again.pieces] == [p.path for p in r.pieces]
+
+
+def test_gaps_between_segments_become_pieces(talk, source, cache):
+    plan = make_plan()
+    plan.segments[1].end = 20.0  # leave 20.0-26.5 unplanned
+    r = render_talk(talk, plan, source, AudioSettings(), cache)
+    assert [p.segment.title if p.segment else None for p in r.pieces] == [
+        "Part 0", "Part 1", None, "Part 2"
+    ]  # fmt: skip
+    assert r.pieces[2].start == r.pieces[1].end and r.pieces[3].start == r.pieces[2].end
+
+
+def test_a_noop_rebuild_runs_no_encode(talk, source, cache, render):
+    start = time.perf_counter()
+    again = render_talk(talk, make_plan(), source, AudioSettings(), cache, standin=True)
+    assert time.perf_counter() - start < 2.0
+    assert again.encodes == 0 and render.encodes == 3
+    assert again.full == render.full
+    assert [p.path for p in again.pieces] == [p.path for p in render.pieces]
+
+
+def test_moving_one_boundary_rerenders_only_its_two_pieces(talk, source, cache, render):
+    mtimes = {p.path: p.path.stat().st_mtime_ns for p in render.pieces}
+    moved = render_talk(talk, make_plan((10.0, 27.0)), source, AudioSettings(), cache)
+    assert moved.encodes == 2
+    assert moved.pieces[0].path == render.pieces[0].path
+    assert moved.pieces[0].path.stat().st_mtime_ns == mtimes[render.pieces[0].path]
+    assert moved.pieces[1].path != render.pieces[1].path
+    assert moved.pieces[2].path != render.pieces[2].path
+    assert moved.full != render.full and render.full.exists()
+
+
+# --- bad input ------------------------------------------------------------------
+
+
+def _error(talk, source, cache) -> str:
+    with pytest.raises(AudioError) as caught:
+        render_talk(talk, make_plan(), source, AudioSettings(), cache)
+    message = str(caught.value)
+    assert "\n" not in message and "Audio Fixture Panel" in message and source.name in message
+    return message
+
+
+def test_zero_length_source(talk, tmp_path):
+    empty = tmp_path / "empty.webm"
+    empty.write_bytes(b"")
+    assert "empty" in _error(talk, empty, tmp_path / "cache")
+
+
+def test_corrupt_source(talk, tmp_path):
+    junk = tmp_path / "junk.mp3"
+    junk.write_bytes(bytes(range(256)) * 400)
+    assert "corrupt" in _error(talk, junk, tmp_path / "cache")
+
+
+def test_truncated_source(talk, render, tmp_path):
+    whole = render.full.read_bytes()
+    cut = tmp_path / "truncated.mp3"
+    cut.write_bytes(whole[: len(whole) // 3])
+    message = _error(talk, cut, tmp_path / "cache")
+    assert "captions run to 00:41" in message
+
+
+def test_audio_much_shorter_than_the_captions(talk, tmp_path):
+    short = tmp_path / "short.wav"
+    subprocess.run([need("ffmpeg"), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=20", str(short)], check=True)  # fmt: skip
+    assert "lasts 00:20" in _error(talk, short, tmp_path / "cache")
+
+
+def test_missing_ffmpeg(talk, source, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert "ffmpeg not found" in _error(talk, source, tmp_path / "cache")
+
+
+def test_errors_leave_earlier_renders_and_no_temp_files(talk, source, render, cache, tmp_path):
+    junk = tmp_path / "junk.webm"
+    junk.write_bytes(b"\x1a\x45\xdf\xa3" + bytes(5000))
+    _error(talk, junk, cache)
+    assert render.full.exists() and all(p.path.exists() for p in render.pieces)
+    leftovers = [p for p in cache.rglob("*") if ".tmp" in p.name or p.name.startswith(".")]
+    assert leftovers == []
+
+
+# --- the bundled 42-minute seed ------------------------------------------------
+
+
+@pytest.mark.slow
+def test_bundled_seed_standin_and_render_are_fast(bundled_seed, tmp_path):
+    from publisher.ingest import load_talk
+
+    talk = load_talk(bundled_seed)
+    start = time.perf_counter()
+    source = synthesise_standin(talk, tmp_path)
+    assert time.perf_counter() - start < 30
+    assert abs(float(probe(source, "format=duration")) - talk.duration) < 0.05
+    step = talk.duration / 6
+    plan = make_plan(tuple(step * k for k in range(1, 6)), talk.video_id, talk.duration)
+    first = render_talk(talk, plan, source, AudioSettings(), tmp_path)
+    assert first.encodes == 12  # 7-minute pieces go in two chunks each
+    assert abs(first.full_duration - talk.duration) < 1.0
+    lufs, peak = loudness(first.full)
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+    start = time.perf_counter()
+    again = render_talk(talk, plan, source, AudioSettings(), tmp_path)
+    assert again.encodes == 0 and time.perf_counter() - start < 2.0

@@ -1,0 +1,132 @@
+"""Segmentation accuracy against hand labels: boundary F1 at ±10 s, Pk and WindowDiff."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from nltk.metrics.segmentation import pk, windowdiff
+
+from publisher.ingest import load_talk
+from publisher.model import Plan
+from publisher.plan import make_plan
+from publisher.plan.planfile import parse_time
+from publisher.show import load_show
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "tests" / "fixtures" / "plan"
+GLOSSARY = load_show(ROOT / "feeds" / "kvm-forum.toml").glossary
+TOLERANCE = 10.0
+
+
+def labels(name: str) -> list[float]:
+    data = tomllib.loads((PLAN / f"{name}.labels.toml").read_text())
+    return [parse_time(q["start"]) for q in data.get("question", [])]
+
+
+def question_starts(plan: Plan) -> list[float]:
+    return [s.start for s in plan.segments if s.kind == "question"]
+
+
+def boundary_f1(
+    ref: list[float], hyp: list[float], tol: float = TOLERANCE
+) -> tuple[float, float, float]:
+    """Precision, recall, F1 of hypothesised boundaries, matched one-to-one within tol."""
+    unmatched = list(hyp)
+    hits = 0
+    for r in ref:
+        near = [h for h in unmatched if abs(h - r) <= tol]
+        if near:
+            unmatched.remove(min(near, key=lambda h: abs(h - r)))
+            hits += 1
+    p = hits / len(hyp) if hyp else float(not ref)
+    r = hits / len(ref) if ref else float(not hyp)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def as_string(bounds: list[float], duration: float) -> str:
+    """One character per second, '1' where a segment starts (nltk's format)."""
+    marks = ["0"] * int(duration + 1)
+    for b in bounds:
+        marks[min(int(b), len(marks) - 1)] = "1"
+    return "".join(marks)
+
+
+def pk_wd(ref: list[float], hyp: list[float], duration: float) -> tuple[float, float]:
+    r, h = as_string(ref, duration), as_string(hyp, duration)
+    k = max(int(round(len(r) / (2 * (r.count("1") + 1)))), 2)
+    return pk(r, h, k=k), windowdiff(r, h, k)
+
+
+SHAPES = {
+    # name: seed file, the minimum F1 at ±10 s
+    "kvm-forum-2018-panel": ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt",
+    "storage-panel": PLAN / "storage-panel.txt",
+    "talk-with-qa": PLAN / "talk-with-qa.txt",
+    "held-out-panel": PLAN / "held-out-panel.txt",
+    "chaired-talk": PLAN / "chaired-talk.txt",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_question_starts_match_hand_labels(name):
+    talk = load_talk(SHAPES[name])
+    plan = make_plan(talk, GLOSSARY)
+    ref, hyp = labels(name), question_starts(plan)
+    p, r, f1 = boundary_f1(ref, hyp)
+    pk_, wd = pk_wd(ref, hyp, talk.duration)
+    print(f"{name}: P={p:.2f} R={r:.2f} F1={f1:.2f} Pk={pk_:.3f} WindowDiff={wd:.3f}")
+    assert f1 >= 0.9, (name, [round(h) for h in hyp], [round(x) for x in ref])
+    assert pk_ <= 0.15 and wd <= 0.15
+
+
+def test_bundled_panel_has_intro_then_each_question():
+    plan = make_plan(load_talk(SHAPES["kvm-forum-2018-panel"]), GLOSSARY)
+    assert plan.segments[0].kind == "intro" and plan.segments[0].start == 0.0
+    assert sum(s.kind == "question" for s in plan.segments) >= 10
+    # contiguous from 0 to the end, in time order
+    for a, b in zip(plan.segments, plan.segments[1:], strict=False):
+        assert a.end == b.start
+    assert plan.segments[-1].end >= plan.segments[-1].start + 30
+
+
+def test_talk_with_qa_is_one_talk_clip_then_each_question():
+    plan = make_plan(load_talk(PLAN / "talk-with-qa.txt"))
+    kinds = [s.kind for s in plan.segments]
+    assert kinds == ["talk"] + ["question"] * 3
+    assert plan.segments[0].title == "Booting MicroVMs in Under 100 Milliseconds"
+    assert all(s.speakers[0].role == "audience" for s in plan.segments[1:])
+
+
+def test_talk_without_qa_is_exactly_one_clip():
+    talk = load_talk(PLAN / "talk-no-qa.txt")
+    plan = make_plan(talk)
+    assert len(plan.segments) == 1
+    seg = plan.segments[0]
+    assert (seg.kind, seg.start) == ("talk", 0.0)
+    assert talk.duration - 0.1 <= seg.end <= talk.duration
+    assert labels("talk-no-qa") == []
+
+
+def test_audio_pauses_move_a_start_into_the_pause_before_it():
+    talk = load_talk(PLAN / "storage-panel.txt")
+    plain = question_starts(make_plan(talk))
+    pauses = [(t - 1.6, t - 0.4) for t in plain]
+    snapped = question_starts(make_plan(talk, pauses=pauses))
+    assert all(abs(s - (t - 0.5)) < 0.01 for s, t in zip(snapped, plain, strict=True))
+
+
+def test_boundary_f1_counts_each_label_once():
+    assert boundary_f1([100, 200], [101, 103, 199]) == pytest.approx((2 / 3, 1.0, 0.8))
+    assert boundary_f1([100], [111]) == (0.0, 0.0, 0.0)
+    assert boundary_f1([], []) == (1.0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize("name", ["kvm-forum-2018-panel", "storage-panel"])
+def test_pauses_between_all_lines_do_not_add_boundaries(name):
+    """Stand-in audio has a silence before nearly every caption line: no new splits."""
+    talk = load_talk(SHAPES[name])
+    pauses = [(ln.start - 1.3, ln.start - 0.1) for ln in talk.transcript]
+    hyp = question_starts(make_plan(talk, GLOSSARY, pauses=pauses))
+    assert boundary_f1(labels(name), hyp)[2] >= 0.9

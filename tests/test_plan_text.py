@@ -1,0 +1,171 @@
+"""Glossary, titles, topics, keywords and speakers of a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from publisher.ingest import load_talk
+from publisher.model import Line, Speaker, Talk, slugify
+from publisher.plan import corrected_transcript, make_plan
+from publisher.plan.glossary import apply_glossary, people_glossary
+from publisher.plan.titles import question_title
+from publisher.plan.topics import normalise_topic
+from publisher.plan.words import STOPWORDS
+from publisher.show import load_show
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "tests" / "fixtures" / "plan"
+BUNDLED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
+GLOSSARY = load_show(ROOT / "feeds" / "kvm-forum.toml").glossary
+
+
+def talk_of(texts: list[str], people: list[str], moderator: str | None = None) -> Talk:
+    lines = [Line(4.0 * i, 4.0 * (i + 1), t) for i, t in enumerate(texts)]
+    return Talk(
+        source=Path("x.txt"),
+        title="Test panel",
+        date=dt.date(2024, 1, 1),
+        playlist="Conf 2024",
+        description="",
+        speakers=[Speaker(p, organisation="Org") for p in people],
+        moderator=Speaker(moderator) if moderator else None,
+        cues=[],
+        transcript=lines,
+        url="https://www.youtube.com/watch?v=abcdefghijk",
+        video_id="abcdefghijk",
+    )
+
+
+@pytest.fixture(scope="module")
+def bundled_plan():
+    return make_plan(load_talk(BUNDLED), GLOSSARY)
+
+
+def test_names_from_the_speaker_list_are_corrected_by_sound():
+    talk = talk_of(
+        [
+            "sure my name is Peter finer I work",
+            "hi my name is Cornelia Luke I work for",
+            "and then Peter said that",
+            "I'm guessing most of you",
+        ],
+        ["Peter Feiner", "Cornelia Huck", "Wanpeng Li"],
+    )
+    found = people_glossary(talk, talk.transcript)
+    assert found == {"Peter finer": "Peter Feiner", "Cornelia Luke": "Cornelia Huck"}
+    text = " ".join(ln.text for ln in corrected_transcript(talk))
+    assert "Peter Feiner" in text and "Cornelia Huck" in text and "guessing" in text
+
+
+def test_show_glossary_terms_are_replaced_across_line_breaks():
+    lines = [Line(0, 2, "the stack KVM Hugh"), Line(2, 4, "EMU and kmu"), Line(4, 6, "done")]
+    fixed = apply_glossary(lines, {"Hugh EMU": "QEMU", "kmu": "QEMU"})
+    assert [ln.text for ln in fixed] == ["the stack KVM QEMU", "and QEMU", "done"]
+    assert [ln.start for ln in fixed] == [0, 2, 4]
+
+
+def test_the_bundled_transcript_is_corrected(bundled_plan):
+    text = " ".join(ln.text for ln in bundled_plan.transcript)
+    assert "Peter Feiner" in text and "Cornelia Huck" in text and "QEMU" in text
+    assert "Hugh EMU" not in text and "kmu" not in text.split()
+    speakers = {ln.speaker for ln in bundled_plan.transcript if ln.speaker}
+    assert {"Stefan Hajnoczi", "Peter Feiner", "Cornelia Huck"} <= speakers
+
+
+QUESTION_START = re.compile(
+    r"^(?:What|How|Why|Which|Who|Where|When|Do|Does|Did|Are|Is|Was|Were|Can|Could|Should|Would"
+    r"|Have|Has|Will|Doesn't|Don't)\b|^[^:]{3,40}: "
+)
+FILLERS = re.compile(r"\b(?:um|uh|you know|i mean|kind of|sort of|basically)\b")
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [BUNDLED, PLAN / "storage-panel.txt", PLAN / "held-out-panel.txt", PLAN / "chaired-talk.txt"],
+)
+def test_titles_read_like_questions(seed):
+    plan = make_plan(load_talk(seed), GLOSSARY)
+    questions = [s for s in plan.segments if s.kind == "question"]
+    assert questions
+    for seg in questions:
+        t = seg.title
+        assert 10 <= len(t) <= 90, t
+        assert t[0].isupper() and t.endswith("?"), t
+        assert not re.search(r"\b(\w+) \1\b", t.lower()), t  # no caption stutter
+        assert not FILLERS.search(t.lower()), t
+        assert t.rstrip("?").split()[-1].lower() not in STOPWORDS - {"you", "it"}, t
+    # a reader's question: most start like one (or name their subject first)
+    assert sum(bool(QUESTION_START.search(s.title)) for s in questions) >= 0.8 * len(questions)
+
+
+def test_bundled_titles_keep_their_key_terms(bundled_plan):
+    titles = [s.title for s in bundled_plan.segments]
+    assert "What are the biggest challenges with the KVM API?" in titles
+    assert any("Spectre and Meltdown" in t and "hype" in t for t in titles)
+    assert any("travel" in t.lower() for t in titles)
+
+
+def test_question_title_from_a_reported_question():
+    title = question_title(
+        "so so the question was basically about whether we maybe have some sort of stipends",
+        {"stipends"},
+        {},
+    )
+    assert title == "Do we have some stipends?"
+
+
+def test_topics_and_keywords(bundled_plan):
+    for seg in bundled_plan.segments:
+        assert 1 <= len(seg.topic.split()) <= 4, seg.topic
+        assert 3 <= len(seg.keywords) <= 8, seg.keywords
+        assert len(set(seg.keywords)) == len(seg.keywords)
+    topics = [s.topic for s in bundled_plan.segments]
+    assert "KVM API" in topics and "KVM Forum" in topics
+
+
+def test_topic_labels_are_normalised_across_talks():
+    known = {"kvm": "KVM", "api": "API"}
+    labels = ["the KVM APIs", "kvm api", "KVM API"]
+    assert {normalise_topic(x, known) for x in labels} == {"KVM API"}
+    assert slugify(normalise_topic("Patch reviews", {})) == slugify(
+        normalise_topic("patch review", {})
+    )
+    assert normalise_topic("virtio bus", {}) == "Virtio bus"
+
+
+def test_speakers_ask_and_answer():
+    plan = make_plan(load_talk(PLAN / "storage-panel.txt"))
+    intro, *questions = plan.segments
+    assert [c.role for c in intro.speakers] == ["moderator"] + ["panelist"] * 3
+    for seg in questions:
+        assert seg.speakers[0].role in ("moderator", "audience")
+        assert all(c.role in ("panelist", "panel") for c in seg.speakers[1:])
+    sofia = questions[1]  # "thanks Sofia, ... what keeps you up at night?"
+    assert sofia.speakers[0] == intro.speakers[0]
+    assert "Sofia Marchetti" in [c.name for c in sofia.speakers if c.role == "panelist"]
+    assert questions[2].speakers[0].role == "moderator"  # the moderator hands the mic over
+    nobody_named = questions[3]
+    assert {c.role for c in nobody_named.speakers[1:]} == {"panel"}
+    assert all(seg.summary.startswith("Ana Lindqvist asks") for seg in questions)
+
+
+def test_repeated_audience_question_is_credited_to_the_audience(bundled_plan):
+    stipends = next(s for s in bundled_plan.segments if "stipend" in s.title.lower())
+    assert stipends.speakers[0].role == "audience"
+    assert stipends.speakers[0].name == "Audience"
+
+
+def test_guids_and_json_contract(bundled_plan):
+    guids = [s.guid for s in bundled_plan.segments]
+    assert len(set(guids)) == len(guids)
+    for seg in bundled_plan.segments:
+        assert seg.guid == f"yt-q22lu6l1Cdk-{int(seg.start):05d}"
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", seg.guid)
+        data = seg.to_json()
+        for key in ("start", "end", "kind", "title", "topic", "keywords", "speakers", "guid"):
+            assert key in data
+        assert data["kind"] in ("intro", "question", "talk", "outro")
