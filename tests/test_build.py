@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import feedparser
@@ -182,3 +184,31 @@ def test_bundled_seed_builds_at_least_eight_question_clips(tmp_path: Path):
     full = next(out.glob("episodes/*/full.mp3"))
     assert abs(MP3(full).info.length - 42 * 60) < 60
     assert len(ID3(full).getall("CHAP")) == len(clips.entries)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_build_leaves_published_files(built: Path, tmp_path: Path, sig):
+    out = built / "public" / "demo"
+    before = digest(out)
+    cmd = [
+        sys.executable,
+        "-m",
+        "publisher",
+        "build",
+        str(built / "feeds" / "demo.toml"),
+        "--out",
+        str(built / "public"),
+        "--cache-dir",
+        str(tmp_path / "cold"),
+        "--standin-audio",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # a cold cache: it is synthesising or rendering now
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert digest(out) == before
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130
+        assert "Traceback" not in err and "interrupted" in err
+        assert not (built / "public" / ".demo.staging").exists()
+    assert build(built, built / "feeds" / "demo.toml") == 0  # the next build recovers
