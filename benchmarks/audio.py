@@ -96,8 +96,12 @@ def build_talk(
     except ImportError:
         build_talk_for_benchmark = None
     if build_talk_for_benchmark and not render_only:
-        build_talk_for_benchmark(seed, source, cache_dir, out)
-        return {"via": "publisher.pipeline.build_talk_for_benchmark"}
+        result = build_talk_for_benchmark(seed, source, cache_dir, out)
+        return {
+            "via": "publisher build (plan, audio, tags, feeds, site)",
+            "encodes": result.encodes,
+            "pieces": sum(len(t.render.pieces) for t in result.tasks if t.render),
+        }
     from publisher.audio import render_talk
     from publisher.model import AudioSettings
 
@@ -166,15 +170,19 @@ def run_child(
     return info
 
 
-def nudged(planned: Path, seconds: float) -> Path:
-    """A copy of the plan with one inner boundary moved."""
-    talk, plan = pickle.loads(planned.read_bytes())
+def nudged(planned: Path, args: argparse.Namespace, seconds: float) -> Path:
+    """Move one inner boundary in the build's plan file (as an organiser would)."""
+    from publisher.ingest import load_talk
+    from publisher.plan.planfile import load_plan, plan_path, save_plan
+
+    seed = args.dir / "public" / "seeds" / args.seed.name
+    talk, path = load_talk(seed), plan_path(seed)
+    plan = load_plan(path, talk)
     i = len(plan.segments) // 2
     plan.segments[i - 1].end += seconds
     plan.segments[i].start += seconds
-    moved = planned.with_suffix(".moved.pickle")
-    moved.write_bytes(pickle.dumps((talk, plan)))
-    return moved
+    save_plan(plan, path, talk)
+    return planned
 
 
 def main() -> None:
@@ -227,7 +235,7 @@ def main() -> None:
         f"no-op rebuild: {again['outer_wall']:.2f} s (in-process {again['wall']:.2f} s, "
         f"{again.get('encodes', '?')} encodes; target <= 2 s, 0 encodes)"
     )
-    moved = run_child(args, source, cache, nudged(planned, 5.0), render_only=True)
+    moved = run_child(args, source, cache, nudged(planned, args, 5.0))
     print(
         f"one boundary moved by 5 s: {moved['outer_wall']:.2f} s, "
         f"{moved.get('encodes', '?')} encodes"

@@ -137,7 +137,8 @@ def _background(palette) -> Image.Image:
     top, bottom, _ = (np.array(c, dtype=np.float32) for c in palette)
     t = np.linspace(0.0, 1.0, SIZE, dtype=np.float32)[:, None]
     column = top * (1 - t) + bottom * t  # (SIZE, 3)
-    return Image.fromarray(np.repeat(column[:, None, :], SIZE, axis=1).astype(np.uint8), "RGB")
+    strip = Image.fromarray(column[:, None, :].round().astype(np.uint8), "RGB")  # 1 px wide
+    return strip.resize((SIZE, SIZE), Image.NEAREST)  # no full-size float array: ~27 MB, not 130
 
 
 def _wave(img: Image.Image, seed: str, top: int, bottom: int) -> None:

@@ -36,7 +36,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing publisher$extras into .venv" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
+  pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+  "${pip[@]}" --upgrade pip >/dev/null 2>&1 || true
+  "${pip[@]}" -e ".$extras" 2> >(grep -v -e "^WARNING: Location" -e "BuildBackendWarning" >&2)
   echo "$want" > "$stamp"
 fi

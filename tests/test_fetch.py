@@ -28,6 +28,13 @@ def audio(tmp_path_factory) -> bytes:
     return path.read_bytes()
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client hanging up early (yt-dlp's probe) is normal here, not worth a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        pass
+
+
 class Server:
     """Serves `body` at /talk.mp3 with HEAD and Range support; records requests.
 
@@ -73,7 +80,7 @@ class Server:
                     self.close_connection = True
                 self.wfile.write(part)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

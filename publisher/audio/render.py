@@ -208,33 +208,12 @@ def _encode(
         f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
         f"afade=t=in:d={fade:.3f},afade=t=out:st={length - fade:.6f}:d={fade:.3f}"
     )
-    fmt = ["-f", "s16le", "-ar", str(rate), "-ac", str(channels)]
+    layout = ["-ar", str(rate), "-ac", str(channels)]
+    seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
+    mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout, *_BARE]
     with atomic_path(target) as tmp:
-        run_ffmpeg(
-            [
-                *fmt,
-                "-ss",
-                f"{start / rate:.6f}",
-                "-t",
-                f"{length:.6f}",
-                "-i",
-                str(decoded.raw),
-                "-af",
-                chain,
-                "-c:a",
-                "libmp3lame",
-                "-b:a",
-                settings.bitrate,
-                "-ar",
-                str(rate),
-                "-ac",
-                str(channels),
-                *_BARE,
-                str(tmp),
-            ],
-            what,
-            decoded.source,
-        )
+        args = ["-f", "s16le", *layout, *seek, "-i", str(decoded.raw), "-af", chain, *mp3]
+        run_ffmpeg([*args, str(tmp)], what, decoded.source)
 
 
 _BARE = ["-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]

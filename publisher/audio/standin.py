@@ -53,27 +53,9 @@ def synthesise_standin(talk: Talk, cache_dir: Path) -> Path:
         return target
     total = round(max(talk.duration, lines[-1].end) * RATE)
     with atomic_path(target) as tmp, tempfile.TemporaryFile() as err:
-        cmd = [
-            ffmpeg,
-            "-nostdin",
-            "-hide_banner",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "s16le",
-            "-ar",
-            str(RATE),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
-            "-c:a",
-            "flac",
-            "-f",
-            "flac",
-            str(tmp),
-        ]
+        pcm = ["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0"]
+        cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y", *pcm, "-c:a", "flac"]
+        cmd += ["-f", "flac", str(tmp)]
         with subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=err) as proc:
             assert proc.stdin
             _write_speech(espeak, lines, total, proc.stdin, what, talk.source)

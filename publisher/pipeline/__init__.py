@@ -1,6 +1,13 @@
 """The build pipeline: tasks (one per talk), stages, and the session that drives them."""
 
-from .session import BuildResult, BuildSession, Options, build
+from .session import BuildResult, BuildSession, Options, build, build_talk_for_benchmark
 from .tasks import TalkTask
 
-__all__ = ["BuildResult", "BuildSession", "Options", "TalkTask", "build"]
+__all__ = [
+    "BuildResult",
+    "BuildSession",
+    "Options",
+    "TalkTask",
+    "build",
+    "build_talk_for_benchmark",
+]

@@ -9,10 +9,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from .. import artwork, audio, chapters, feed, notes, plan, site, tags, transcripts
-from ..plan import planfile
 from ..fsutil import copy_file
 from ..ingest import load_talk
 from ..model import Chapter, Credit, Episode, Line, Piece, Render, Talk, lines_between
+from ..plan import planfile
 from .tasks import TalkTask
 
 if TYPE_CHECKING:

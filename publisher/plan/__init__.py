@@ -17,8 +17,8 @@ from .glossary import apply_glossary, talk_glossary
 from .segment import Boundary, find_boundaries, intro_end
 from .speakers import attribute, segment_credits
 from .titles import announced_topic, case_word, clean, question_title
-from .topics import Topics, normalise_topic
-from .words import STOPWORDS, Word, words_of
+from .topics import STOP, Topics, canonical, normalise_topic
+from .words import Word, stem, words_of
 
 __all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid"]
 
@@ -111,6 +111,7 @@ def make_plan(
     spans = list(zip(starts, starts[1:], strict=False))
     known = _known_casing(lines, talk, full_glossary)
     clips = [[w.norm for w in words if a <= w.time < b] for a, b in spans]
+    pairs = _pairs([w.norm for w in words], known)
     topics = Topics(clips, set(known))
     segments: list[Segment] = []
     for i, (a, b) in enumerate(spans):
@@ -124,8 +125,9 @@ def make_plan(
         else:
             kind = "question"
             kw_words = {w for k in ranked[:5] for w in k.split()}
-            title = question_title(" ".join(w.text for w in turn), kw_words, known)
-            topic = _topic(topics, ranked, title, turn)
+            turn_text = " ".join(w.text for w in turn)
+            title = question_title(turn_text, kw_words, known, pairs)
+            topic = _topic(topics, i, ranked, title, turn)
         credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
         keywords = _keywords(ranked, clips[i], known)
         guid = new_guid(talk.video_id, a, {s.guid for s in segments})
@@ -135,29 +137,51 @@ def make_plan(
     return Plan(talk.video_id, segments, transcript=lines)
 
 
+def _pairs(norms: list[str], known: dict[str, str]) -> set[tuple[str, str]]:
+    """Two-word terms naming something the talk capitalises ("kvm api"), said more
+    often without an 'and' between them than with one (a misheard 'KVM and API')."""
+    two = Counter(zip(norms, norms[1:], strict=False))
+    joined = Counter(
+        (a, c) for a, b, c in zip(norms, norms[1:], norms[2:], strict=False) if b == "and"
+    )
+    return {
+        (a, b)
+        for (a, b), n in two.items()
+        if n >= 2 and n > joined[(a, b)] and a in known and b in known and a != b
+    }
+
+
 def _keywords(ranked: list[str], clip: list[str], known: dict[str, str]) -> list[str]:
-    """3-8 keywords: the clip's best phrases, topped up with its most frequent words."""
-    out = list(ranked[:8])
-    common = Counter(w for w in clip if w not in STOPWORDS and len(w) > 3)
-    out += [w for w, _ in common.most_common(8) if not any(w in k for k in out)][
-        : max(0, 3 - len(out))
-    ]
-    return list(dict.fromkeys(" ".join(case_word(w, known) for w in k.split()) for k in out))
+    """3-8 keywords: the clip's best phrases, topped up with its most frequent words;
+    none inside another, none a filler, cased as the talk and glossary spell them."""
+    common = Counter(w for w in clip if w not in STOP and len(w) > 3)
+    out: list[str] = []
+    for k in list(ranked[:8]) + [w for w, _ in common.most_common(8)]:
+        stems = f" {' '.join(stem(w) for w in k.lower().split())} "
+        if any(stems in f" {o} " or o in stems for o in out) or set(k.split()) <= STOP:
+            continue
+        out.append(stems.strip())
+        if len(out) == 8 or (len(out) >= 3 and k not in ranked):
+            break
+    surface = {" ".join(stem(w) for w in k.lower().split()): k for k in ranked + list(common)}
+    return [" ".join(case_word(w, known) for w in surface[o].split()) for o in out]
 
 
-def _topic(topics: Topics, ranked: list[str], title: str, turn: list[Word]) -> str:
-    """The subject the asker names, else the clip's best phrase that the title uses,
-    else one the asker used, else its best phrase."""
+def _topic(topics: Topics, index: int, ranked: list[str], title: str, turn: list[Word]) -> str:
+    """The subject the asker names, else the phrase of the title (or the asker's words)
+    that best names the clip, longer phrases first, else the clip's best phrase."""
     named = announced_topic(" ".join(w.norm for w in turn[:QUESTION_WORDS]))
     if named:
         return named
-    in_title = topics.asked(ranked, re.findall(r"[\w'-]+", title.lower()))
-    asked = topics.asked(ranked, [w.norm for w in turn[:QUESTION_WORDS]])
-    for group in (in_title, asked):
-        multi = [p for p in group if " " in p]
-        if multi:
-            return multi[0]
-    return (in_title or asked or ranked or ["General"])[0]
+    title_words = re.findall(r"[\w'-]+", title.lower())
+    asked = [w.norm for w in turn[:QUESTION_WORDS]]
+    return (
+        topics.best_in(index, title_words, multi=True)
+        or canonical(asked)
+        or topics.best_in(index, asked, multi=True)
+        or topics.best_in(index, title_words)
+        or (ranked or ["General"])[0]
+    )
 
 
 def _turn(words: list[Word], bound: Boundary | None, stop: int) -> list[Word]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import jellyfish
+from lemminflect import getAllLemmas
 from rapidfuzz.distance import JaroWinkler
 
 from ..model import Line, Speaker, Talk
@@ -28,6 +29,8 @@ def _sounds_like(heard: str, name: str) -> bool:
     heard, name = heard.lower(), name.lower()
     if heard in STOPWORDS or len(heard) < 3:
         return False
+    if heard not in getAllLemmas(heard).get("VERB", (heard,)):
+        return False  # an inflected verb ("finished"), not a misheard name
     if jellyfish.metaphone(heard) == jellyfish.metaphone(name):
         return True
     return bool(jellyfish.match_rating_comparison(heard, name)) and (
@@ -40,6 +43,9 @@ def _name_at(keys: list[str], i: int, person: Speaker, introduced: bool) -> int:
     parts = person.name.split()
     if len(parts) < 2 or i + len(parts) > len(keys):
         return 0
+    whole = _whole_name(keys[i : i + 3], person, introduced)
+    if whole:
+        return whole
     heard = keys[i : i + len(parts)]
     first_ok = heard[0] == parts[0].lower()
     if not first_ok and introduced:
@@ -52,6 +58,31 @@ def _name_at(keys: list[str], i: int, person: Speaker, introduced: bool) -> int:
         # "my name is the wampum" -> Wanpeng Li: one heard word for a short name
         same = jellyfish.soundex(heard[0]) == jellyfish.soundex(parts[0])
         return 1 if same and _sounds_like(heard[0], parts[0]) else 0
+    return 0
+
+
+def _whole_name(heard: list[str], person: Speaker, introduced: bool) -> int:
+    """How many heard words spell the person's whole name by sound, however the
+    captions split it ("Peter fine er", "corneliahuck"); after a self-introduction
+    also a looser match ("I'm Christa Monica" -> Christian Borntraeger). 0 if none.
+    Words a dictionary knows are never taken for a surname."""
+    name = "".join(person.name.lower().split())
+    for n in (3, 2, 1):
+        words = heard[:n]
+        if len(words) < n or any(w in STOPWORDS or not w.isalpha() for w in words):
+            continue
+        said = "".join(words)
+        if said[0] != name[0] or len(said) < 6 or n == len(person.name.split()) == 1:
+            continue
+        if getAllLemmas(words[-1]) or (
+            n > 1 and words[0] != person.name.split()[0].lower() and not introduced
+        ):
+            continue  # "Peter said", "Christian and": a word, not a surname
+        if jellyfish.metaphone(said) == jellyfish.metaphone(name):
+            return n
+        first = JaroWinkler.similarity(words[0], person.name.split()[0].lower())
+        if introduced and n > 1 and first >= 0.85 and JaroWinkler.similarity(said, name) >= 0.85:
+            return n
     return 0
 
 

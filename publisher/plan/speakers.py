@@ -47,6 +47,7 @@ def attribute(lines: list[Line], talk: Talk, intro_end: float) -> list[Line]:
     """Fill in Line.speaker during the introductions: the host first, then whoever
     introduces themselves by a listed name; an unclear "my name is" ends the guess."""
     out, current = [], talk.moderator.name if talk.moderator else None
+    seen: set[str] = set()
     for i, ln in enumerate(lines):
         if ln.start >= intro_end:
             out.append(ln)
@@ -57,8 +58,17 @@ def attribute(lines: list[Line], talk: Talk, intro_end: float) -> list[Line]:
                 break
             after = both[m.end() :].lower()
             named = [p for p in talk.people if after.startswith(p.name.lower())]
+            if not named:  # "my name is Peter": the one Peter not yet introduced
+                first = after.split()[:1]
+                named = [
+                    p
+                    for p in talk.speakers
+                    if p.name.lower().split()[:1] == first and p.name not in seen
+                ]
+                named = named if len(named) == 1 else []
             if named:
                 current = named[0].name
+                seen.add(current)
             elif m.group(0).lower().startswith(("my name", "name's")):
                 current = None
         out.append(Line(ln.start, ln.end, ln.text, ln.speaker or current))

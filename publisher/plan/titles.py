@@ -8,6 +8,7 @@ subject ("Spectre and Meltdown: ...") when the clause alone would be vague.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lemminflect import getAllLemmas
@@ -15,6 +16,8 @@ from lemminflect import getAllLemmas
 from .words import STOPWORDS, wordset
 
 MAX_CHARS = 90
+CLAUSE_WORDS = 20  # a question clause is cut after this many words
+LONG_CHARS = 60  # a longer clause loses a trailing "when ..." / "while ..." clause
 _FILLERS = re.compile(
     r"\b(?:um+|uh+|umm|ah|oh|er|you know|i mean|kind of|sort of|basically|actually|really|maybe|"
     r"like a|sort of like|just)\b ?"
@@ -24,6 +27,20 @@ _WH = {"what", "how", "why", "which", "who", "where", "when"}
 _AUX = wordset(
     "do does did are is was were can could would should have has will doesn't don't didn't "
     "isn't aren't wasn't can't couldn't won't wouldn't shouldn't"
+)
+_CONTRACTED = {"it's": "it", "that's": "that", "there's": "there", "they're": "they"}
+_WH_NEXT = _AUX | set(_CONTRACTED) | {"you", "your", "we"}
+# verbs that take a wh-clause as object: "decide what goes in" is one question
+_TAKES_WH = wordset("decide decides choose chooses know determine determines about figure")
+_SUBORDINATE = wordset("while because since although if when unless so")
+_EMBEDS = wordset("of from with for that's")
+_TIME = wordset("tomorrow today tonight yesterday now again")
+_PREPS = wordset("with for in on at to from of about by")
+_DETS = wordset("a an the some any this that these those")
+_LOOSE = wordset("people them everyone everybody stuff things it")
+_OPINION = wordset(
+    "thoughts thought think opinion opinions comment comments experience experiences "
+    "suggestions ideas view views feel say guys"
 )
 _WONDER = {"wondering", "wonder", "curious", "asking", "asks", "know"}
 _TURN = {"and", "now", "then", "right", "well", "also", "but"}
@@ -41,7 +58,7 @@ _SUBJECT_BEFORE = re.compile(
 _HEADS = {"issues", "issue", "problems", "things", "stuff", "aspects", "questions", "topics"}
 _GENERIC = {"different", "new", "next", "another", "related", "other", "topic", "question", "same"}
 _SUBJECT = re.compile(
-    r"\b(?:(?:question|questions) (?:here )?(?:about|on|regarding)|topic is|subject is|"
+    r"\b(?:(?:question|questions) (?:here |is |was )?(?:about|on|regarding)|topic is|subject is|"
     r"talk about|wrap up with|asking about|curious about)\s+"
     r"(?:the\s+)?((?:[\w'-]+\s+){0,5}[\w'-]+)"
 )
@@ -129,12 +146,14 @@ def _is_start(words: list[str], i: int) -> bool:
     if w == "whether":
         return True
     prev = words[i - 1] if i else ""
+    if w in _WH and prev in _EMBEDS:
+        return False  # "a lot of what you need": part of a statement
     if w in {"which", "who", "when", "where"} and prev not in _BREAK | _TURN | {""}:
         return False  # a relative clause: "the archive which is not welcoming"
     if w in {"when", "where"}:  # "when C has worked ..." continues a sentence
         return nxt in _AUX
     if w in _WH:
-        return nxt == "about" or bool(set(words[i + 1 : i + 5]) & (_AUX | {"you", "your", "we"}))
+        return nxt == "about" or bool(set(words[i + 1 : i + 5]) & _WH_NEXT)
     if w not in _AUX or prev in _WH | {"or"}:  # "how do you ..." starts at "how";
         return False  # "... or do you ..." is the second half of one question
     if prev in {"we", "i", "they", "he", "she", "you"}:
@@ -148,7 +167,7 @@ def _is_start(words: list[str], i: int) -> bool:
 
 def _clause_end(words: list[str], i: int) -> int:
     """Where the clause starting at i ends: a discourse break, a new question, or 16 words."""
-    limit = 5 if words[i + 1 : i + 2] == ["about"] else 16  # "what about X" is short
+    limit = 5 if words[i + 1 : i + 2] == ["about"] else CLAUSE_WORDS  # "what about X" is short
     j = i + 1
     while j < len(words) and j - i < limit:
         w, after = words[j], words[j + 1] if j + 1 < len(words) else ""
@@ -156,6 +175,14 @@ def _clause_end(words: list[str], i: int) -> int:
             break
         if j - i >= 2 and w in _WH and set(words[j + 1 : j + 3]) & (_AUX | {"you", "about"}):
             break
+        if words[j - 1] in _TAKES_WH and w in _WH and limit > 5:
+            j += 1
+            continue
+        if j - i >= 4 and words[j - 1] in _TIME and "VERB" in _pos(w) and w not in STOPWORDS:
+            break  # "... start tomorrow | pick a small driver": the answer begins
+        verb = j - i >= 5 and w in {"is", "are"} and words[j - 1] not in STOPWORDS
+        if verb and set(words[i + 1 : j - 1]) & _WH_NEXT:
+            break  # "how it's used in X | is a good way": a second verb
         if (j - i >= 4 and w in {"what", "how", "why"}) or (limit == 5 and w in _WH):
             break  # a second question, or "what about X" ends
         joins = "between" in words[i:j]  # "between X and the Y"
@@ -171,23 +198,90 @@ def _clause_end(words: list[str], i: int) -> int:
     return j
 
 
-def _clauses(
-    words: list[str], keywords: set[str], proper: set[str] | frozenset = frozenset()
-) -> list[tuple[list[str], bool]]:
+def _clauses(words: list[str], important: set[str]) -> list[tuple[list[str], bool]]:
     """Question clauses (words, is_reported) starting at wh-words, inversions or 'whether'."""
     out: list[tuple[list[str], bool]] = []
     covered = 0  # a clause never starts inside the previous one
     for i, w in enumerate(words):
         if i < covered or not _is_start(words, i):
             continue
-        clause = _trim(words[i : _clause_end(words, i)])
+        end = _clause_end(words, i)
+        clause = _trim(words[i:end])
+        covered = i + len(clause)
         reported = bool(set(words[max(i - 3, 0) : i]) & _WONDER)
         if reported and clause[:1] != ["whether"] and len(clause) > 2 and clause[1] in _SUBJ:
             clause.insert(1, "do")  # "I was wondering how you handle" -> "how do you handle"
+        elif w in _WH:
+            clause = _direct(clause)
+        if "whether" in clause[2:] and clause[clause.index("whether", 2) - 1] == "or":
+            k = clause.index("whether", 2)  # "... or whether that is X" -> "... or is that X"
+            clause = clause[:k] + _invert(clause[k:])
+        clause = _tidy(clause, important, long=end - i >= CLAUSE_WORDS)
         if len(clause) >= 3:
             out.append((clause, w == "whether"))
-            covered = i + len(clause)
     return out
+
+
+def _direct(clause: list[str]) -> list[str]:
+    """A reported wh-clause as a direct question: 'how each of you decides' ->
+    'how does each of you decide', 'how it's used' -> 'how is it used'."""
+    if len(clause) < 3:
+        return clause
+    wh, body = clause[0], clause[1:]
+    if body[0] in _AUX or body[0] == "about":
+        return clause
+    if body[0] in _CONTRACTED:
+        return [wh, "are" if body[0] == "they're" else "is", _CONTRACTED[body[0]]] + body[1:]
+    if body[0] in {"you", "we", "they", "i"} and _pos(body[1]) == {"VERB"}:
+        return [wh, "do"] + body
+    for k, w in enumerate(body[1:5], 1):
+        after = body[k + 1] if k + 1 < len(body) else ""
+        if w in {"is", "are", "was", "were", "can", "should", "will", "would", "could"}:
+            if after in _SUBJ or after in _DETS:
+                return clause  # already direct: "what tools are you using"
+            if body[0] in _SUBJ and k > 1:
+                return clause  # "what you need is ...": a statement
+            return [wh, w] + body[:k] + body[k + 1 :]  # "what the problem is"
+        if w in _AUX or w in _WH or w in _BREAK:
+            return clause
+        pronoun = body[k - 1] in {"it", "this", "that", "one", "he", "she", "everyone"}
+        if w.endswith("s") and (_pos(w) == {"VERB"} or (pronoun and "VERB" in _pos(w))):
+            return [wh, "does"] + body[:k] + [_lemmas(w)["VERB"][0]] + body[k + 1 :]
+    return clause
+
+
+def _tidy(clause: list[str], important: set[str], long: bool = False) -> list[str]:
+    """End a clause where a reader would: drop a trailing subordinate clause when it
+    runs long, then loose trailing phrases, until it fits in a title."""
+    clause = _trim(clause)
+    if long or len(" ".join(clause)) > LONG_CHARS:
+        cut = next((k for k in range(4, len(clause)) if clause[k] in _SUBORDINATE), None)
+        if cut and sum(w not in STOPWORDS for w in clause[:cut]) >= 3:
+            clause = _trim(clause[:cut])
+    while len(" ".join(clause)) > MAX_CHARS - 1:
+        clause = _trim(clause[:-1])
+    while True:
+        shorter = _trim(_drop_loose_tail(clause, important))
+        if len(shorter) == len(clause):
+            return clause
+        clause = shorter
+
+
+def _drop_loose_tail(clause: list[str], important: set[str]) -> list[str]:
+    """'... on a public', '... the old': an adjective left without its noun;
+    '... with a theme', '... for people': a trailing phrase naming nothing of the talk."""
+    if len(clause) < 5:
+        return clause
+    if clause[-2] in _DETS and "ADJ" in _pos(clause[-1]):
+        return clause[:-2]
+    for k in range(max(len(clause) - 7, 4), len(clause) - 1):
+        if clause[k] not in _PREPS:
+            continue
+        tail = clause[k + 1 :]
+        loose = all(w in _LOOSE for w in tail) or (tail[0] in _DETS and not set(tail) & important)
+        if loose and sum(w not in STOPWORDS for w in clause[:k]) >= 2:
+            return clause[:k]
+    return clause
 
 
 def _trim(clause: list[str]) -> list[str]:
@@ -203,10 +297,18 @@ def _trim(clause: list[str]) -> list[str]:
     return clause
 
 
+@functools.lru_cache(maxsize=65536)
+def _lemmas(word: str) -> dict:
+    return getAllLemmas(word)
+
+
+def _pos(word: str) -> set[str]:
+    return set(_lemmas(word))
+
+
 def _verb_only(word: str) -> bool:
     """'explaining', 'slowing': a clause cut off in the middle of a verb phrase."""
-    pos = set(getAllLemmas(word))
-    return word.endswith(("ing", "ed")) and pos == {"VERB"}
+    return word.endswith(("ing", "ed")) and _pos(word) == {"VERB"}
 
 
 def _invert(clause: list[str]) -> list[str]:
@@ -264,7 +366,8 @@ def sentence(
 def subject_of(text: str) -> list[str]:
     """The subject a turn announces: 'a big topic is the Spectre and Meltdown issues'."""
     for m in list(_SUBJECT_BEFORE.finditer(text)) + list(_SUBJECT.finditer(text)):
-        if m.group(1).split()[:1] in (["that"], ["this"], ["it"], ["them"], ["those"]):
+        first = m.group(1).split()[:1]
+        if first and (first[0] in _VAGUE | _WH or first[0] in {"whether", "how"}):
             continue  # "talk about that": no subject named
         words = _trim_subject(m.group(1).split())
         if set(words) - _GENERIC - STOPWORDS:
@@ -282,7 +385,7 @@ def announced_topic(turn: str) -> str:
 
 def _trim_subject(words: list[str]) -> list[str]:
     stops = {"so", "and", "how", "what", "is", "i", "we", "you", "it's", "that"}
-    cut = next((k for k, w in enumerate(words) if w in stops and k >= 2), None)
+    cut = next((k for k, w in enumerate(words) if (w in stops and k >= 2) or w in _WH), None)
     words = words[:cut]
     while words and words[-1] in STOPWORDS:
         words.pop()
@@ -291,18 +394,46 @@ def _trim_subject(words: list[str]) -> list[str]:
     return words
 
 
-def question_title(turn: str, keywords: set[str], known: dict[str, str]) -> str:
-    """The title for a question asked in `turn` (the asker's words, raw captions)."""
-    text = clean(turn)
-    words = text.split()
+def _vague(clause: list[str]) -> bool:
+    """'what about you', 'what are your thoughts on that': no subject of its own."""
+    return not [w for w in clause if w not in STOPWORDS | _OPINION | _VAGUE]
+
+
+def join_pairs(words: list[str], pairs: set[tuple[str, str]]) -> list[str]:
+    """'the KVM and API' -> 'the KVM API' where the talk says the term without 'and'."""
+    out: list[str] = []
+    for w in words:
+        if len(out) >= 2 and out[-1] == "and" and (out[-2], w) in pairs:
+            out.pop()
+        out.append(w)
+    return out
+
+
+def question_title(
+    turn: str,
+    keywords: set[str],
+    known: dict[str, str],
+    pairs: set[tuple[str, str]] | frozenset = frozenset(),
+) -> str:
+    """The title for a question asked in `turn` (the asker's words, raw captions).
+
+    `keywords` are the clip's key words, `known` the talk's casing of terms and
+    `pairs` the two-word terms it uses (to undo a misheard 'and' between them)."""
+    words = join_pairs(clean(turn).split(), set(pairs))
+    text = " ".join(words)
     proper = {k for k, v in known.items() if v != k}
-    clauses = [(_invert(c) if reported else c) for c, reported in _clauses(words, keywords, proper)]
+    important = set(keywords) | proper | ACRONYMS
+    clauses = [(_invert(c) if reported else c) for c, reported in _clauses(words, important)]
     # the asker speaks first: later clauses are more likely part of an answer
     order = {id(c): k for k, c in enumerate(clauses)}
     best = max(clauses, key=lambda c: _meaning(c, keywords) - 0.25 * order[id(c)], default=None)
     subject = subject_of(text)
     if best is None:
         return sentence(subject or words[:8], known, question=bool(subject))
+    if subject and _vague(best):
+        if set(best) & _OPINION:
+            return sentence(["what", "are", "your", "thoughts", "on"] + subject, known, True)
+        return sentence(subject, known, question=True)
     if subject and (set(subject) - STOPWORDS - set(best)):
         head = sentence(subject, known, question=False)
         rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)

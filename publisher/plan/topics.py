@@ -42,8 +42,40 @@ _GENERIC = wordset(
     "advantage advantages disadvantage disadvantages pros cons couple half piece amount number "
     "class category type bunch example week weeks year years day days minute minutes hour hours "
     "make get take keep start pick give find run use need want say see know think go come look "
-    "try put set read hit send write"
+    "try put set read hit send write bother handle run runs measure tell start work works "
+    "decide matter matters quick biggest challenge challenges opener obvious chat stream slido "
+    "etherpad microphone mic"
 )
+
+# Subjects that recur across talks, each under one browsable label: a topic
+# whose (lemmatised) words contain a trigger phrase takes the label, so
+# "emails", "the KVM mailing list" and "mailing lists" share one slug.
+CANONICAL: dict[str, tuple[str, ...]] = {
+    "Spectre and Meltdown": ("spectre", "meltdown", "speculative execution", "l1tf"),
+    "Mailing lists": ("mailing list", "email", "mail", "lkml", "inbox"),
+    "Patch review workflow": (
+        "patch management",
+        "patch review",
+        "code review",
+        "review tool",
+        "gerrit",
+        "patchwork",
+        "pull request",
+    ),
+    "Travel funding": ("travel funding", "travel fund", "stipend", "travel grant"),
+    "Cloud providers": ("cloud", "cloud provider", "cloud vendor", "hyperscaler"),
+    "Hardware vendors": ("hardware vendor", "hypervisor vendor", "vendor"),
+    "Editors": ("editor", "emacs", "vim", "vi"),
+    "Upstreaming features": ("new feature", "feature"),
+    "Documentation": ("documentation", "docs"),
+    "Stable backports": ("stable", "backport", "stable tree"),
+    "Release process": ("release", "merge window"),
+    "Upgrades": ("upgrade",),
+    "Testing": ("testing", "test suite", "continuous integration"),
+    "Binary size": ("binary size", "code size"),
+    "Memory safety": ("memory safety", "kernel safe", "unsafe code"),
+    "First contributions": ("first patch", "first contribution", "newcomer", "new contributor"),
+}
 STOP = STOPWORDS | _yake_stopwords() | _FILLERS | _GENERIC
 
 
@@ -71,6 +103,8 @@ def _grams(words: list[str]):
                 continue
             if any(w.isdigit() for w in gram) or (n > 1 and gram[0] == gram[-1]):
                 continue
+            if n == 3 and gram[1] == "and":
+                continue  # "bare metal and containers": two subjects, not one
             if n == 3 and gram[1] in STOP and gram[1] not in {"and", "of"}:
                 continue
             if n == 3 and gram[1] not in {"and", "of"} and gram[1] in STOPWORDS:
@@ -124,6 +158,23 @@ class Topics:
                 break
         return [self.surface[p].most_common(1)[0][0] for p in chosen]
 
+    def score(self, index: int, gram: list[str]) -> float:
+        """How well a phrase sets clip `index` apart (0 if the clip doesn't use it)."""
+        key = _key(gram)
+        tf = self.counts[index].get(key, 0)
+        return (1 + math.log(tf)) * self.idf[key] * (1 + 0.5 * len(gram)) if tf else 0.0
+
+    def best_in(self, index: int, words: list[str], multi: bool = False) -> str:
+        """The phrase of `words` (e.g. a title) that best names clip `index`, "" if none;
+        phrases with a name or acronym first; only phrases of 2+ words if `multi`."""
+        grams = [g for g in _grams(words) if self.score(index, g) > 0 and len(g) > multi]
+
+        def rank(g: list[str]) -> float:
+            return self.score(index, g) * (1.5 if {stem(w) for w in g} & self.proper else 1.0)
+
+        best = max(grams, key=rank, default=None)
+        return " ".join(best) if best else ""
+
     def asked(self, ranked: list[str], asked: list[str]) -> list[str]:
         """Of the ranked phrases, those the asker used."""
         keys = {_key(g) for g in _grams(asked)}
@@ -137,9 +188,20 @@ def singular(word: str) -> str:
     return lemmas[0] if lemmas else word
 
 
+def canonical(words: list[str]) -> str:
+    """The CANONICAL label whose trigger the (lowercase) words contain, "" if none."""
+    lemmas = " " + " ".join(singular(w) for w in words) + " "
+    for label, triggers in CANONICAL.items():
+        if any(f" {t} " in lemmas for t in triggers):
+            return label
+    return ""
+
+
 def normalise_topic(label: str, known: dict[str, str]) -> str:
     """'the KVM apis' -> 'KVM API': the same subject reads (and slugs) the same everywhere."""
     words = [w for w in label.lower().split() if w]
+    if canonical(words):
+        return canonical(words)
     while words and words[0] in {"the", "a", "an", "our", "your", "this", "these"}:
         words.pop(0)
     if words:
