@@ -60,14 +60,23 @@ def test_404_names_the_talk_and_the_other_talk_is_published(server, tmp_path: Pa
     # The "recording" the server holds for the panel: stand-in speech, made once.
     synthesise_standin(talk, tmp_path / "prep").rename(www / f"{talk.video_id}.flac")
     seed_at(FIXTURES / "short-panel.txt", seeds / "panel.txt", f"{base}/watch?v={talk.video_id}")
-    missing = seed_at(FIXTURES / "short-talk.txt", seeds / "talk.txt", f"{base}/watch?v=bT7nQ2xLk9Z")
+    missing = seed_at(
+        FIXTURES / "short-talk.txt", seeds / "talk.txt", f"{base}/watch?v=bT7nQ2xLk9Z"
+    )
     toml = tmp_path / "show.toml"
     toml.write_text(
         '[show]\ntitle = "T"\ndescription = "D"\nauthor = "A"\nowner_name = "O"\n'
         'owner_email = "o@example.org"\nbase_url = "http://127.0.0.1:8000/t/"\n'
         'seeds = ["seeds/*.txt"]\n'
     )
-    args = ["build", str(toml), "--out", str(tmp_path / "public"), "--cache-dir", str(tmp_path / "c")]
+    args = [
+        "build",
+        str(toml),
+        "--out",
+        str(tmp_path / "public"),
+        "--cache-dir",
+        str(tmp_path / "c"),
+    ]
 
     assert main(args) == 1
     err = capsys.readouterr().err
