@@ -6,6 +6,7 @@ The lines passed in are already timed for the file (a clip's lines start at 0).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from .fsutil import write_text
@@ -43,23 +44,26 @@ def _flat(text: str) -> str:
 
 
 def vtt_text(lines: list[Line]) -> str:
-    cues = ["WEBVTT\n"]
-    for n, (start, end, ln) in enumerate(_spans(lines), 1):
-        body = _escape(_flat(ln.text))
-        if ln.speaker:
-            body = f"<v {_escape(_flat(ln.speaker))}>{body}"
-        cues.append(f"{n}\n{_clock(start, '.')} --> {_clock(end, '.')}\n{body}\n")
-    return "\n".join(cues)
+    def body(ln: Line) -> str:
+        text = _escape(_flat(ln.text))
+        return f"<v {_escape(_flat(ln.speaker))}>{text}" if ln.speaker else text
+
+    return "\n".join(["WEBVTT\n", *_cues(lines, ".", body)])
 
 
 def srt_text(lines: list[Line]) -> str:
-    cues = []
-    for n, (start, end, ln) in enumerate(_spans(lines), 1):
-        body = _flat(ln.text)
-        if ln.speaker:
-            body = f"{_flat(ln.speaker)}: {body}"
-        cues.append(f"{n}\n{_clock(start, ',')} --> {_clock(end, ',')}\n{body}\n")
-    return "\n".join(cues)
+    def body(ln: Line) -> str:
+        return f"{_flat(ln.speaker)}: {_flat(ln.text)}" if ln.speaker else _flat(ln.text)
+
+    return "\n".join(_cues(lines, ",", body))
+
+
+def _cues(lines: list[Line], sep: str, body: Callable[[Line], str]) -> list[str]:
+    """Numbered cues, as WebVTT and SRT both write them (they differ in the ms separator)."""
+    return [
+        f"{n}\n{_clock(start, sep)} --> {_clock(end, sep)}\n{body(ln)}\n"
+        for n, (start, end, ln) in enumerate(_spans(lines), 1)
+    ]
 
 
 def json_data(lines: list[Line]) -> dict:

@@ -17,7 +17,7 @@ from .glossary import apply_glossary, talk_glossary
 from .segment import Boundary, find_boundaries, intro_end
 from .speakers import attribute, segment_credits
 from .titles import announced_topic, case_word, clean, question_title
-from .topics import STOP, Topics, canonical, normalise_topic
+from .topics import STOP, Topics, canonical, normalise_topic, plain_noun
 from .words import Word, stem, words_of
 
 __all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid"]
@@ -121,7 +121,12 @@ def make_plan(
         if bound is None:
             kind = "intro" if panel and bounds else "talk"
             title = "Welcome and introductions" if kind == "intro" else talk.title
-            topic = "Introductions" if kind == "intro" else (ranked or ["General"])[0]
+            title_words = re.findall(r"[\w'-]+", title.lower())
+            topic = (
+                "Introductions"
+                if kind == "intro"
+                else (topics.best_in(i, title_words, multi=True) or (ranked or ["General"])[0])
+            )
         else:
             kind = "question"
             kw_words = {w for k in ranked[:5] for w in k.split()}
@@ -129,7 +134,7 @@ def make_plan(
             title = question_title(turn_text, kw_words, known, pairs)
             topic = _topic(topics, i, ranked, title, turn)
         credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
-        keywords = _keywords(ranked, clips[i], known)
+        keywords = _keywords([k for k in ranked if topics.distinct(i, k)], clips[i], known)
         guid = new_guid(talk.video_id, a, {s.guid for s in segments})
         summary = _summary(title, credits, keywords) if kind == "question" else ""
         topic = normalise_topic(topic, known)
@@ -154,7 +159,7 @@ def _pairs(norms: list[str], known: dict[str, str]) -> set[tuple[str, str]]:
 def _keywords(ranked: list[str], clip: list[str], known: dict[str, str]) -> list[str]:
     """3-8 keywords: the clip's best phrases, topped up with its most frequent words;
     none inside another, none a filler, cased as the talk and glossary spell them."""
-    common = Counter(w for w in clip if w not in STOP and len(w) > 3)
+    common = Counter(w for w in clip if w not in STOP and len(w) > 3 and plain_noun(w))
     out: list[str] = []
     for k in list(ranked[:8]) + [w for w, _ in common.most_common(8)]:
         stems = f" {' '.join(stem(w) for w in k.lower().split())} "

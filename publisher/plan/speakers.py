@@ -26,6 +26,33 @@ def mentioned(text: str, people: list[Speaker]) -> list[Speaker]:
     return found
 
 
+def _claims(org: str) -> re.Pattern:
+    """First-person claims of working at `org`: "I work for X", "we at X", "within X we",
+    "I moved to X" (not "I used to work for X", nor "people griping at X")."""
+    o = re.escape(org.lower())
+    return re.compile(
+        rf"\b(?:i|we)(?:'m| am| are)?\s+(?:\w+\s+)?(?:work|working)\s+(?:for|at|in)\s+{o}\b"
+        rf"|\bwe\s+(?:\w+\s+)?(?:at|in)\s+{o}\b"
+        rf"|\b(?:at|within|inside)\s+{o}\s+(?:and\s+|so\s+)?(?:we|i)\b"
+        rf"|\bi\s+(?:\w+\s+){{0,5}}(?:moved|switched|came)\s+(?:on)?to\s+{o}\b"
+        rf"|\b{o}\s+(?:have|has|we)\s+(?:\w+\s+){{0,4}}we\b"
+    )
+
+
+def claimed(text: str, people: list[Speaker]) -> list[Speaker]:
+    """People whose organisation (theirs alone among `people`) the text claims in the
+    first person: evidence that they are the one speaking."""
+    low = " ".join(text.lower().split())
+    orgs = [p.organisation.lower() for p in people]
+    return [
+        p
+        for p in people
+        if p.organisation
+        and orgs.count(p.organisation.lower()) == 1
+        and _claims(p.organisation).search(low)
+    ]
+
+
 def segment_credits(kind: str, asker: str, talk: Talk, text: str) -> list[Credit]:
     """Credits for one segment; `asker` is "moderator" or "audience" for a question,
     `text` the segment's words."""
@@ -38,9 +65,11 @@ def segment_credits(kind: str, asker: str, talk: Talk, text: str) -> list[Credit
     if not talk.moderator:  # a talk's Q&A: the presenters answer
         return asks + [credit(p, "presenter") for p in talk.speakers]
     named = mentioned(text, talk.speakers)
-    if named:
-        return asks + [credit(p, "panelist") for p in named]
-    return asks + [credit(p, "panel") for p in talk.speakers]
+    if named:  # addressed, handed over to or referred to by name
+        claims = [p for p in claimed(text, talk.speakers) if p not in named]
+        return asks + [credit(p, "panelist") for p in named + claims]
+    claims = claimed(text, talk.speakers)  # "within Google we ...": one of them speaks
+    return asks + [credit(p, "panelist" if p in claims else "panel") for p in talk.speakers]
 
 
 def attribute(lines: list[Line], talk: Talk, intro_end: float) -> list[Line]:

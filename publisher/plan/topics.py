@@ -23,7 +23,8 @@ from .words import STOPWORDS, stem, wordset
 
 _FILLERS = wordset(
     "lot thing things stuff people way time kind sort bit question questions answer topic "
-    "comment comments guys everyone everybody anything something okay yeah point case good "
+    "thought thoughts opinion opinions comment comments guys everyone everybody anything "
+    "something okay yeah point case good "
     "great sure actually really probably maybe different same certain whole first second last "
     "next also still much many ah oh eh hmm huh wow part alright gonna wanna um uh"
 )
@@ -44,7 +45,8 @@ _GENERIC = wordset(
     "make get take keep start pick give find run use need want say see know think go come look "
     "try put set read hit send write bother handle run runs measure tell start work works "
     "decide matter matters quick biggest challenge challenges opener obvious chat stream slido "
-    "etherpad microphone mic"
+    "etherpad microphone mic basically literally obviously honestly hundred thousand million "
+    "billion two three four five six seven eight nine ten twenty thirty fifty"
 )
 
 # Subjects that recur across talks, each under one browsable label: a topic
@@ -74,6 +76,7 @@ CANONICAL: dict[str, tuple[str, ...]] = {
     "Testing": ("testing", "test suite", "continuous integration"),
     "Binary size": ("binary size", "code size"),
     "Memory safety": ("memory safety", "kernel safe", "unsafe code"),
+    "Onboarding": ("up to speed", "onboarding", "reading group", "mentoring", "training"),
     "First contributions": ("first patch", "first contribution", "newcomer", "new contributor"),
 }
 STOP = STOPWORDS | _yake_stopwords() | _FILLERS | _GENERIC
@@ -84,10 +87,24 @@ def _pos(word: str) -> frozenset[str]:
     return frozenset(getAllLemmas(word))
 
 
+@functools.lru_cache(maxsize=65536)
+def _stop(word: str) -> bool:
+    """A stopword, or a form of a generic word ('takes', 'years')."""
+    lemmas = {x for forms in getAllLemmas(word).values() for x in forms}
+    return word in STOP or bool(lemmas & _GENERIC)
+
+
 def _nounish(word: str) -> bool:
     """A noun, or a word the dictionary doesn't know (names, acronyms, jargon)."""
     pos = _pos(word)
     return not pos or "NOUN" in pos or "PROPN" in pos
+
+
+def plain_noun(word: str) -> bool:
+    """A noun as it stands, not an inflected verb ('adds', 'developed', 'left')."""
+    pos = _pos(word)
+    verb = getAllLemmas(word).get("VERB", (word,))
+    return "NOUN" in pos and word in verb
 
 
 def _starts_phrase(word: str) -> bool:
@@ -99,7 +116,7 @@ def _grams(words: list[str]):
     for n in (1, 2, 3):
         for i in range(len(words) - n + 1):
             gram = words[i : i + n]
-            if gram[0] in STOP or gram[-1] in STOP or any(len(w) < 2 for w in gram):
+            if _stop(gram[0]) or _stop(gram[-1]) or any(len(w) < 2 for w in gram):
                 continue
             if any(w.isdigit() for w in gram) or (n > 1 and gram[0] == gram[-1]):
                 continue
@@ -163,6 +180,16 @@ class Topics:
         key = _key(gram)
         tf = self.counts[index].get(key, 0)
         return (1 + math.log(tf)) * self.idf[key] * (1 + 0.5 * len(gram)) if tf else 0.0
+
+    def distinct(self, index: int, phrase: str) -> bool:
+        """Worth listing as a keyword: several words, a name or acronym, or said twice."""
+        words = phrase.lower().split()
+        key = _key(words)
+        named = bool({stem(w) for w in words} & self.proper)
+        if len(words) > 1 or named:
+            return True
+        noun = plain_noun(words[0]) and "ADJ" not in _pos(words[0])  # not "real", "long"
+        return noun and self.counts[index].get(key, 0) >= 2
 
     def best_in(self, index: int, words: list[str], multi: bool = False) -> str:
         """The phrase of `words` (e.g. a title) that best names clip `index`, "" if none;
