@@ -212,3 +212,29 @@ def test_interrupted_build_leaves_published_files(built: Path, tmp_path: Path, s
         assert "Traceback" not in err and "interrupted" in err
         assert not (built / "public" / ".demo.staging").exists()
     assert build(built, built / "feeds" / "demo.toml") == 0  # the next build recovers
+
+
+def test_a_new_year_keeps_every_published_identity(tmp_path: Path, capsys):
+    toml = make_show(tmp_path, [SHORT_SEED])
+    assert build(tmp_path, toml) == 0
+    out = tmp_path / "public" / "demo"
+
+    def identities() -> set[tuple[str, str]]:
+        return {
+            (e.id, e.enclosures[0].href)
+            for name in ("feed.xml", "clips.xml")
+            for e in feedparser.parse(str(out / name)).entries
+        }
+
+    before = identities()
+    shutil.copy(ROOT / "tests" / "fixtures" / "seeds" / "short-talk.txt", tmp_path / "seeds")
+    capsys.readouterr()
+    assert build(tmp_path, toml) == 0
+    new_clips = len(plan_json(tmp_path / "seeds" / "short-talk.txt"))
+    encodes = int(capsys.readouterr().out.split(" encodes")[0].rsplit(", ", 1)[1])
+    assert 0 < encodes <= new_clips + 1  # only the new talk was rendered
+    after = identities()
+    assert before < after
+    assert len(after - before) == new_clips + 1  # its clips and its full episode
+    years = sorted(p.name for p in (out / "years").glob("*.xml"))
+    assert years == ["2023.xml", "2024.xml"]

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from pydub import AudioSegment
 
 from ..errors import AudioError
 from ..fsutil import atomic_path
@@ -21,7 +22,7 @@ from ..model import Line, Talk
 from .tools import last_line, tool
 
 RATE = 22050  # espeak-ng's native rate
-VERSION = 1
+VERSION = 2
 # (voice, pitch) per speaker; unattributed lines use the first
 VOICES = [
     ("en-us", 50),
@@ -86,7 +87,7 @@ def _write_speech(espeak: str, lines: list[Line], total: int, out, what: str, se
     out.write(bytes(2 * (total - at)))
 
 
-def _speak(espeak: str, line: Line, slot: float, what: str, seed: Path) -> np.ndarray:
+def _speak(espeak: str, line: Line, slot: float, what: str, seed: Path) -> AudioSegment:
     """espeak-ng speech of one line, fast enough (up to 450 wpm) to fit its slot."""
     voice, pitch = (
         VOICES[zlib.crc32(line.speaker.encode()) % len(VOICES)] if line.speaker else VOICES[0]
@@ -98,20 +99,20 @@ def _speak(espeak: str, line: Line, slot: float, what: str, seed: Path) -> np.nd
         input=line.text.encode(),
         capture_output=True,
     )
-    data = done.stdout
-    at = data.find(b"data")
-    if done.returncode or at < 0:
+    if done.returncode or not done.stdout:
         raise AudioError(f"{what}: espeak-ng failed ({last_line(done.stderr)})", seed)
-    return np.frombuffer(data[at + 8 :], "<i2")
+    try:  # pydub reads espeak-ng's streamed WAV, whose header gives no real length
+        return AudioSegment(data=done.stdout)
+    except Exception as e:  # noqa: BLE001 (pydub raises plain exceptions on bad headers)
+        raise AudioError(f"{what}: espeak-ng gave unreadable audio ({e})", seed) from None
 
 
-def _fit(pcm: np.ndarray, room: int) -> np.ndarray:
+def _fit(speech: AudioSegment, room: int) -> np.ndarray:
     """Trim trailing silence; cut to `room` samples with a 10 ms fade-out if too long."""
+    pcm = np.frombuffer(speech.raw_data, "<i2")
     loud = np.flatnonzero(np.abs(pcm) > 64)
-    pcm = pcm[: loud[-1] + 1] if len(loud) else pcm[:0]
-    if len(pcm) <= room:
-        return pcm
-    pcm = pcm[: max(room, 0)].astype(np.float32)
-    fade = min(len(pcm), RATE // 100)
-    pcm[len(pcm) - fade :] *= np.linspace(1, 0, fade, dtype=np.float32)
-    return pcm.astype("<i2")
+    end = loud[-1] + 1 if len(loud) else 0
+    if end <= room:
+        return pcm[:end]
+    cut = speech.get_sample_slice(0, max(room, 0)).fade_out(10)
+    return np.frombuffer(cut.raw_data, "<i2")

@@ -82,17 +82,20 @@ class BuildSession:
                 for stage in TALK_STAGES:
                     try:
                         stage(self, task)
-                    except PublisherError as e:
-                        task.error = e
-                        self.log(f"error: {e}")
+                    except (PublisherError, OSError) as e:
+                        task.error = as_error(e, f"building {task.name!r}", task.seed)
+                        self.log(f"publisher: error: {task.error}")
                         break
             errors = [t.error for t in tasks if t.error]
             lost = [t for t in tasks if t.error and self._was_published(t)]
             if lost or not any(t.episodes for t in tasks):
                 shutil.rmtree(self.staging, ignore_errors=True)
             else:
-                stages.publish_show(self, [t for t in tasks if not t.error])
-                self._swap()
+                try:
+                    stages.publish_show(self, [t for t in tasks if not t.error])
+                    self._swap()
+                except OSError as e:
+                    raise as_error(e, f"publishing {self.show.title!r}", self.show.path) from e
         except BaseException:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise
@@ -112,6 +115,13 @@ class BuildSession:
             os.replace(self.out_dir, old)
         os.replace(self.staging, self.out_dir)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def as_error(e: PublisherError | OSError, doing: str, path: Path) -> PublisherError:
+    """An OS error (disk full, permissions) as a one-line error naming what was being done."""
+    if isinstance(e, PublisherError):
+        return e
+    return PublisherError(f"{e.strerror or e} while {doing}", e.filename or path)
 
 
 def build(show: Show, options: Options, log: Callable[[str], None] | None = None) -> BuildResult:
