@@ -238,3 +238,15 @@ def test_a_new_year_keeps_every_published_identity(tmp_path: Path, capsys):
     assert len(after - before) == new_clips + 1  # its clips and its full episode
     years = sorted(p.name for p in (out / "years").glob("*.xml"))
     assert years == ["2023.xml", "2024.xml"]
+
+
+def test_every_feed_the_build_writes_validates(built: Path, capsys):
+    out = built / "public" / "demo"
+    feeds = sorted(out.rglob("*.xml"))
+    assert {"feed.xml", "clips.xml"} <= {f.name for f in feeds}
+    assert any(f.parent.name == "topics" for f in feeds)
+    assert any(f.parent.name == "years" for f in feeds)
+    capsys.readouterr()
+    assert main(["validate", *map(str, feeds)]) == 0, capsys.readouterr().out
+    opml = (out / "feeds.opml").read_text()
+    assert all(f"demo/{f.relative_to(out)}" in opml for f in feeds)
