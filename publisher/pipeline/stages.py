@@ -16,6 +16,8 @@ from ..plan import planfile
 from .tasks import TalkTask
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .session import BuildSession
 
 
@@ -89,43 +91,20 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     chaps = chapters.chapters_from_render(render, url_of=lambda seg: clip_urls[seg.guid])
     clip_urls[f"yt-{talk.video_id}"] = show.url(f"{rel}full.mp3")
     full = _episode(
-        session,
-        task,
-        "full",
-        f"yt-{talk.video_id}",
-        render.full,
-        render.full_duration,
-        _retime(task.plan.transcript, render),
-        chaps,
-        None,
-        noon,
-        1,
-        1,
-        embed,
-    )
+        session, task, None, render.full, render.full_duration,
+        lines=_retime(task.plan.transcript, render), chaps=chaps, when=noon, track=(1, 1),
+        embed=embed,
+    )  # fmt: skip
     full.notes_html, full.notes_text, full.summary = _notes(task, None, chaps, clip_urls)
     chapters.write_chapters_json(chaps, folder / "chapters.json", title=talk.title)
     full.links["chapters"] = show.url(f"{rel}chapters.json")
     task.episodes = [full]
     for n, piece in enumerate(clips, 1):
-        seg = piece.segment
-        assert seg
-        lines = lines_between(task.plan.transcript, piece.start, piece.end)
         ep = _episode(
-            session,
-            task,
-            "clip",
-            seg.guid,
-            piece.path,
-            piece.duration,
-            lines,
-            [],
-            piece,
-            noon + dt.timedelta(minutes=n),
-            n,
-            len(clips),
-            embed,
-        )
+            session, task, piece, piece.path, piece.duration,
+            lines=lines_between(task.plan.transcript, piece.start, piece.end), chaps=[],
+            when=noon + dt.timedelta(minutes=n), track=(n, len(clips)), embed=embed,
+        )  # fmt: skip
         ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, chaps, clip_urls)
         task.episodes.append(ep)
 
@@ -151,10 +130,23 @@ def publish_show(session: BuildSession, tasks: list[TalkTask]) -> None:
 
 
 def _episode(
-    session, task, kind, guid, src, duration, lines, chaps, piece, when, track, total, embed
-):
+    session: BuildSession,
+    task: TalkTask,
+    piece: Piece | None,
+    src: Path,
+    duration: float,
+    *,
+    lines: list[Line],
+    chaps: list[Chapter],
+    when: dt.datetime,
+    track: tuple[int, int],
+    embed: Path,
+) -> Episode:
     """Copy one rendered file into the staging tree, write its transcripts, describe it."""
     talk, show = task.talk, session.show
+    assert talk
+    seg = piece.segment if piece else None
+    kind, guid = ("clip", seg.guid) if seg else ("full", f"yt-{talk.video_id}")
     rel = f"episodes/{talk.video_id}/"
     stem = "full" if kind == "full" else guid
     path = session.staging / rel / f"{stem}.mp3"
@@ -162,7 +154,6 @@ def _episode(
     transcripts.write_vtt(lines, path.with_suffix(".vtt"))
     transcripts.write_srt(lines, path.with_suffix(".srt"))
     transcripts.write_json(lines, path.with_suffix(".transcript.json"))
-    seg = piece.segment if piece else None
     return Episode(
         kind=kind,
         guid=guid,
@@ -174,8 +165,8 @@ def _episode(
         duration=duration,
         size=path.stat().st_size,
         pub_date=when,
-        track=track,
-        track_total=total,
+        track=track[0],
+        track_total=track[1],
         notes_html="",
         notes_text="",
         summary="",
