@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,7 @@ def load_show(path: Path, base_url: str | None = None) -> Show:
         matched = sorted(glob.glob(str(path.parent / pattern), recursive=True))
         if not matched:
             raise ShowError(f"seed pattern {pattern!r} matches no file", path)
-        seeds += [Path(m) for m in matched]
+        seeds += [Path(os.path.normpath(m)) for m in matched]  # errors name seeds/x.txt
     audio = data.get("audio", {})
     try:
         settings = AudioSettings(

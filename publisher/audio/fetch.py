@@ -110,4 +110,6 @@ def _failed(talk: Talk, reason: str) -> FetchError:
 
 def _reason(message: str) -> str:
     message = re.sub(r"\x1b\[[0-9;]*m", "", message)
-    return re.sub(r"^ERROR:\s*", "", message.strip().splitlines()[0] if message.strip() else "")
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    first = re.sub(r"\s*\(caused by .*\)$", "", first)  # yt-dlp repeats the error in it
+    return re.sub(r"^ERROR:\s*", "", first)

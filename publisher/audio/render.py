@@ -20,14 +20,17 @@ from .analyse import Analysis, normalising_gain, quietest
 from .decode import Decoded, decode
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
-from .tools import run_ffmpeg, tool
+from .tools import run_ffmpeg, sample_peak, tool
 
 REACH = 1.5  # a cut may move this far (seconds) to find quiet
 JOIN = 0.25  # segments closer than this share one cut
 MIN_PIECE = 0.2  # shortest piece (seconds)
 MAX_CHUNK = 300.0  # longer pieces are encoded in chunks, in parallel
 SPLIT_REACH = 5.0  # a chunk split may move this far to find quiet
-LIMIT_MARGIN = 1.5  # dB the sample-peak limiter sits under the true-peak target (MP3 overshoot)
+LIMIT_MARGIN = 2.5  # dB the sample-peak limiter sits under the true-peak target (MP3 overshoot)
+PEAK_TRIES = 3  # a piece whose MP3 still peaks over the target is re-encoded with a lower limit
+PEAK_SLACK = 0.4  # dB over the aim (-1.5 dBTP by default, Apple's ceiling is -1) before that
+INTERSAMPLE = 0.5  # dB a decoded 44.1 kHz MP3's true peak may sit above its sample peak
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def render_talk(
     chunks = [split(c, a) for c in cuts]
     where = cache.folder(cache_dir, "pieces")
     fmt = [settings.bitrate, settings.channels, settings.sample_rate, settings.fade_ms]
-    level = [round(gain, 2), round(limit, 4)]
+    level = [round(gain, 2), round(limit, 4), "peak checked (sample + 0.5 dB)"]
     chunk_path = {
         ch: where / f"{cache.key('chunk', decoded.key, *ch, level, fmt)}.mp3"
         for parts in chunks
@@ -199,6 +202,29 @@ def _encode(
     settings: AudioSettings,
     what: str,
 ) -> None:
+    """Seek into the raw file, gain + limiter + fades, MP3; then read back the MP3's
+    peak, and while it is over the target re-encode with the limit lowered by the
+    excess (at 64 kbps the encoder can overshoot the limiter by over 2.5 dB)."""
+    with atomic_path(target) as tmp:
+        for _ in range(PEAK_TRIES):
+            _encode_once(decoded, start, end, tmp, gain, limit, settings, what)
+            peak = sample_peak(tmp, what, decoded.source) + INTERSAMPLE  # ~true peak, cheaply
+            over = peak - settings.true_peak
+            if over <= PEAK_SLACK:
+                break
+            limit *= 10 ** (-(over + 0.2) / 20)  # aim under the target this time
+
+
+def _encode_once(
+    decoded: Decoded,
+    start: int,
+    end: int,
+    target: Path,
+    gain: float,
+    limit: float,
+    settings: AudioSettings,
+    what: str,
+) -> None:
     """One ffmpeg run: seek into the raw file, gain + limiter + fades, MP3."""
     rate, channels = decoded.analysis.rate, decoded.analysis.channels
     length = (end - start) / rate
@@ -211,9 +237,8 @@ def _encode(
     layout = ["-ar", str(rate), "-ac", str(channels)]
     seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
     mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout, *_BARE]
-    with atomic_path(target) as tmp:
-        args = ["-f", "s16le", *layout, *seek, "-i", str(decoded.raw), "-af", chain, *mp3]
-        run_ffmpeg([*args, str(tmp)], what, decoded.source)
+    args = ["-f", "s16le", *layout, *seek, "-i", str(decoded.raw), "-af", chain, *mp3]
+    run_ffmpeg([*args, str(target)], what, decoded.source)
 
 
 _BARE = ["-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]

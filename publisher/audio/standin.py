@@ -9,12 +9,17 @@ import json
 import os
 import subprocess
 import tempfile
+import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from pydub import AudioSegment
+
+# pydub warns at import when ffmpeg is missing; tools.tool() reports that in one line
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
 
 from ..errors import AudioError
 from ..fsutil import atomic_path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -32,6 +33,24 @@ def run_ffmpeg(args: list[str], what: str, path: Path | None) -> None:
             raise AudioError(f"{what}: ffmpeg failed ({last_line(err.read())})", path)
 
 
+# ffmpeg's closing lines after the error that says what went wrong
+_GENERIC = ("Conversion failed!", "Error marking filters as finished", "Error closing file")
+
+
 def last_line(stderr: bytes) -> str:
+    """The last line of a tool's stderr that says what went wrong."""
     lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-    return lines[-1] if lines else "no message"
+    telling = [ln for ln in lines if not ln.startswith(_GENERIC)]
+    return (telling or lines or ["no message"])[-1]
+
+
+def sample_peak(path: Path, what: str, source: Path | None) -> float:
+    """An audio file's sample peak in dBFS (a decode, no oversampling: cheap)."""
+    meter = "astats=measure_perchannel=none:measure_overall=Peak_level"
+    cmd = [tool("ffmpeg", what, source), "-nostdin", "-hide_banner", "-nostats", "-v", "info"]
+    cmd += ["-i", str(path), "-map", "0:a:0", "-af", meter, "-f", "null", "-"]
+    done = subprocess.run(cmd, capture_output=True)
+    found = re.findall(rb"Peak level dB: (-?[\d.]+|-inf)", done.stderr)
+    if done.returncode or not found:
+        raise AudioError(f"{what}: cannot measure the peak ({last_line(done.stderr)})", path)
+    return float(found[-1])

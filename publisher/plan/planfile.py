@@ -28,6 +28,7 @@ SLACK = 1.0  # seconds a clip may run past the captions' end
 _TIME = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
 _GUID = re.compile(r"^[A-Za-z0-9_-]+$")
 _CREDIT = re.compile(r"^\s*(.+?)\s*\((\w+)\)\s*$")
+CLIP_KEYS = ("start", "end", "kind", "title", "topic", "keywords", "speakers", "guid", "summary")
 
 HEADER = """\
 Question plan for "{title}" ({playlist}), video {video_id}, {duration} long.
@@ -138,6 +139,9 @@ def _segment(clip: dict, lines: dict[str, int], talk: Talk, path: Path) -> Segme
     def fail(message: str, key: str = "") -> None:
         raise PlanError(message, path, lines.get(key) or lines[""])
 
+    for key in clip:
+        if key not in CLIP_KEYS:
+            fail(f"unknown clip key {key!r}: use {', '.join(CLIP_KEYS)}", key)
     times = {}
     for key in ("start", "end"):
         if key not in clip:
@@ -197,6 +201,11 @@ def load_plan(
         m = re.search(r"\(at line (\d+), column \d+\)", str(e))
         msg = re.sub(r"\s*\(at line.*", "", str(e))
         raise PlanError(f"invalid TOML: {msg}", path, int(m.group(1)) if m else None) from None
+    for key in data:
+        if key not in ("video_id", "clip"):  # e.g. a deleted [[clip]] line left its keys here
+            m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
+            line = text.count("\n", 0, m.start()) + 1 if m else None
+            raise PlanError(f"{key!r} outside any [[clip]] table", path, line)
     video_id = data.get("video_id", talk.video_id)
     if video_id != talk.video_id:
         raise PlanError(f"plan is for video {video_id!r}, the seed is {talk.video_id!r}", path)
