@@ -118,7 +118,12 @@ def _build(args: argparse.Namespace) -> int:
         for e in result.errors:
             status = max(status, e.exit_code)
         published = sum(len(t.episodes) for t in result.tasks if not t.error)
-        if result.errors and not result.out_dir.joinpath("feed.xml").exists():
+        if not result.published:
+            kept = result.out_dir.joinpath("feed.xml").exists()
+            print(
+                f"{show.title}: nothing published"
+                + (f"; {result.out_dir} kept as it was" if kept else "")
+            )
             continue
         print(
             f"{show.title}: {published} episodes in {result.seconds:.1f} s, "

@@ -34,6 +34,7 @@ class BuildResult:
     seconds: float
     encodes: int = 0
     errors: list[PublisherError] = field(default_factory=list)
+    published: bool = False  # the staged show replaced the published one
 
     @property
     def feeds(self) -> list[Path]:
@@ -88,7 +89,8 @@ class BuildSession:
                         break
             errors = [t.error for t in tasks if t.error]
             lost = [t for t in tasks if t.error and self._was_published(t)]
-            if lost or not any(t.episodes for t in tasks):
+            published = not lost and any(t.episodes for t in tasks)
+            if not published:
                 shutil.rmtree(self.staging, ignore_errors=True)
             else:
                 try:
@@ -100,7 +102,8 @@ class BuildSession:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise
         encodes = sum(t.render.encodes for t in tasks if t.render)
-        return BuildResult(self.show, self.out_dir, tasks, time.monotonic() - t0, encodes, errors)
+        seconds = time.monotonic() - t0
+        return BuildResult(self.show, self.out_dir, tasks, seconds, encodes, errors, published)
 
     def _was_published(self, task: TalkTask) -> bool:
         video_id = task.talk.video_id if task.talk else None

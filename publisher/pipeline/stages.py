@@ -84,6 +84,8 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     )
     copy_file(art, folder / "cover.jpg")
     embed = artwork.embedded_cover(art)
+    # pubDates: the talk at noon, each clip at noon + its start, so apps keep question
+    # order and dropping or adding a clip moves no other clip's date.
     noon = dt.datetime.combine(talk.date, dt.time(12), tzinfo=dt.UTC)
 
     clips = [p for p in render.pieces if p.segment]
@@ -103,7 +105,8 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
         ep = _episode(
             session, task, piece, piece.path, piece.duration,
             lines=lines_between(task.plan.transcript, piece.start, piece.end), chaps=[],
-            when=noon + dt.timedelta(minutes=n), track=(n, len(clips)), embed=embed,
+            when=noon + dt.timedelta(seconds=int(piece.segment.start)), track=(n, len(clips)),
+            embed=embed,
         )  # fmt: skip
         ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, chaps, clip_urls)
         task.episodes.append(ep)
