@@ -26,7 +26,8 @@ def _spans(lines: list[Line]) -> list[tuple[float, float, Line]]:
     return out
 
 
-def _clock(seconds: float, sep: str) -> str:
+def clock(seconds: float, sep: str) -> str:
+    """HH:MM:SS.mmm (sep ".") as WebVTT writes times, or HH:MM:SS,mmm (sep ",") as SRT does."""
     ms = int(round(seconds * 1000))
     h, ms = divmod(ms, 3_600_000)
     m, ms = divmod(ms, 60_000)
@@ -61,7 +62,7 @@ def srt_text(lines: list[Line]) -> str:
 def _cues(lines: list[Line], sep: str, body: Callable[[Line], str]) -> list[str]:
     """Numbered cues, as WebVTT and SRT both write them (they differ in the ms separator)."""
     return [
-        f"{n}\n{_clock(start, sep)} --> {_clock(end, sep)}\n{body(ln)}\n"
+        f"{n}\n{clock(start, sep)} --> {clock(end, sep)}\n{body(ln)}\n"
         for n, (start, end, ln) in enumerate(_spans(lines), 1)
     ]
 

@@ -33,8 +33,27 @@ from publisher.model import (
     timestamp,
 )
 from publisher.show import Show
+from publisher.transcripts import clock
 
 ART_SIZE = 1400  # Apple's minimum; small and quick to write
+
+
+def make_talk(**fields) -> Talk:
+    """A Talk with plain defaults for every field, overridden by `fields`."""
+    defaults = dict(
+        source=Path("seeds/test/talk.txt"),
+        title="Test panel",
+        date=dt.date(2024, 1, 1),
+        playlist="Conf 2024",
+        description="",
+        speakers=[],
+        moderator=None,
+        cues=[],
+        transcript=[],
+        url="https://www.youtube.com/watch?v=abcdefghijk",
+        video_id="abcdefghijk",
+    )
+    return Talk(**(defaults | fields))
 
 
 def make_show(
@@ -284,10 +303,11 @@ def _links(show, root, vid, stem, lines, chapters) -> dict[str, str]:
     """Write small transcript (and chapter) files and return their absolute URLs."""
     rel = f"episodes/{vid}/"
     vtt = "WEBVTT\n\n" + "".join(
-        f"{_t(ln.start, '.')} --> {_t(ln.end, '.')}\n<v {ln.speaker}>{ln.text}\n\n" for ln in lines
+        f"{clock(ln.start, '.')} --> {clock(ln.end, '.')}\n<v {ln.speaker}>{ln.text}\n\n"
+        for ln in lines
     )
     srt = "".join(
-        f"{i}\n{_t(ln.start, ',')} --> {_t(ln.end, ',')}\n{ln.text}\n\n"
+        f"{i}\n{clock(ln.start, ',')} --> {clock(ln.end, ',')}\n{ln.text}\n\n"
         for i, ln in enumerate(lines, 1)
     )
     segs = [
@@ -307,14 +327,6 @@ def _links(show, root, vid, stem, lines, chapters) -> dict[str, str]:
         (root / rel / fname).write_text(text, encoding="utf-8")
         links[key] = show.url(rel + fname)
     return links
-
-
-def _t(seconds: float, sep: str) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from conftest import need
 from publisher.audio import fetch_audio, find_cached_audio
 from publisher.errors import FetchError
 from publisher.model import Talk
+from tests.episode_factory import make_talk
 
 
 @pytest.fixture(scope="module")
@@ -94,16 +95,11 @@ class Server:
 
 
 def talk_at(url: str) -> Talk:
-    return Talk(
+    return make_talk(
         source=Path("seeds/test/fetch-panel.txt"),
         title="Fetch Test Panel",
         date=dt.date(2018, 11, 14),
         playlist="KVM Forum 2018",
-        description="",
-        speakers=[],
-        moderator=None,
-        cues=[],
-        transcript=[],
         url=url,
         video_id="fetchvid001",
     )

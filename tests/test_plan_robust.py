@@ -10,16 +10,11 @@ import pytest
 from publisher.ingest import parse_seed
 from publisher.plan import make_plan
 from publisher.plan.words import words_of
+from tests.test_plan_segment import SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "tests" / "fixtures" / "plan"
-SEEDS = {
-    "bundled": ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt",
-    "storage-panel": PLAN / "storage-panel.txt",
-    "talk-with-qa": PLAN / "talk-with-qa.txt",
-    "held-out-panel": PLAN / "held-out-panel.txt",
-    "chaired-talk": PLAN / "chaired-talk.txt",
-}
+SEEDS = SHAPES  # the labelled transcripts
 
 
 def _ts(t: float, sep: str = ",") -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from publisher.plan.titles import question_title
 from publisher.plan.topics import normalise_topic
 from publisher.plan.words import STOPWORDS
 from publisher.show import load_show
+from tests.episode_factory import make_talk
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "tests" / "fixtures" / "plan"
@@ -24,19 +24,11 @@ GLOSSARY = load_show(ROOT / "feeds" / "kvm-forum.toml").glossary
 
 
 def talk_of(texts: list[str], people: list[str], moderator: str | None = None) -> Talk:
-    lines = [Line(4.0 * i, 4.0 * (i + 1), t) for i, t in enumerate(texts)]
-    return Talk(
+    return make_talk(
         source=Path("x.txt"),
-        title="Test panel",
-        date=dt.date(2024, 1, 1),
-        playlist="Conf 2024",
-        description="",
         speakers=[Speaker(p, organisation="Org") for p in people],
         moderator=Speaker(moderator) if moderator else None,
-        cues=[],
-        transcript=lines,
-        url="https://www.youtube.com/watch?v=abcdefghijk",
-        video_id="abcdefghijk",
+        transcript=[Line(4.0 * i, 4.0 * (i + 1), t) for i, t in enumerate(texts)],
     )
 
 

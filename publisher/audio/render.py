@@ -205,40 +205,26 @@ def _encode(
     """Seek into the raw file, gain + limiter + fades, MP3; then read back the MP3's
     peak, and while it is over the target re-encode with the limit lowered by the
     excess (at 64 kbps the encoder can overshoot the limiter by over 2.5 dB)."""
+    rate, channels = decoded.analysis.rate, decoded.analysis.channels
+    length = (end - start) / rate
+    fade = min(settings.fade_ms / 1000, length / 4)
+    layout = ["-ar", str(rate), "-ac", str(channels)]
+    seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
+    mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout, *_BARE]
     with atomic_path(target) as tmp:
         for _ in range(PEAK_TRIES):
-            _encode_once(decoded, start, end, tmp, gain, limit, settings, what)
+            chain = (
+                f"volume={gain:.2f}dB,"
+                f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
+                f"afade=t=in:d={fade:.3f},afade=t=out:st={length - fade:.6f}:d={fade:.3f}"
+            )
+            args = ["-f", "s16le", *layout, *seek, "-i", str(decoded.raw), "-af", chain, *mp3]
+            run_ffmpeg([*args, str(tmp)], what, decoded.source)
             peak = sample_peak(tmp, what, decoded.source) + INTERSAMPLE  # ~true peak, cheaply
             over = peak - settings.true_peak
             if over <= PEAK_SLACK:
                 break
             limit *= 10 ** (-(over + 0.2) / 20)  # aim under the target this time
-
-
-def _encode_once(
-    decoded: Decoded,
-    start: int,
-    end: int,
-    target: Path,
-    gain: float,
-    limit: float,
-    settings: AudioSettings,
-    what: str,
-) -> None:
-    """One ffmpeg run: seek into the raw file, gain + limiter + fades, MP3."""
-    rate, channels = decoded.analysis.rate, decoded.analysis.channels
-    length = (end - start) / rate
-    fade = min(settings.fade_ms / 1000, length / 4)
-    chain = (
-        f"volume={gain:.2f}dB,"
-        f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
-        f"afade=t=in:d={fade:.3f},afade=t=out:st={length - fade:.6f}:d={fade:.3f}"
-    )
-    layout = ["-ar", str(rate), "-ac", str(channels)]
-    seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
-    mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout, *_BARE]
-    args = ["-f", "s16le", *layout, *seek, "-i", str(decoded.raw), "-af", chain, *mp3]
-    run_ffmpeg([*args, str(target)], what, decoded.source)
 
 
 _BARE = ["-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
