@@ -248,6 +248,15 @@ class Episode:
     season: int = 0  # the forum year (itunes:season)
     number: int = 0  # itunes:episode within the season, in publishing order
 
+    @property
+    def topic_slug(self) -> str:
+        """The topic feed and page this episode belongs to: question and talk clips only
+        (an intro or outro is no topic); "" for none."""
+        seg = self.segment
+        if self.kind != "clip" or seg is None or seg.kind in ("intro", "outro"):
+            return ""
+        return seg.topic_slug
+
 
 # --- shared helpers ---------------------------------------------------------
 

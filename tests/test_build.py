@@ -250,3 +250,14 @@ def test_every_feed_the_build_writes_validates(built: Path, capsys):
     assert main(["validate", *map(str, feeds)]) == 0, capsys.readouterr().out
     opml = (out / "feeds.opml").read_text()
     assert all(f"demo/{f.relative_to(out)}" in opml for f in feeds)
+
+
+def test_topic_feeds_hold_questions_not_the_intro(built: Path):
+    out = built / "public" / "demo"
+    plan = plan_json(built / "seeds" / SHORT_SEED.name)
+    kinds = {s["guid"]: s["kind"] for s in plan}
+    in_topics = {
+        e.id for f in (out / "topics").glob("*.xml") for e in feedparser.parse(str(f)).entries
+    }
+    assert in_topics == {g for g, k in kinds.items() if k not in ("intro", "outro")}
+    assert "intro" in kinds.values()

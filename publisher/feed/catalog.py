@@ -66,8 +66,8 @@ def topics(episodes: list[Episode]) -> dict[str, str]:
     """Topic slug -> topic name (as first published), for every clip, sorted by slug."""
     names: dict[str, str] = {}
     for e in sorted(episodes, key=_published):
-        if e.kind == "clip" and e.segment is not None:
-            names.setdefault(e.segment.topic_slug, e.segment.topic)
+        if e.topic_slug:
+            names.setdefault(e.topic_slug, e.topic)
     return dict(sorted(names.items()))
 
 
@@ -101,7 +101,7 @@ def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
         ),
     ]
     for slug, topic in topics(episodes).items():
-        on_topic = [e for e in clips if e.segment is not None and e.segment.topic_slug == slug]
+        on_topic = [e for e in clips if e.topic_slug == slug]
         specs.append(
             FeedSpec(
                 f"topic:{slug}",

@@ -42,7 +42,7 @@ class Clip:
 
     @property
     def topic_slug(self) -> str:
-        return slugify(self.episode.topic) if self.episode.topic else ""
+        return self.episode.topic_slug
 
 
 @dataclass
