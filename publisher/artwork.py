@@ -75,6 +75,7 @@ def embedded_cover(art: Path, size: int = EMBED_SIZE) -> Path:
     key = _key("embed", size, art.read_bytes())
     if not _fresh(out, key):
         with Image.open(art) as img:
+            img.draft("RGB", (size, size))  # JPEG decodes at 1/2 scale: no full-size copy
             _save(img.convert("RGB").resize((size, size), Image.LANCZOS), out, key)
     return out
 
@@ -276,5 +277,7 @@ def _fresh(path: Path, key: str) -> bool:
 
 def _save(img: Image.Image, path: Path, key: str) -> None:
     buf = io.BytesIO()
-    img.convert("RGB").save(buf, "JPEG", quality=QUALITY, optimize=True, comment=_comment(key))
+    if img.mode != "RGB":  # convert() copies even when nothing changes: 27 MB at 3000 px
+        img = img.convert("RGB")
+    img.save(buf, "JPEG", quality=QUALITY, optimize=True, comment=_comment(key))
     write_bytes(Path(path), buf.getvalue())
