@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
+import re
 import tomllib
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomlkit
+
 from .errors import ShowError
+from .fsutil import write_text
 from .model import AudioSettings, slugify
 
 
@@ -99,6 +105,29 @@ def load_show(path: Path, base_url: str | None = None) -> Show:
         glossary={str(k): str(v) for k, v in data.get("glossary", {}).items()},
         podcast_guid=str(show.get("guid", "")),
     )
+
+
+PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The Podcasting 2.0 podcast:guid for a feed URL (UUIDv5 of it without scheme)."""
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NS, bare))
+
+
+def pin_guid(show: Show) -> Show:
+    """Give the show its podcast:guid once, from the base URL in its file (not a
+    --base-url override), and store it there as [show] guid, comments kept; after
+    that it never changes, even if the base URL does."""
+    if show.podcast_guid:
+        return show
+    doc = tomlkit.parse(show.path.read_text(encoding="utf-8"))
+    table = doc.get("show", doc)
+    guid = podcast_guid(str(table["base_url"]).rstrip("/") + "/feed.xml")
+    table["guid"] = guid
+    write_text(show.path, tomlkit.dumps(doc))
+    return dataclasses.replace(show, podcast_guid=guid)
 
 
 def find_show_for(

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import feedparser
@@ -18,6 +19,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from publisher.cli import main
+from publisher.show import podcast_guid
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
@@ -261,3 +263,17 @@ def test_topic_feeds_hold_questions_not_the_intro(built: Path):
     }
     assert in_topics == {g for g, k in kinds.items() if k not in ("intro", "outro")}
     assert "intro" in kinds.values()
+
+
+def test_podcast_guid_is_assigned_once_and_kept(tmp_path: Path):
+    toml = make_show(tmp_path, [SHORT_SEED])
+    assert build(tmp_path, toml) == 0
+    pinned = tomllib.loads(toml.read_text())["show"]["guid"]
+    assert pinned == podcast_guid("http://127.0.0.1:8000/demo/feed.xml")
+    assert "[glossary]" in toml.read_text()  # the rest of the file is kept
+    toml.write_text(toml.read_text().replace("127.0.0.1:8000/demo/", "podcasts.example.org/d/"))
+    assert build(tmp_path, toml) == 0
+    feed = (tmp_path / "public" / "demo" / "feed.xml").read_text()
+    assert f"<podcast:guid>{pinned}</podcast:guid>" in feed
+    assert "https://podcasts.example.org/d/feed.xml" not in feed  # http, as written
+    assert "http://podcasts.example.org/d/feed.xml" in feed

@@ -12,10 +12,10 @@ from pathlib import Path
 from ..errors import PublisherError
 from ..fsutil import write_bytes
 from ..model import Episode
-from ..show import Show
+from ..show import Show, podcast_guid
 from .catalog import feed_specs
 from .opml import render_opml
-from .rss import podcast_guid, render_feed
+from .rss import render_feed
 from .validate import validate_feed
 
 OPML = "feeds.opml"

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from feedgen.feed import FeedGenerator
 
 from ..errors import ShowError
 from ..model import Episode
-from ..show import Show
+from ..show import Show, podcast_guid
 from .catalog import FeedSpec, Item
 from .categories import category_problem
 from .ext import Person, Soundbite, Transcript, register
 
 # Podcasting 2.0: podcast:guid is UUIDv5 of the feed URL (no scheme, no trailing slashes).
-PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 MIME_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".mp4": "video/mp4"}
 TRANSCRIPTS = (  # Episode.links key -> (type, rel)
@@ -25,12 +23,6 @@ TRANSCRIPTS = (  # Episode.links key -> (type, rel)
 )
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 60.0
 PERSON_ROLES = {"moderator": "host"}  # every other credit is a guest
-
-
-def podcast_guid(feed_url: str) -> str:
-    """The Podcasting 2.0 podcast:guid for a feed URL."""
-    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NS, bare))
 
 
 def channel_guid(show: Show, spec: FeedSpec) -> str:

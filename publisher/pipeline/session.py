@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import PublisherError
-from ..show import Show
+from ..show import Show, pin_guid
 from . import stages
 from .tasks import TalkTask
 
@@ -94,6 +94,7 @@ class BuildSession:
                 shutil.rmtree(self.staging, ignore_errors=True)
             else:
                 try:
+                    self.show = pin_guid(self.show)  # assigned once, then kept in the file
                     stages.publish_show(self, [t for t in tasks if not t.error])
                     self._swap()
                 except OSError as e:
