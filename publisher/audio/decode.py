@@ -3,6 +3,8 @@ it on the fly (ffmpeg decodes on one core while numpy analyses on the other)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -15,7 +17,7 @@ import numpy as np
 
 from ..errors import AudioError
 from ..fsutil import atomic_path
-from . import cache
+from . import cache, halves
 from .analyse import Analyser, Analysis
 from .progress import bar
 from .tools import last_line, tool
@@ -80,16 +82,27 @@ def decode(
     with (
         tempfile.TemporaryFile() as err,
         atomic_path(raw) as tmp,
-        open(tmp, "rb") as pcm,
         bar(f"decoding {what}", expected, progress) as shown,
     ):
-        # ffmpeg writes the raw file; we analyse it as it grows (no pipe copies)
         cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(source)]
-        with subprocess.Popen([*cmd, *fmt, str(tmp)], stderr=err) as proc:
-            for data in _follow(pcm, proc, chunk):
-                analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))
-                shown.advance(len(data) / (2 * channels * rate))
-        if proc.returncode:
+        seconds = _long_enough_to_split(source)
+        returncode = 0
+        if not (
+            seconds and halves.decode_halves(cmd, fmt, seconds, tmp, analyser, shown.advance, err)
+        ):
+            if seconds:  # the halves failed: start over in one go
+                analyser = Analyser(rate, channels)
+                tmp.write_bytes(b"")
+            # ffmpeg writes the raw file; we analyse it as it grows (no pipe copies)
+            with (
+                open(tmp, "rb") as pcm,
+                subprocess.Popen([*cmd, *fmt, str(tmp)], stderr=err) as proc,
+            ):
+                for data in _follow(pcm, proc, chunk):
+                    analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))
+                    shown.advance(len(data) / (2 * channels * rate))
+            returncode = proc.returncode
+        if returncode:
             err.seek(0)
             raise AudioError(
                 f"{what}: cannot decode the audio, corrupt or not audio "
@@ -103,6 +116,15 @@ def decode(
             )
     analysis.save(npz)
     return Decoded(source, k, raw, analysis)
+
+
+def _long_enough_to_split(source: Path) -> float | None:
+    """The source's length if it is worth decoding as two halves on two cores."""
+    ffprobe = shutil.which("ffprobe")
+    if (os.cpu_count() or 1) < 2 or not ffprobe:
+        return None
+    seconds = halves.duration(ffprobe, source)
+    return seconds if seconds and seconds >= halves.MIN_SECONDS else None
 
 
 def _follow(pcm: BinaryIO, proc: subprocess.Popen, chunk: int) -> Iterator[bytes]:

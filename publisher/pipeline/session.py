@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import PublisherError
-from ..show import Show, pin_guid
+from ..show import Show, pin_guid, podcast_guid
 from . import stages
 from .tasks import TalkTask
 
@@ -162,6 +162,7 @@ def build_talk_for_benchmark(seed: Path, source: Path, cache_dir: Path, out: Pat
         subcategory="",
         base_url="http://localhost/bench/",
         seeds=[work / seed.name],
+        podcast_guid=podcast_guid("localhost/bench/feed.xml"),
     )
     result = build(show, Options(out=out / "public", cache_dir=cache_dir))
     if result.errors:
