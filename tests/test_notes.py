@@ -11,6 +11,7 @@ import pytest
 
 from publisher.model import Chapter, Credit, Line, Plan, Segment, Speaker, Talk
 from publisher.notes import LIMIT, make_notes
+from tests.episode_factory import make_talk
 
 URL = "https://www.youtube.com/watch?v=q22lu6l1Cdk"
 MOD = Speaker("Stefan Hajnoczi", "Principal Software Engineer", "Red Hat")
@@ -53,7 +54,7 @@ def make_talk_and_plan(
                 s, s + 60, "question", title, topic, [], credits, f"yt-q22lu6l1Cdk-{int(s):05d}"
             )
         )
-    talk = Talk(
+    talk = make_talk(
         source=Path("seeds/panel.txt"),
         title="Contributor Q&A Panel",
         date=dt.date(2018, 11, 14),
@@ -61,7 +62,6 @@ def make_talk_and_plan(
         description="A technical Q&A panel on KVM and QEMU. Topics are chosen on the spot.",
         speakers=PANEL,
         moderator=MOD,
-        cues=[],
         transcript=lines,
         url=URL,
         video_id="q22lu6l1Cdk",
