@@ -94,6 +94,9 @@ class Analysis:
                        data["envelope"], data["peaks"])  # fmt: skip
 
 
+CHUNK_BLOCKS = 100  # blocks (10 s of audio) fed per read while decoding
+
+
 class Analyser:
     """Feed int16 PCM chunks of shape (n, channels); every chunk but the last must
     hold a whole number of 100 ms sub-blocks.

@@ -7,22 +7,17 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
 from ..errors import AudioError
 from ..fsutil import atomic_path
 from . import cache, halves
-from .analyse import Analyser, Analysis
+from .analyse import CHUNK_BLOCKS, Analyser, Analysis
 from .progress import bar
-from .tools import last_line, tool
-
-CHUNK_BLOCKS = 100  # 10 s of audio per read
+from .tools import follow, last_line, tool
 
 
 @dataclass(frozen=True)
@@ -98,7 +93,7 @@ def decode(
                 open(tmp, "rb") as pcm,
                 subprocess.Popen([*cmd, *fmt, str(tmp)], stderr=err) as proc,
             ):
-                for data in _follow(pcm, proc, chunk):
+                for data in follow(pcm, lambda: proc.poll() is not None, chunk):
                     analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))
                     shown.advance(len(data) / (2 * channels * rate))
             returncode = proc.returncode
@@ -125,20 +120,3 @@ def _long_enough_to_split(source: Path) -> float | None:
         return None
     seconds = halves.duration(ffprobe, source)
     return seconds if seconds and seconds >= halves.MIN_SECONDS else None
-
-
-def _follow(pcm: BinaryIO, proc: subprocess.Popen, chunk: int) -> Iterator[bytes]:
-    """Whole chunks of a file another process is writing, then the rest once it exits."""
-    buf = bytearray()
-    while True:
-        finished = proc.poll() is not None
-        buf += pcm.read(chunk - len(buf))
-        if len(buf) == chunk:
-            yield bytes(buf)
-            buf.clear()
-        elif finished:
-            if buf:
-                yield bytes(buf)
-            return
-        else:
-            time.sleep(0.02)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from .analyse import Analyser
+from .analyse import CHUNK_BLOCKS, Analyser
+from .tools import follow
 
 OVERLAP = 3.0  # seconds each half reaches past the middle
 MIN_SECONDS = 600.0  # shorter sources decode in one go
@@ -61,7 +61,7 @@ def decode_halves(
         ):
             # Analyse the first half as it is written, up to where the join may fall.
             safe = (middle - reach) // block * block
-            fed = _feed(pcm, analyser, 0, safe, channels, lambda: one.poll() is not None)
+            fed = _feed(pcm, analyser, 0, safe, lambda: one.poll() is not None)
             advance(fed / rate)
         if one.returncode or two.returncode:
             return False
@@ -74,9 +74,9 @@ def decode_halves(
         start_b = join - (middle - reach) - lag  # b's sample that continues a at `join`
         del a, b
         with open(target, "rb") as pcm:
-            _feed(pcm, analyser, fed, join, channels, lambda: True)
+            _feed(pcm, analyser, fed, join, lambda: True)
         with open(second, "rb") as pcm:
-            rest = _feed(pcm, analyser, start_b, None, channels, lambda: True)
+            rest = _feed(pcm, analyser, start_b, None, lambda: True)
             advance((join - fed + rest) / rate)
             with open(target, "r+b") as out:
                 out.truncate(join * 2 * channels)
@@ -88,25 +88,16 @@ def decode_halves(
         second.unlink(missing_ok=True)
 
 
-def _feed(pcm, analyser: Analyser, at: int, end: int | None, channels: int, finished) -> int:
-    """Feed whole 10 s chunks from sample `at` to `end` (or the end of the file) of a
-    file that may still be growing until `finished()`; returns the samples fed."""
-    frame, chunk, fed = 2 * channels, analyser.block * 100, 0
+def _feed(pcm, analyser: Analyser, at: int, end: int | None, finished) -> int:
+    """Feed the analyser samples `at` to `end` (None: to the end) of a file that is
+    being written until `finished()`, in whole 10 s chunks; returns the samples fed."""
+    frame = 2 * analyser.channels
     pcm.seek(at * frame)
-    while end is None or at + fed < end:
-        want = chunk if end is None else min(chunk, end - at - fed)
-        where = pcm.tell()
-        data = pcm.read(want * frame)
-        got = len(data) // frame
-        if got == want or finished():
-            if got:
-                analyser.feed(np.frombuffer(data[: got * frame], "<i2").reshape(-1, channels))
-                fed += got
-            if got < want:
-                break  # the file ended
-            continue
-        pcm.seek(where)  # a partial read of a growing file: wait for the writer
-        time.sleep(0.02)
+    limit = None if end is None else (end - at) * frame
+    fed = 0
+    for data in follow(pcm, finished, analyser.block * CHUNK_BLOCKS * frame, limit):
+        analyser.feed(np.frombuffer(data, "<i2").reshape(-1, analyser.channels))
+        fed += len(data) // frame
     return fed
 
 

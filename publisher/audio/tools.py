@@ -6,7 +6,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import AudioError
 
@@ -54,3 +57,25 @@ def sample_peak(path: Path, what: str, source: Path | None) -> float:
     if done.returncode or not found:
         raise AudioError(f"{what}: cannot measure the peak ({last_line(done.stderr)})", path)
     return float(found[-1])
+
+
+def follow(
+    pcm: BinaryIO, finished: Callable[[], bool], chunk: int, limit: int | None = None
+) -> Iterator[bytes]:
+    """Whole `chunk`-byte pieces of a file a tool is still writing, then the rest once
+    `finished()`; at most `limit` bytes if given."""
+    buf = bytearray()
+    while limit is None or limit > 0:
+        want = chunk if limit is None else min(chunk, limit)
+        done = finished()  # asked before reading: all written by then is readable
+        buf += pcm.read(want - len(buf))
+        if len(buf) == want:
+            yield bytes(buf)
+            buf.clear()
+            limit = None if limit is None else limit - want
+        elif done:
+            if buf:
+                yield bytes(buf)
+            return
+        else:
+            time.sleep(0.02)
