@@ -277,6 +277,11 @@ def lines_between(lines: list[Line], start: float, end: float) -> list[Line]:
     return out
 
 
+def video_at(url: str, seconds: float) -> str:
+    """The video URL starting at `seconds` (YouTube's t= parameter)."""
+    return f"{url}{'&' if '?' in url else '?'}t={int(seconds)}"
+
+
 def timestamp(seconds: float) -> str:
     """H:MM:SS or MM:SS, as podcast show notes write it."""
     s = int(round(seconds))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import PublisherError
-from .model import Chapter, Credit, Line, Plan, Segment, Talk, timestamp
+from .model import Chapter, Credit, Line, Plan, Segment, Talk, timestamp, video_at
 
 LIMIT = 4000  # bytes of HTML (Apple's description limit)
 SUMMARY_CHARS = 400
@@ -116,7 +116,7 @@ def _clip_notes(talk, plan, seg, chapters, clip_urls) -> tuple[str, list[_Block]
     if people:
         blocks += [_Block("p", [["Speakers:"]]), _Block("ul", people, more="speakers")]
     at, what = int(seg.start), "question" if question else "part"
-    link = _at(talk.url, at)
+    link = video_at(talk.url, at)
     blocks.append(
         _Block(
             "p",
@@ -303,8 +303,3 @@ def _date(talk: Talk) -> str:
 
 def _url(seg: Segment | None, clip_urls: dict[str, str]) -> str:
     return clip_urls.get(seg.guid, "") if seg else ""
-
-
-def _at(url: str, seconds: int) -> str:
-    """The video URL starting at `seconds`."""
-    return f"{url}{'&' if '?' in url else '?'}t={seconds}"

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 from .. import artwork, audio, chapters, feed, notes, plan, site, tags, transcripts
 from ..fsutil import copy_file
 from ..ingest import load_talk
-from ..model import Chapter, Credit, Episode, Line, Piece, Render, Talk, lines_between
+from ..model import (
+    Chapter,
+    Credit,
+    Episode,
+    Line,
+    Piece,
+    Render,
+    Talk,
+    lines_between,
+    video_at,
+)
 from ..plan import planfile
 from .tasks import TalkTask
 
@@ -178,7 +188,7 @@ def _episode(
         keywords=list(seg.keywords) if seg else _talk_keywords(task),
         chapters=chaps,
         transcript=lines,
-        source_url=_at(talk.url, piece.start) if piece else talk.url,
+        source_url=video_at(talk.url, piece.start) if piece else talk.url,
         image=embed,
         image_url=show.url(f"{rel}cover.jpg"),
         standin=task.standin,
@@ -241,7 +251,3 @@ def _talk_keywords(task: TalkTask) -> list[str]:
         for k in seg.keywords:
             seen.setdefault(k, None)
     return list(seen)[:8]
-
-
-def _at(url: str, seconds: float) -> str:
-    return f"{url}{'&' if '?' in url else '?'}t={int(seconds)}"
