@@ -80,6 +80,13 @@ class Talk:
     def speaker(self, name: str) -> Speaker | None:
         return next((s for s in self.people if s.name == name), None)
 
+    def role(self, name: str) -> str:
+        """A person's role by the seed's structure alone: the moderator, else a
+        panelist (a presenter when there is no moderator)."""
+        if self.moderator and name == self.moderator.name:
+            return "moderator"
+        return "panelist" if self.moderator else "presenter"
+
 
 # --- plan -------------------------------------------------------------------
 

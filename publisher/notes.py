@@ -199,9 +199,7 @@ def _role(plan: Plan, name: str, talk: Talk) -> str:
         for c in seg.speakers:
             if c.name == name and c.role not in ("audience", "panel"):
                 return c.role
-    if talk.moderator and name == talk.moderator.name:
-        return "moderator"
-    return "panelist" if talk.moderator else "presenter"
+    return talk.role(name)
 
 
 # --- fitting and rendering -------------------------------------------------------------

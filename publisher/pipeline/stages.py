@@ -236,13 +236,7 @@ def _number(episodes: list[Episode]) -> None:
 
 
 def _talk_credits(talk: Talk) -> list[Credit]:
-    credits = (
-        [Credit(talk.moderator.name, "moderator", talk.moderator.organisation)]
-        if talk.moderator
-        else []
-    )
-    role = "panelist" if talk.moderator else "presenter"
-    return credits + [Credit(s.name, role, s.organisation) for s in talk.speakers]
+    return [Credit(s.name, talk.role(s.name), s.organisation) for s in talk.people]
 
 
 def _talk_keywords(task: TalkTask) -> list[str]:
