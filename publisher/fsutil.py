@@ -44,3 +44,41 @@ def write_bytes(target: Path, data: bytes) -> None:
 def copy_file(src: Path, target: Path) -> None:
     with atomic_path(target) as tmp:
         shutil.copyfile(src, tmp)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the folder `new` in the place of `target` in one atomic step (Linux
+    renameat2 RENAME_EXCHANGE), so `target` is complete at every moment; the old
+    contents end up at `new`, for the caller to remove. Where the kernel or file
+    system can't exchange, falls back to two renames (a short gap)."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    if _exchange(new, target):
+        return
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(target, old)
+    os.replace(new, target)
+    os.replace(old, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not supported here
+        return False
+    raise OSError(err, os.strerror(err), str(b))

@@ -190,6 +190,9 @@ def test_bundled_seed_builds_at_least_eight_question_clips(tmp_path: Path):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_interrupted_build_leaves_published_files(built: Path, tmp_path: Path, sig):
+    built = shutil.copytree(built, tmp_path / "copy", symlinks=True)
+    with (built / "feeds" / "demo.toml").open("a") as f:
+        f.write('"zzq" = "ZZQ"\n')  # a new glossary entry: every talk is built again
     out = built / "public" / "demo"
     before = digest(out)
     cmd = [

@@ -36,6 +36,8 @@ def test_missing_ffmpeg_is_one_line_and_leaves_the_published_show(tmp_path):
     toml = make_show(tmp_path, [SHORT_SEED])
     assert _build(tmp_path, toml, os.environ["PATH"]).returncode == 0
     before = _digest(tmp_path / "public")
+    with toml.open("a") as f:
+        f.write('"zzq" = "ZZQ"\n')  # the show changed: its talk is built again, not relinked
     bare = tmp_path / "bin"  # espeak-ng but no ffmpeg (pydub used to warn on import)
     bare.mkdir()
     (bare / "espeak-ng").symlink_to(need("espeak-ng"))

@@ -13,20 +13,25 @@ from ..errors import PublisherError
 from ..fsutil import write_bytes
 from ..model import Episode
 from ..show import Show, podcast_guid
-from .catalog import feed_specs
+from .catalog import HOME, feed_specs
 from .opml import render_opml
 from .rss import render_feed
 from .validate import validate_feed
 
 OPML = "feeds.opml"
 
-__all__ = ["feed_urls", "podcast_guid", "validate_feed", "write_feeds"]
+__all__ = ["feed_urls", "home_feed_url", "podcast_guid", "validate_feed", "write_feeds"]
 
 
 def feed_urls(show: Show, episodes: list[Episode]) -> dict[str, str]:
     """Every feed's absolute URL by name, plus "opml"."""
     urls = {spec.name: show.url(spec.relpath) for spec in feed_specs(show, episodes)}
     return urls | {"opml": show.url(OPML)}
+
+
+def home_feed_url(show: Show, kind: str) -> str:
+    """The feed an episode of this kind ("full" or "clip") belongs to, for its tags."""
+    return show.url(HOME[kind])
 
 
 def write_feeds(show: Show, episodes: list[Episode], out_dir: Path) -> list[Path]:

@@ -17,6 +17,8 @@ from ..errors import PublisherError
 from ..model import Episode
 from ..show import Show
 
+HOME = {"full": "feed.xml", "clip": "clips.xml"}  # the feed each kind of episode is in
+
 
 @dataclass(frozen=True)
 class Item:
@@ -82,7 +84,7 @@ def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
     specs = [
         FeedSpec(
             "feed",
-            "feed.xml",
+            HOME["full"],
             show.title,
             show.description,
             show.link or show.base_url,
@@ -91,7 +93,7 @@ def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
         ),
         FeedSpec(
             "clips",
-            "clips.xml",
+            HOME["clip"],
             f"{show.title}: every question",
             f"Every question from {show.title}, one short episode each, in the order "
             f"asked. {show.description}",

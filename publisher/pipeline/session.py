@@ -1,4 +1,11 @@
-"""A build session: one show, its options, and the driver that runs the stages."""
+"""A build session: one show, its options, and the driver that runs the stages.
+
+The driver (beets-style) holds the show's lock, relinks talks that have not
+changed since the last build, sends the others through the per-talk stages on
+an executor (this process, local processes, or a Dask cluster), keeps the last
+published episodes of a talk that fails, then publishes the whole show by
+swapping a staged copy in.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,17 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import PublisherError
+from ..fsutil import replace_dir
 from ..show import Show, pin_guid, podcast_guid
-from . import stages
+from . import records, stages
+from .executor import talk_executor
+from .lock import show_lock
+from .status import Board
 from .tasks import TalkTask
 
 
@@ -22,8 +34,21 @@ class Options:
     cache_dir: Path = Path(".cache")
     standin: bool = False  # synthesise stand-in speech instead of fetching audio
     replan: bool = False  # recompute plans, keeping GUIDs of overlapping clips
-    jobs: int | None = None
+    jobs: int | None = None  # talks built at once (default: cores)
     progress: bool = False
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask cluster
+    wait: bool = False  # wait for another build of the same show instead of failing
+
+
+@dataclass(frozen=True)
+class BuildSession:
+    """What every per-talk stage needs; picklable, so a talk can build in a worker."""
+
+    show: Show
+    options: Options
+    staging: Path  # the show's folder being built
+    encode_jobs: int | None = None  # parallel encodes within one talk
+    progress: bool = False  # per-talk progress bars (only when talks run one at a time)
 
 
 @dataclass
@@ -40,8 +65,18 @@ class BuildResult:
     def feeds(self) -> list[Path]:
         return sorted(self.out_dir.glob("*.xml"))
 
+    def count(self, what: str) -> int:
+        """Talks that were "built", "reused", "failed", or "kept" (failed, old episodes kept)."""
+        states = {
+            "built": lambda t: not t.error and not t.reused,
+            "reused": lambda t: t.reused,
+            "failed": lambda t: bool(t.error),
+            "kept": lambda t: t.kept,
+        }
+        return sum(1 for t in self.tasks if states[what](t))
 
-Stage = Callable[["BuildSession", TalkTask], None]
+
+Stage = Callable[[BuildSession, TalkTask], None]
 
 # Per-talk stages, in order (beets-style: each a documented function of (session, task)).
 TALK_STAGES: tuple[Stage, ...] = (
@@ -50,75 +85,208 @@ TALK_STAGES: tuple[Stage, ...] = (
     stages.plan_talk,
     stages.render_audio,
     stages.make_episodes,
+    stages.tag_episodes,
 )
 
 
-@dataclass
-class BuildSession:
-    show: Show
-    options: Options
-    log: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)
+def build_talk(session: BuildSession, task: TalkTask) -> TalkTask:
+    """Run one talk through the stages (in whatever process the executor chose)."""
+    t0 = time.monotonic()
+    for stage in TALK_STAGES:
+        try:
+            stage(session, task)
+        except (PublisherError, OSError) as e:
+            task.error = as_error(e, f"building {task.name!r}", task.seed)
+            break
+    task.seconds = time.monotonic() - t0
+    return task
 
-    @property
-    def out_dir(self) -> Path:
-        return self.options.out / self.show.slug
 
-    @property
-    def staging(self) -> Path:
-        return self.options.out / f".{self.show.slug}.staging"
+class Build:
+    """Drives one show's build; see the module docstring."""
+
+    def __init__(self, show: Show, options: Options, log: Callable[[str], None]):
+        self.show, self.options, self.log = show, options, log
+        self.out_dir = options.out / show.slug
+        self.staging = options.out / f".{show.slug}.staging"
 
     def run(self) -> BuildResult:
-        """Run every talk through the stages, then publish the show atomically.
+        lock = self.options.out / f".{self.show.slug}.lock"
+        with show_lock(lock, str(self.out_dir), wait=self.options.wait):
+            return self._run()
 
-        A talk that fails is reported and skipped. If it had been published
-        before, nothing is published, so earlier feeds and files stay intact.
-        """
+    def _run(self) -> BuildResult:
         t0 = time.monotonic()
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left over from an interrupted build
         self.staging.mkdir(parents=True)
-        tasks = [TalkTask(seed) for seed in self.show.seeds]
         try:
-            for task in tasks:
-                for stage in TALK_STAGES:
-                    try:
-                        stage(self, task)
-                    except (PublisherError, OSError) as e:
-                        task.error = as_error(e, f"building {task.name!r}", task.seed)
-                        self.log(f"publisher: error: {task.error}")
-                        break
-            errors = [t.error for t in tasks if t.error]
-            lost = [t for t in tasks if t.error and self._was_published(t)]
-            published = not lost and any(t.episodes for t in tasks)
-            if not published:
-                shutil.rmtree(self.staging, ignore_errors=True)
-            else:
-                try:
-                    self.show = pin_guid(self.show)  # assigned once, then kept in the file
-                    stages.publish_show(self, [t for t in tasks if not t.error])
-                    self._swap()
-                except OSError as e:
-                    raise as_error(e, f"publishing {self.show.title!r}", self.show.path) from e
+            return self._build(t0)
         except BaseException:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise
-        encodes = sum(t.render.encodes for t in tasks if t.render)
-        seconds = time.monotonic() - t0
-        return BuildResult(self.show, self.out_dir, tasks, seconds, encodes, errors, published)
+
+    def _build(self, t0: float) -> BuildResult:
+        tasks = [TalkTask(seed) for seed in self.show.seeds]
+        old = {t.seed: records.load(self.out_dir, self.show, t.seed) for t in tasks}
+        board = Board(self.show.title, [t.seed.stem for t in tasks], self.log, self._live())
+        with board:
+            for i, task in enumerate(tasks):
+                if self._reuse(task, old[task.seed]):
+                    board.set(i, "reused")
+            self._run_tasks(tasks, board)
+            for i, task in enumerate(tasks):
+                if task.error and self._keep(task, old[task.seed]):
+                    board.set(i, "kept", str(task.error))
+        for task in tasks:
+            if task.error:
+                kept = " (its last published episodes were kept)" if task.kept else ""
+                self.log(f"publisher: error: {task.error}{kept}")
+        lost = [t for t in tasks if t.error and not t.kept and self._was_published(t)]
+        published = not lost and any(t.episodes for t in tasks)
+        if lost:
+            self.log(
+                f"publisher: nothing published: {len(lost)} failed talk(s) had published "
+                f"episodes that could not be kept; {self.out_dir} left as it was"
+            )
+        if published:
+            self._publish([t for t in tasks if t.episodes])
+        else:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        return BuildResult(
+            self.show,
+            self.out_dir,
+            tasks,
+            time.monotonic() - t0,
+            sum(t.encodes for t in tasks),
+            [t.error for t in tasks if t.error],
+            published,
+        )
+
+    def _live(self) -> bool:
+        return self.options.progress and sys.stderr.isatty()
+
+    def _reuse(self, task: TalkTask, record: records.Record | None) -> bool:
+        """Relink a talk unchanged since it was published."""
+        if record is None or self.options.replan:
+            return False
+        if record.fingerprint != records.fingerprint(self.show, task.seed, self.options.standin):
+            return False
+        try:
+            task.episodes = records.relink(record, self.out_dir, self.staging)
+        except OSError:
+            return False  # a published file went missing: build it again
+        task.talk, task.reused = task.episodes[0].talk, True
+        task.standin = task.episodes[0].standin
+        return True
+
+    def _keep(self, task: TalkTask, record: records.Record | None) -> bool:
+        """Keep a failed talk's last published episodes, unchanged."""
+        task.episodes = []  # whatever the failed attempt staged is dropped
+        if task.talk:
+            shutil.rmtree(self.staging / "episodes" / task.talk.video_id, ignore_errors=True)
+        if record is None:
+            return False
+        try:
+            task.episodes = records.relink(record, self.out_dir, self.staging)
+        except OSError:
+            return False
+        task.kept = True
+        return True
+
+    def _run_tasks(self, tasks: list[TalkTask], board: Board) -> None:
+        """Build the talks that were not reused, several at once."""
+        todo = [i for i, t in enumerate(tasks) if not t.reused]
+        if not todo:
+            return
+        board.chatty = len(todo) > 1
+        cores = os.cpu_count() or 1
+        workers = max(1, min(self.options.jobs or cores, len(todo)))
+        if self.options.scheduler:
+            workers = len(todo)
+        session = BuildSession(
+            self.show,
+            self.options,
+            self.staging,
+            encode_jobs=max(1, cores // workers),
+            progress=self.options.progress and workers == 1 and not self._live(),
+        )
+        if self.options.scheduler:  # cluster workers run in folders of their own
+            session = _absolute(session)
+        with talk_executor(workers, self.options.scheduler) as executor:
+            running: dict[Future, int] = {}
+            for i in todo:
+                task = tasks[i]
+                if self.options.scheduler:
+                    task = replace(task, seed=task.seed.resolve())
+                running[executor.submit(build_talk, session, task)] = i
+            pending = set(running)
+            while pending:
+                for f in pending:
+                    if f.running():
+                        board.set(running[f], "building")
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for f in done:
+                    self._finish(tasks, running[f], f, board)
+
+    def _finish(self, tasks: list[TalkTask], i: int, future: Future, board: Board) -> None:
+        seed = tasks[i].seed
+        try:
+            task = future.result()
+        except (PublisherError, OSError) as e:
+            task = TalkTask(seed, error=as_error(e, f"building {seed.name!r}", seed))
+        except Exception as e:  # a worker died (killed, out of memory, lost from the cluster)
+            if os.environ.get("PUBLISHER_DEBUG"):
+                raise
+            crash = PublisherError(f"building this talk crashed ({type(e).__name__}: {e})", seed)
+            task = TalkTask(seed, error=crash)
+        task.seed = seed
+        tasks[i] = task
+        if task.error:
+            board.set(i, "failed", str(task.error))
+        else:
+            detail = f"{len(task.episodes)} episodes, {task.encodes} encodes, {task.seconds:.1f} s"
+            board.set(i, "built", detail)
 
     def _was_published(self, task: TalkTask) -> bool:
+        """Whether a failed talk has episodes online (found by its folder)."""
         video_id = task.talk.video_id if task.talk else None
         return bool(video_id) and (self.out_dir / "episodes" / video_id).exists()
 
-    def _swap(self) -> None:
-        """Replace the published show with the staged one in two renames."""
-        old = self.options.out / f".{self.show.slug}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if self.out_dir.exists():
-            os.replace(self.out_dir, old)
-        os.replace(self.staging, self.out_dir)
-        shutil.rmtree(old, ignore_errors=True)
+    def _publish(self, tasks: list[TalkTask]) -> None:
+        try:
+            self.show = pin_guid(self.show)  # assigned once, then kept in the file
+            for task in tasks:
+                self._record(task)
+            stages.publish_show(self.show, self.staging, self.options.cache_dir, tasks)
+            replace_dir(self.staging, self.out_dir)
+            shutil.rmtree(self.staging, ignore_errors=True)  # now the old show
+        except OSError as e:
+            raise as_error(e, f"publishing {self.show.title!r}", self.show.path) from e
+
+    def _record(self, task: TalkTask) -> None:
+        """Write the record of a talk built now into the staged show; a relinked or
+        kept talk keeps its record file as it was."""
+        if task.reused or task.kept:
+            records.carry(self.out_dir, self.staging, self.show, task.seed)
+            return
+        fp = records.fingerprint(self.show, task.seed, task.standin) or ""
+        video_id = task.episodes[0].talk.video_id
+        episodes = [replace(ep, path=ep.path.resolve()) for ep in task.episodes]
+        records.save(self.staging.resolve(), self.show, task.seed, fp, video_id, episodes)
+
+
+def _absolute(session: BuildSession) -> BuildSession:
+    """The session with absolute paths, for workers whose working folder may differ."""
+    show, options = session.show, session.options
+    art = show.artwork.resolve() if show.artwork else None
+    seeds = [s.resolve() for s in show.seeds]
+    return replace(
+        session,
+        show=replace(show, path=show.path.resolve(), seeds=seeds, artwork=art),
+        options=replace(options, out=options.out.resolve(), cache_dir=options.cache_dir.resolve()),
+        staging=session.staging.resolve(),
+    )
 
 
 def as_error(e: PublisherError | OSError, doing: str, path: Path) -> PublisherError:
@@ -129,8 +297,7 @@ def as_error(e: PublisherError | OSError, doing: str, path: Path) -> PublisherEr
 
 
 def build(show: Show, options: Options, log: Callable[[str], None] | None = None) -> BuildResult:
-    session = BuildSession(show, options) if log is None else BuildSession(show, options, log)
-    return session.run()
+    return Build(show, options, log or (lambda msg: print(msg, file=sys.stderr))).run()
 
 
 def build_talk_for_benchmark(seed: Path, source: Path, cache_dir: Path, out: Path) -> BuildResult:

@@ -28,6 +28,7 @@ from .tasks import TalkTask
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..show import Show
     from .session import BuildSession
 
 
@@ -44,7 +45,7 @@ def find_source(session: BuildSession, task: TalkTask) -> None:
         task.source = audio.synthesise_standin(task.talk, cache)
         task.standin = True
     else:
-        task.source = audio.fetch_audio(task.talk, cache, progress=session.options.progress)
+        task.source = audio.fetch_audio(task.talk, cache, progress=session.progress)
 
 
 def plan_talk(session: BuildSession, task: TalkTask) -> None:
@@ -78,8 +79,8 @@ def render_audio(session: BuildSession, task: TalkTask) -> None:
         session.show.audio,
         session.options.cache_dir,
         standin=task.standin,
-        jobs=session.options.jobs,
-        progress=session.options.progress,
+        jobs=session.encode_jobs,
+        progress=session.progress,
     )
 
 
@@ -122,21 +123,21 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
         task.episodes.append(ep)
 
 
-def publish_show(session: BuildSession, tasks: list[TalkTask]) -> None:
-    """Number the episodes, tag them, and write the show's art, feeds and site."""
-    show, out = session.show, session.staging
+def tag_episodes(session: BuildSession, task: TalkTask) -> None:
+    """Tag each staged file (ID3: credits, topic, chapters, art, transcript)."""
+    for ep in task.episodes:
+        tags.tag_episode(ep, feed_url=feed.home_feed_url(session.show, ep.kind))
+
+
+def publish_show(show: Show, out: Path, cache_dir: Path, tasks: list[TalkTask]) -> None:
+    """The consumer: number every talk's episodes and write the show's art, feeds and
+    site into `out` (the staged show folder)."""
     episodes = [ep for t in tasks for ep in t.episodes]
     _number(episodes)
-    copy_file(
-        artwork.show_artwork(show, session.options.cache_dir / "art" / f"show-{show.slug}.jpg"),
-        out / "artwork.jpg",
-    )
-    urls = feed.feed_urls(show, episodes)
-    for ep in episodes:
-        tags.tag_episode(ep, feed_url=urls["feed" if ep.kind == "full" else "clips"])
-        ep.size = ep.path.stat().st_size
+    art = artwork.show_artwork(show, cache_dir / "art" / f"show-{show.slug}.jpg")
+    copy_file(art, out / "artwork.jpg")
     feed.write_feeds(show, episodes, out)
-    site.build_site(show, episodes, out, urls)
+    site.build_site(show, episodes, out, feed.feed_urls(show, episodes))
 
 
 # --- helpers ------------------------------------------------------------------

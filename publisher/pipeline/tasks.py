@@ -14,7 +14,7 @@ class TalkTask:
     """Everything known about one seed as it moves through the build.
 
     Each stage fills in one more field; a stage that fails sets `error` and
-    later stages skip the task.
+    later stages skip the task. Tasks are pickled to and from worker processes.
     """
 
     seed: Path
@@ -25,7 +25,14 @@ class TalkTask:
     render: Render | None = None
     episodes: list[Episode] = field(default_factory=list)
     error: PublisherError | None = None
+    reused: bool = False  # unchanged since the last build: its published files were relinked
+    kept: bool = False  # failed, and its previously published episodes were kept
+    seconds: float = 0.0  # time spent building it
 
     @property
     def name(self) -> str:
         return self.talk.title if self.talk else str(self.seed)
+
+    @property
+    def encodes(self) -> int:
+        return self.render.encodes if self.render else 0

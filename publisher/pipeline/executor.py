@@ -1,0 +1,57 @@
+"""Where per-talk jobs run: in this process, in local worker processes, or on an
+existing Dask distributed cluster. All are concurrent.futures executors."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+from ..errors import PublisherError
+
+
+class InlineExecutor(Executor):
+    """Runs each job at submit time, in this process (one worker: no pickling)."""
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller via the future
+            future.set_exception(e)
+            if not isinstance(e, Exception):
+                raise
+        return future
+
+
+@contextlib.contextmanager
+def talk_executor(workers: int, scheduler: str | None = None) -> Iterator[Executor]:
+    """An executor for per-talk jobs. With `scheduler` (tcp://HOST:PORT) the jobs go to
+    that Dask cluster, whose workers must share the cache and output folders."""
+    if scheduler:
+        with _dask_client(scheduler) as client:
+            yield client.get_executor(pure=False)
+    elif workers <= 1:
+        yield InlineExecutor()
+    else:
+        # spawn: the parent may run threads (progress display), which fork would copy
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+
+
+@contextlib.contextmanager
+def _dask_client(address: str):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise PublisherError(
+            "--scheduler needs Dask: pip install 'publisher[dask]'", address
+        ) from None
+    try:
+        client = Client(address, timeout=10, set_as_default=False)
+    except (OSError, TimeoutError) as e:
+        raise PublisherError(f"cannot reach the Dask scheduler ({e})", address) from None
+    with client:
+        yield client
