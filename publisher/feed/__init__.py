@@ -15,7 +15,7 @@ from ..model import Episode
 from ..show import Show, podcast_guid
 from .catalog import HOME, feed_specs
 from .opml import render_opml
-from .rss import render_feed
+from .rss import questions_of, render_feed
 from .validate import validate_feed
 
 OPML = "feeds.opml"
@@ -40,7 +40,8 @@ def write_feeds(show: Show, episodes: list[Episode], out_dir: Path) -> list[Path
         raise PublisherError("no episodes to publish", show.path)
     specs = feed_specs(show, episodes)
     # Render everything first, so bad input leaves every old feed untouched.
-    files = {Path(out_dir) / s.relpath: render_feed(show, s, episodes) for s in specs}
+    questions = questions_of(episodes)
+    files = {Path(out_dir) / s.relpath: render_feed(show, s, episodes, questions) for s in specs}
     files[Path(out_dir) / OPML] = render_opml(show, specs)
     for path, data in files.items():
         write_bytes(path, data)

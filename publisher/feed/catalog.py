@@ -11,6 +11,7 @@ and unique within the feed's season, otherwise the feed numbers its own items.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import PublisherError
@@ -75,9 +76,9 @@ def topics(episodes: list[Episode]) -> dict[str, str]:
 
 def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
     """Every feed of the show, in a stable order: feed, clips, topics, years."""
-    guids = [e.guid for e in episodes]
+    guids = Counter(e.guid for e in episodes)
     for e in episodes:
-        if guids.count(e.guid) > 1:
+        if guids[e.guid] > 1:
             raise PublisherError(f"two episodes share the guid {e.guid!r}", e.talk.source)
     full = [e for e in episodes if e.kind == "full"]
     clips = [e for e in episodes if e.kind == "clip"]
@@ -102,8 +103,11 @@ def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
             _items(clips, serial=True),
         ),
     ]
+    by_topic: dict[str, list[Episode]] = {}
+    for e in clips:
+        by_topic.setdefault(e.topic_slug, []).append(e)
     for slug, topic in topics(episodes).items():
-        on_topic = [e for e in clips if e.topic_slug == slug]
+        on_topic = by_topic[slug]
         specs.append(
             FeedSpec(
                 f"topic:{slug}",

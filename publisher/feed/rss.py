@@ -38,12 +38,17 @@ def channel_guid(show: Show, spec: FeedSpec) -> str:
     return podcast_guid(show.url(spec.relpath))
 
 
-def render_feed(show: Show, spec: FeedSpec, episodes: list[Episode]) -> bytes:
+def render_feed(
+    show: Show,
+    spec: FeedSpec,
+    episodes: list[Episode],
+    questions: set[tuple[str, str]] | None = None,
+) -> bytes:
     """The feed's XML bytes; the same input gives the same bytes (no clock).
 
     `episodes` is everything the show publishes: an empty feed takes its
     lastBuildDate from the newest of them, and full talks find their questions
-    among their clips.
+    among their clips (`questions`, from `questions_of(episodes)` if not given).
     """
     problem = category_problem(show.category, show.subcategory)
     if problem:
@@ -69,14 +74,20 @@ def render_feed(show: Show, spec: FeedSpec, episodes: list[Episode]) -> bytes:
     fg.podcastindex.guid = channel_guid(show, spec)
     fg.podcastindex.locked_owner = show.owner_email
     fg.podcastindex.medium = "podcast"
-    questions = {
+    if questions is None:
+        questions = questions_of(episodes)
+    for item in spec.items:
+        _add_item(fg, show, item, questions)
+    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def questions_of(episodes: list[Episode]) -> set[tuple[str, str]]:
+    """(video id, title) of every question clip."""
+    return {
         (e.talk.video_id, e.segment.title)
         for e in episodes
         if e.segment is not None and e.segment.kind == "question"
     }
-    for item in spec.items:
-        _add_item(fg, show, item, questions)
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
 def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[str, str]]) -> None:
