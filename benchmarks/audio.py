@@ -11,10 +11,8 @@ bundled seed's stand-in speech as Opus in WebM, 48 kHz stereo, looped to
 and prints both, their ratio, the build's peak RSS (Python process, and the
 whole process tree sampled every 20 ms) and the time of a no-op rebuild.
 
-(b) is `build_talk`: it uses publisher.pipeline.build_talk_for_benchmark(seed,
-source, cache_dir, out) when the pipeline provides it (the whole build: tags,
-feeds), else publisher.audio.render_talk with a plan made beforehand (the
-planner's time is not part of the audio build).
+(b) is `whole_build`: the seed built as a one-talk show by publisher.pipeline.build
+(plan, audio, tags, feeds, site) from the source, linked in as its cached download.
 """
 
 from __future__ import annotations
@@ -28,12 +26,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _measure import run_measured  # noqa: E402  (benchmarks/, the script's folder)
 
 SEED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
 BITRATE = "64k"
@@ -87,16 +86,51 @@ def talk_plan(seed: Path):
     return talk, make_plan(talk, {})
 
 
+def whole_build(seed: Path, source: Path, cache_dir: Path, out: Path):
+    """The whole build (plan, audio, tags, feeds, site) of one seed from a local source file.
+
+    The source is linked in as the talk's cached download; the seed is copied
+    into `out` so its plan file is written there, not beside the original.
+    """
+    from publisher.ingest import load_talk
+    from publisher.pipeline import Options, build
+    from publisher.show import Show, podcast_guid
+
+    talk = load_talk(seed)
+    cached = cache_dir / "audio" / f"{talk.video_id}{source.suffix}"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    if not cached.exists():
+        os.symlink(source.resolve(), cached)
+    work = out / "seeds"
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy(seed, work / seed.name)
+    show = Show(
+        path=out / "bench.toml",
+        slug="bench",
+        title="Benchmark",
+        description="Benchmark build",
+        author="publisher",
+        owner_name="publisher",
+        owner_email="bench@example.org",
+        language="en",
+        category="Technology",
+        subcategory="",
+        base_url="http://localhost/bench/",
+        seeds=[work / seed.name],
+        podcast_guid=podcast_guid("localhost/bench/feed.xml"),
+    )
+    result = build(show, Options(out=out / "public", cache_dir=cache_dir))
+    if result.errors:
+        raise result.errors[0]
+    return result
+
+
 def build_talk(
     seed: Path, source: Path, cache_dir: Path, out: Path, planned: Path, render_only: bool = False
 ) -> dict:
     """(b): build one talk from `source`; returns what it did."""
-    try:
-        from publisher.pipeline import build_talk_for_benchmark
-    except ImportError:
-        build_talk_for_benchmark = None
-    if build_talk_for_benchmark and not render_only:
-        result = build_talk_for_benchmark(seed, source, cache_dir, out)
+    if not render_only:
+        result = whole_build(seed, source, cache_dir, out)
         return {
             "via": "publisher build (plan, audio, tags, feeds, site)",
             "encodes": result.encodes,
@@ -122,51 +156,18 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps(info))
 
 
-def tree_memory(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) in KB of a process and all its descendants."""
-    rss = pss = 0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith(("Rss:", "Pss:")):
-                        value = int(line.split()[1])
-                        rss, pss = (rss + value, pss) if line[0:3] == "Rss" else (rss, pss + value)
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return rss, pss
-
-
 def run_child(
     args: argparse.Namespace, source: Path, cache: Path, planned: Path, render_only: bool = False
 ) -> dict:
     paths = ["--source", str(source), "--cache", str(cache), "--planned", str(planned)]
     paths += ["--render-only"] if render_only else []
     cmd = [sys.executable, __file__, "--child", "--seed", str(args.seed), *paths]
-    start = time.perf_counter()
-    proc = subprocess.Popen([*cmd, "--out", str(args.dir / "public")], stdout=subprocess.PIPE)
-    peak = [0, 0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            rss, pss = tree_memory(proc.pid)
-            peak[:] = max(peak[0], rss), max(peak[1], pss)
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    out, _ = proc.communicate()
-    sampler.join()
-    if proc.returncode:
-        sys.exit(f"build failed (exit {proc.returncode})")
-    info = json.loads(out.decode().strip().splitlines()[-1])
-    info["outer_wall"] = time.perf_counter() - start
-    info["rss_tree_mb"], info["pss_tree_mb"] = peak[0] / 1024, peak[1] / 1024
+    run = run_measured([*cmd, "--out", str(args.dir / "public")])
+    if run.returncode:
+        sys.exit(f"build failed (exit {run.returncode})")
+    info = json.loads(run.stdout.strip().splitlines()[-1])
+    info["outer_wall"] = run.wall
+    info["rss_tree_mb"], info["pss_tree_mb"] = run.rss_mb, run.pss_mb
     return info
 
 

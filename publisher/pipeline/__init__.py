@@ -1,6 +1,6 @@
 """The build pipeline: tasks (one per talk), stages, and the session that drives them."""
 
-from .session import BuildResult, BuildSession, Options, build, build_talk_for_benchmark
+from .session import BuildResult, BuildSession, Options, build
 from .tasks import TalkTask
 
 __all__ = [
@@ -9,5 +9,4 @@ __all__ = [
     "Options",
     "TalkTask",
     "build",
-    "build_talk_for_benchmark",
 ]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import PublisherError
 from ..fsutil import replace_dir
-from ..show import Show, pin_guid, podcast_guid
+from ..show import Show, pin_guid
 from . import records, stages
 from .executor import talk_executor
 from .lock import show_lock
@@ -298,40 +298,3 @@ def as_error(e: PublisherError | OSError, doing: str, path: Path) -> PublisherEr
 
 def build(show: Show, options: Options, log: Callable[[str], None] | None = None) -> BuildResult:
     return Build(show, options, log or (lambda msg: print(msg, file=sys.stderr))).run()
-
-
-def build_talk_for_benchmark(seed: Path, source: Path, cache_dir: Path, out: Path) -> BuildResult:
-    """The whole build (plan, audio, tags, feeds, site) of one seed from a local source file.
-
-    The source is linked in as the talk's cached download; the seed is copied
-    into `out` so its plan file is written there, not beside the original.
-    """
-    from ..ingest import load_talk
-
-    talk = load_talk(seed)
-    cached = cache_dir / "audio" / f"{talk.video_id}{source.suffix}"
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    if not cached.exists():
-        os.symlink(source.resolve(), cached)
-    work = out / "seeds"
-    work.mkdir(parents=True, exist_ok=True)
-    shutil.copy(seed, work / seed.name)
-    show = Show(
-        path=out / "bench.toml",
-        slug="bench",
-        title="Benchmark",
-        description="Benchmark build",
-        author="publisher",
-        owner_name="publisher",
-        owner_email="bench@example.org",
-        language="en",
-        category="Technology",
-        subcategory="",
-        base_url="http://localhost/bench/",
-        seeds=[work / seed.name],
-        podcast_guid=podcast_guid("localhost/bench/feed.xml"),
-    )
-    result = build(show, Options(out=out / "public", cache_dir=cache_dir))
-    if result.errors:
-        raise result.errors[0]
-    return result

@@ -1,0 +1,89 @@
+"""Wall time and process-tree peak memory of a child process, for the benchmarks.
+
+The tree (the child and all its descendants: ffmpeg, espeak-ng, worker
+processes) is sampled from /proc/<pid>/smaps_rollup every 20 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+
+INTERVAL = 0.02  # seconds between samples
+
+
+def tree_processes(pid: int) -> list[tuple[str, int, int]]:
+    """(command name, RSS KB, PSS KB) of a process and each of its descendants."""
+    found = []
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                name = f.read().strip()
+            rss = pss = 0
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith(("Rss:", "Pss:")):
+                        value = int(line.split()[1])
+                        rss, pss = (rss + value, pss) if line[0:3] == "Rss" else (rss, pss + value)
+            found.append((name, rss, pss))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return found
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in KB of a process and all its descendants."""
+    procs = tree_processes(pid)
+    return sum(p[1] for p in procs), sum(p[2] for p in procs)
+
+
+@dataclass
+class Measured:
+    returncode: int
+    stdout: str
+    stderr: str  # "" unless stderr=subprocess.PIPE was passed
+    wall: float  # seconds, start-up included
+    rss_mb: float  # peak RSS of the process tree
+    pss_mb: float  # peak PSS (shared pages split between processes)
+    at_peak: dict[str, tuple[int, float]]  # at peak RSS: command -> (processes, RSS MB)
+
+    def peak_summary(self) -> str:
+        """E.g. "2 python3 410 MB, 3 espeak-ng 40 MB": the tree at its peak RSS."""
+        top = sorted(self.at_peak.items(), key=lambda item: -item[1][1])
+        return ", ".join(f"{n} {name} {mb:.0f} MB" for name, (n, mb) in top)
+
+
+def run_measured(cmd: list[str], **popen) -> Measured:
+    """Run `cmd` to the end, capturing stdout as text; time it and sample its tree's memory."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, **popen)
+    peak = [0, 0]
+    at_peak: dict[str, tuple[int, float]] = {}
+
+    def sample() -> None:
+        while proc.poll() is None:
+            procs = tree_processes(proc.pid)
+            rss, pss = sum(p[1] for p in procs), sum(p[2] for p in procs)
+            if rss > peak[0]:
+                at_peak.clear()
+                for name, kb, _ in procs:
+                    n, mb = at_peak.get(name, (0, 0.0))
+                    at_peak[name] = n + 1, mb + kb / 1024
+            peak[:] = max(peak[0], rss), max(peak[1], pss)
+            time.sleep(INTERVAL)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, err = proc.communicate()
+    sampler.join()
+    wall = time.perf_counter() - start
+    mb = peak[0] / 1024, peak[1] / 1024
+    return Measured(proc.returncode, out, err or "", wall, *mb, at_peak)

@@ -1,0 +1,65 @@
+"""benchmarks/year.py: its synthetic seeds are valid talks, and a 3-talk run prints its figures."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher.ingest import load_talk
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "benchmarks" / "year.py"
+
+
+@pytest.fixture(scope="module")
+def year():
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import year as module
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return module
+
+
+def test_seeds_are_distinct_valid_talks_of_one_year(year, tmp_path):
+    seeds = year.make_seeds(12)
+    assert [s.text for s in year.make_seeds(5)] == [s.text for s in seeds[:5]]  # deterministic
+    talks = []
+    for seed in seeds:
+        path = tmp_path / seed.name
+        path.write_text(seed.text, encoding="utf-8")
+        talks.append(load_talk(path))
+    assert len({t.video_id for t in talks}) == len({t.title for t in talks}) == 12
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{11}", t.video_id) for t in talks)
+    assert {t.date.year for t in talks} == {year.YEAR}
+    assert all(1 <= len(t.speakers) <= 2 for t in talks)
+    panels = [t for t, s in zip(talks, seeds, strict=True) if s.panel]
+    assert panels and all(t.moderator for t in panels)
+    assert all(55 <= t.duration <= 135 for t in talks)
+
+
+def test_three_talk_run_prints_figures(tmp_path):
+    work = tmp_path / "year"
+    cmd = [sys.executable, str(SCRIPT), "--talks", "3", "--quick", "--dir", str(work)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {
+        m["run"]: m
+        for m in re.finditer(
+            r"^(?P<run>cold build|no-op rebuild) +(?P<talks>\d+) +(?P<episodes>\d+) +"
+            r"(?P<wall>[\d.]+) +[\d.]+ +(?P<encodes>\d+) +(?P<rss>\d+) +\d+$",
+            done.stdout,
+            re.M,
+        )
+    }
+    assert set(rows) == {"cold build", "no-op rebuild"}, done.stdout
+    cold, noop = rows["cold build"], rows["no-op rebuild"]
+    assert int(cold["talks"]) == 3 and int(cold["episodes"]) > 3  # full talks and clips
+    assert int(cold["encodes"]) > 0 and float(cold["wall"]) > 0 and int(cold["rss"]) > 0
+    assert noop["episodes"] == cold["episodes"]
+    assert re.search(r"no-op rebuild: [\d.]+ s, \d+ encodes", done.stdout)
+    assert not work.exists()  # cleared without --keep
