@@ -157,7 +157,9 @@ def test_a_build_killed_at_any_point_leaves_the_published_show(tmp_path: Path, c
     published = identities(out)
     for delay in (0.2, 0.8, 1.6, 3.0, 4.5, 6.0, 8.0):
         before = files_of(out)
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -168,11 +170,25 @@ def test_a_build_killed_at_any_point_leaves_the_published_show(tmp_path: Path, c
             assert published.items() < identities(out).items()
             break
     assert "unchanged" in outcomes  # at least one kill landed mid-build
+    time.sleep(0.5)
+    assert not _processes_in(tmp_path)  # no worker outlived its build
     capsys.readouterr()
     assert build(tmp_path, toml) == 0  # the next build recovers: leftovers are cleared
     assert not (tmp_path / "public" / ".demo.staging").exists()
     assert summary(capsys.readouterr().out)["failed"] == 0
     _valid_show(out)
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """Processes whose working folder is `folder`."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if (proc / "cwd").resolve() == folder.resolve():
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found
 
 
 def test_a_second_build_of_the_same_show_waits_or_says_why(tmp_path: Path, capsys):

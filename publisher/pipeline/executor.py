@@ -4,7 +4,10 @@ existing Dask distributed cluster. All are concurrent.futures executors."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
@@ -37,8 +40,25 @@ def talk_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
         yield InlineExecutor()
     else:
         # spawn: the parent may run threads (progress display), which fork would copy
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        spawn = multiprocessing.get_context("spawn")
+        parent = (os.getpid(),)
+        with ProcessPoolExecutor(workers, spawn, _die_with_parent, parent) as pool:
             yield pool
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to end this worker when the build that started it ends (even by
+    SIGKILL), so a killed build leaves no worker behind."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux
+    if os.getppid() != parent:  # it ended while this worker was starting
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 @contextlib.contextmanager
