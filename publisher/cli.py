@@ -69,7 +69,17 @@ def _parser() -> argparse.ArgumentParser:
         help="recompute plans, keeping the GUID of every clip that overlaps an old one",
     )
     b.add_argument("--base-url", help="override the shows' base URL")
-    b.add_argument("--jobs", type=int, default=None, help="parallel encodes (default: cores)")
+    b.add_argument(
+        "--jobs", type=int, default=None, help="talks built at once (default: the core count)"
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the per-talk work on this Dask cluster (cache and output on shared storage)",
+    )
+    b.add_argument(
+        "--wait", action="store_true", help="wait for another build of the same show to end"
+    )
     b.set_defaults(run=_build)
 
     pl = sub.add_parser("plan", help="plan a talk's clips; writes SEED.plan.toml if none exists")
@@ -80,6 +90,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     pl.add_argument("--show", type=Path, help="show definition whose glossary applies")
     pl.set_defaults(run=_plan)
+
+    a = sub.add_parser("add", help="add a playlist's (or one video's) talks to a show as seeds")
+    a.add_argument("url", metavar="URL", help="a playlist or video URL")
+    a.add_argument("--show", type=Path, help="show definition (default: the only feeds/*.toml)")
+    a.add_argument(
+        "--seeds-dir", type=Path, default=Path("seeds"), help="seeds folder (default seeds)"
+    )
+    a.add_argument(
+        "--playlist", help="the talks' Playlist title (default: the playlist's own title)"
+    )
+    a.set_defaults(run=_add)
 
     v = sub.add_parser("validate", help="check feeds against Apple and Podcasting 2.0 rules")
     v.add_argument("feeds", nargs="+", type=Path, metavar="FEED_XML")
@@ -111,13 +132,15 @@ def _build(args: argparse.Namespace) -> int:
         replan=args.replan,
         jobs=args.jobs,
         progress=sys.stderr.isatty(),
+        scheduler=args.scheduler,
+        wait=args.wait,
     )
     status = 0
     for show in shows:
         result = build(show, options)
         for e in result.errors:
             status = max(status, e.exit_code)
-        published = sum(len(t.episodes) for t in result.tasks if not t.error)
+        published = sum(len(t.episodes) for t in result.tasks)
         if not result.published:
             kept = result.out_dir.joinpath("feed.xml").exists()
             print(
@@ -125,9 +148,12 @@ def _build(args: argparse.Namespace) -> int:
                 + (f"; {result.out_dir} kept as it was" if kept else "")
             )
             continue
+        talks = ", ".join(
+            f"{result.count(what)} {what}" for what in ("built", "reused", "failed", "kept")
+        )
         print(
             f"{show.title}: {published} episodes in {result.seconds:.1f} s, "
-            f"{result.encodes} encodes"
+            f"{result.encodes} encodes; talks: {talks}"
         )
         for f in result.feeds:
             print(f"  {f}")
@@ -158,6 +184,25 @@ def _plan(args: argparse.Namespace) -> int:
     elif old is not None and not args.replan:
         print(f"{path} exists; edit it, or pass --replan", file=sys.stderr)
     return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from .add import add_talks
+
+    shows = [args.show] if args.show else sorted(FEEDS_DIR.glob("*.toml"))
+    if len(shows) != 1:
+        found = "no show definition" if not shows else f"{len(shows)} show definitions"
+        raise InputError(f"{found} in {FEEDS_DIR}/: pass --show SHOW_TOML")
+
+    def report(item: str | PublisherError) -> None:
+        if isinstance(item, PublisherError):
+            _fail(str(item))
+        else:
+            print(item, file=sys.stderr)
+
+    result = add_talks(args.url, shows[0], args.seeds_dir, playlist=args.playlist, report=report)
+    print(result.summary())
+    return max((e.exit_code for e in result.failed), default=0)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ def find_cached_audio(video_id: str, cache_dir: Path) -> Path | None:
     return None
 
 
-class _Log:
+class QuietLog:
     """yt-dlp logger: keeps messages for our error text instead of printing them."""
 
     def __init__(self) -> None:
@@ -63,7 +63,7 @@ def fetch_audio(talk: Talk, cache_dir: Path, *, progress: bool = False) -> Path:
     folder = Path(cache_dir) / "audio"
     folder.mkdir(parents=True, exist_ok=True)
     archive = folder / "archive.txt"
-    log = _Log()
+    log = QuietLog()
     with bar(f"downloading {talk.title}", None, progress) as shown:
         opts = {
             "format": "bestaudio/best",
@@ -84,7 +84,7 @@ def fetch_audio(talk: Talk, cache_dir: Path, *, progress: bool = False) -> Path:
             with yt_dlp.YoutubeDL(opts) as ydl:
                 ydl.download([talk.url])
         except yt_dlp.utils.DownloadError as e:
-            raise _failed(talk, _reason(str(e))) from None
+            raise _failed(talk, error_reason(str(e))) from None
     found = find_cached_audio(talk.video_id, cache_dir)
     if found:
         return found
@@ -108,7 +108,8 @@ def _failed(talk: Talk, reason: str) -> FetchError:
     )
 
 
-def _reason(message: str) -> str:
+def error_reason(message: str) -> str:
+    """yt-dlp's error message as one plain line."""
     message = re.sub(r"\x1b\[[0-9;]*m", "", message)
     first = message.strip().splitlines()[0] if message.strip() else ""
     first = re.sub(r"\s*\(caused by .*\)$", "", first)  # yt-dlp repeats the error in it

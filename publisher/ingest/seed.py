@@ -29,6 +29,7 @@ _KEYS = {
     "youtube": "YouTube URL",
     "video url": "YouTube URL",
     "url": "YouTube URL",
+    "video id": "Video ID",
 }
 _KEY = re.compile(r"^([A-Za-z][A-Za-z ]{0,30}?)\s*:(.*)$")
 _END_CAPTIONS = re.compile(r"^(?:youtube|video)?\s*url\s*:", re.I)
@@ -38,6 +39,8 @@ _VIDEO_ID = re.compile(
     r"(?:[?&]v=|youtu\.be/|/(?:embed|shorts|live|v)/)([A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
 )
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_ANY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a `Video ID:` for a video not on YouTube
+_HTTP_URL = re.compile(r"^https?://\S+$", re.I)
 
 
 # --- people: the credits line and the speaker blocks ---------------------------
@@ -107,7 +110,9 @@ def parse_seed(text: str, path: Path) -> Talk:
     if not any(ln.strip() for ln in sec.captions):
         raise SeedError("no captions after 'Captions:'", path, sec.captions_line)
     cues = parse_captions(sec.captions, sec.captions_first, path)
-    url, video_id = _url(_required(sec, "YouTube URL", path, last), path)
+    url, video_id = _url(
+        _required(sec, "YouTube URL", path, last), sec.fields.get("Video ID"), path
+    )
     moderator, speakers = parse_people(sec.people, sec.credits)
     return Talk(
         source=path,
@@ -209,9 +214,23 @@ def _date(f: _Field, path: Path) -> dt.date:
     raise SeedError(f"bad Publication date {value[:40]!r}, expected YYYY-MM-DD", path, f.line)
 
 
-def _url(f: _Field, path: Path) -> tuple[str, str]:
+def _url(f: _Field, given: _Field | None, path: Path) -> tuple[str, str]:
+    """The URL and video id: from a YouTube URL, or any http(s) URL with a `Video ID:`."""
     url = f.text()
     m = _VIDEO_ID.search(url)
+    if given is not None:
+        video_id = given.text()
+        if not _ANY_ID.match(video_id):
+            raise SeedError(
+                f"bad Video ID {video_id[:40]!r}: letters, digits, '-', '_'", path, given.line
+            )
+        if m and m.group(1) != video_id:
+            raise SeedError(
+                f"Video ID {video_id!r} is not the URL's {m.group(1)!r}", path, given.line
+            )
+        if not _HTTP_URL.match(url):
+            raise SeedError(f"not an http(s) URL: {url[:80]!r}", path, f.line)
+        return url, video_id
     if m:
         return url, m.group(1)
     if _BARE_ID.match(url):
@@ -276,9 +295,10 @@ def _paragraphs(people: list[tuple[int, str]]) -> list[list[str]]:
 
 
 def _speaker(par: list[str]) -> Speaker:
-    """Name, then up to two short lines (job title, organisation), then the bio."""
+    """Name, then up to two short lines (job title, organisation), then the bio; a name
+    with just one short line under it (as `publisher add` writes) has that organisation."""
     head = list(itertools.takewhile(lambda ln: len(ln) <= 100 and not ln.endswith("."), par[1:3]))
-    title, org = (head + ["", ""])[:2]
+    title, org = ("", head[0]) if len(par) == 2 and head else (head + ["", ""])[:2]
     return Speaker(par[0], title, org, "\n".join(par[1 + len(head) :]))
 
 

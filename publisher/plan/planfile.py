@@ -44,6 +44,9 @@ Edit, then rebuild:
 kind is one of {kinds}. Never change the guid of a published clip:
 podcast apps know the episode by it. `publisher plan --replan` recomputes the
 clips and keeps the guid of every clip that keeps at least half of its time."""
+NO_SPEAKERS = (
+    "The seed lists no speakers: add them to {seed} and run publisher plan --replan {seed}"
+)
 
 
 def plan_path(seed: Path) -> Path:
@@ -86,6 +89,9 @@ def save_plan(plan: Plan, path: Path, talk: Talk) -> None:
     )
     for line in header.splitlines():
         doc.add(tomlkit.comment(line) if line else tomlkit.nl())
+    if not talk.speakers:
+        doc.add(tomlkit.nl())
+        doc.add(tomlkit.comment(NO_SPEAKERS.format(seed=talk.source)))
     doc.add(tomlkit.nl())
     doc["video_id"] = plan.video_id
     clips = tomlkit.aot()

@@ -1,0 +1,183 @@
+"""The people a talk's description names, where it plainly lists them.
+
+Heuristics, cautious by design (a missed speaker is added by hand; a sentence taken
+for a speaker would be published):
+- a labelled list anywhere: "Speakers: A (Org), B (Org)", "Presented by A, Org",
+  "Moderator: C", or the label alone on a line and one person per line under it;
+- unlabelled, in the first or last paragraph only, and only people with an
+  organisation: lines "Name - Org", "Name, Org", "Name (Org)", or a first line
+  "<talk title> - Name, Org & Name, Org".
+Every item of a list must look like a person's name (2-5 capitalised words,
+no common prose words), else the whole line is not a list of people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Speaker
+
+_LABEL = re.compile(
+    r"^(?:(?P<mod>moderators?|chairs?)|speakers?|presenters?|panell?ists?)"
+    r"\s*[:\-–—]\s*(?P<list>.*)$",
+    re.I,
+)
+_BY = re.compile(
+    r"^(?:(?P<mod>moderated|chaired)|presented|given|delivered"
+    r"|(?:an?\s+)?(?:talk|presentation|session))\s+by\b\s*:?\s*(?P<list>.*)$",
+    re.I,
+)
+_MODERATED = re.compile(r"[,;]?\s*\b(?:moderated|chaired)\s+by\b\s*:?|\bmoderator\s*:", re.I)
+_PEOPLE_SEP = re.compile(r"\s*(?:;|&|\band\b)\s*", re.I)
+_ANY_SEP = re.compile(r"\s*(?:[,;&]|\band\b)\s*(?![^()]*\))", re.I)  # not inside (...)
+_DASH = re.compile(r"\s+[-–—|@]\s+")
+_PARENS = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<org>[^()]+)\)$")
+_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.-])*$")
+_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "del", "della", "la", "le", "du"}
+_PARTICLES |= {"bin", "al", "el", "dos", "das", "ten", "ter", "y", "zu"}
+# Common prose words: a capitalised run of them ("Deep Dive", "The Future") is no name.
+# fmt: off
+_PROSE = {
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "i", "in", "is",
+    "it", "its", "join", "live", "my", "new", "no", "not", "of", "on", "or", "our", "part",
+    "q&a", "session", "slides", "talk", "that", "the", "these", "this", "thanks", "thank",
+    "to", "today", "video", "we", "welcome", "what", "when", "where", "which", "who", "why",
+    "with", "you", "your", "keynote", "panel", "demo", "introduction", "intro", "overview",
+    "update", "status", "agenda", "abstract", "summary", "workshop", "track", "room",
+    "deep", "dive", "chapter",
+}
+# fmt: on
+
+
+@dataclass
+class People:
+    speakers: list[Speaker] = field(default_factory=list)
+    moderator: Speaker | None = None
+
+
+def is_name(text: str) -> bool:
+    """2-5 capitalised words (name particles allowed), no digits, no prose words."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or len(text) > 60:
+        return False
+    for w in words:
+        low = w.lower()
+        if low in _PROSE or not _WORD.match(w):
+            return False
+        if low not in _PARTICLES and not w[0].isupper():
+            return False
+    return words[0][0].isupper() and words[-1][0].isupper()
+
+
+def _is_org(text: str) -> bool:
+    return 0 < len(text) <= 80 and len(text.split()) <= 8 and not re.search(r"[.!?:]\s", text)
+
+
+def _person(item: str, comma_org: bool) -> Speaker | None:
+    """ "Name (Org)", "Name - Org", "Name, Org" (when `comma_org`) or "Name"."""
+    item = item.strip().strip(".").strip()
+    m = _PARENS.match(item)
+    name, org = (m["name"], m["org"]) if m else (item, "")
+    if not m:
+        parts = _DASH.split(item, maxsplit=1)
+        if len(parts) == 1 and comma_org:
+            parts = item.split(",", 1)
+        if len(parts) == 2:
+            name, org = parts
+    name, org = name.strip(), " ".join(org.split())
+    if not is_name(name) or (org and not _is_org(org)):
+        return None
+    return Speaker(name, organisation=org)
+
+
+def parse_list(text: str) -> list[Speaker] | None:
+    """A list of people ("A (Org), B (Org)", "A, Org & B, Org", "A, B and C"),
+    or None unless every item is one."""
+    text = text.strip().rstrip(".").strip()
+    if not text:
+        return None
+    if "(" in text:
+        items, comma_org = _ANY_SEP.split(text), False
+    else:
+        groups = [g for g in _PEOPLE_SEP.split(text) if g]
+        # "A, Org" / "A, Org & B, Org": every group is one person with an organisation
+        comma_org = all(g.count(",") == 1 for g in groups)
+        items = groups if comma_org else [i for g in groups for i in g.split(",")]
+    people = [_person(i, comma_org) for i in items if i.strip()]
+    if not people or None in people:
+        return None
+    return people  # type: ignore[return-value]
+
+
+def _with_org(people: list[Speaker] | None) -> list[Speaker] | None:
+    return people if people and all(p.organisation for p in people) else None
+
+
+def _one_per_line(lines: list[str]) -> list[Speaker]:
+    """People on the lines under a lone label, up to a blank or other line."""
+    people: list[Speaker] = []
+    for line in lines:
+        found = parse_list(line) if line else None
+        if not found:
+            break
+        people += found
+    return people
+
+
+def _labelled(lines: list[str], found: People) -> bool:
+    """Read every labelled list into `found`; True if there was one."""
+    hit = False
+    for i, line in enumerate(lines):
+        m = _LABEL.match(line) or _BY.match(line)
+        if not m:
+            continue
+        text = m["list"].strip()
+        if not text:  # "Speakers:" alone
+            people, moderators = _one_per_line(lines[i + 1 :]), []
+        else:
+            names, *mods = _MODERATED.split(text, maxsplit=1)
+            people = parse_list(names) if names.strip() else []
+            moderators = parse_list(mods[0]) if mods else []
+            if people is None or moderators is None:
+                continue  # prose that starts like a label
+        if m["mod"]:
+            people, moderators = [], people + moderators
+        if moderators:
+            found.moderator = moderators[0]
+        found.speakers += people
+        hit = hit or bool(people or moderators)
+    return hit
+
+
+def _unlabelled(paragraph: list[str], first: bool) -> list[Speaker]:
+    people: list[Speaker] = []
+    for n, line in enumerate(paragraph):
+        found = _with_org(parse_list(line))
+        if found is None and first and n == 0:  # "<talk title> - Name, Org"
+            tail = _DASH.split(line)[-1] if _DASH.search(line) else ""
+            found = _with_org(parse_list(tail))
+        if found is None:
+            return people if first else []
+        people += found
+    return people
+
+
+def find_people(description: str) -> People:
+    """The speakers (and a moderator) the description lists; empty if it lists none."""
+    lines = [ln.strip() for ln in description.splitlines()]
+    found = People()
+    if not _labelled(lines, found):
+        pars = [p.split("\n") for p in re.split(r"\n\s*\n", "\n".join(lines).strip()) if p]
+        if pars:
+            found.speakers = _unlabelled(pars[0], True) or (
+                _unlabelled(pars[-1], False) if len(pars) > 1 else []
+            )
+    seen: set[str] = set()
+    unique = []
+    for p in found.speakers:
+        if p.name.lower() not in seen and not (found.moderator and p.name == found.moderator.name):
+            seen.add(p.name.lower())
+            unique.append(p)
+    found.speakers = unique
+    return found
