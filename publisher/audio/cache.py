@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 VERSION = 1  # bump when the rendering code changes what it writes
@@ -29,3 +30,30 @@ def folder(cache_dir: Path, kind: str) -> Path:
     path = Path(cache_dir) / "render" / kind
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+DECODED_BUDGET = 2 << 30  # bytes of decoded PCM kept for quick re-cuts (~9 hours of mono)
+MIN_AGE = 600.0  # seconds: a file used this recently may be in use by another build
+
+
+def prune_decoded(cache_dir: Path, budget: int = DECODED_BUDGET) -> int:
+    """Delete the least recently used decoded PCM beyond `budget` bytes; returns the
+    bytes freed. Analyses and rendered pieces stay, so nothing is encoded again; a
+    re-cut of a pruned talk decodes its source once more."""
+    where = Path(cache_dir) / "render" / "decoded"
+    files = []
+    for path in where.glob("[!.]*.s16le"):  # not the temporary files of a decode
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        files.append((st.st_mtime, st.st_size, path))
+    kept = freed = 0
+    now = time.time()
+    for mtime, size, path in sorted(files, reverse=True):  # newest first
+        if kept + size > budget and now - mtime > MIN_AGE:
+            path.unlink(missing_ok=True)
+            freed += size
+        else:
+            kept += size
+    return freed

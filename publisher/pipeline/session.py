@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..audio.cache import prune_decoded
 from ..errors import PublisherError
 from ..fsutil import replace_dir
 from ..show import Show, pin_guid
@@ -121,10 +122,12 @@ class Build:
             shutil.rmtree(self.staging)  # left over from an interrupted build
         self.staging.mkdir(parents=True)
         try:
-            return self._build(t0)
+            result = self._build(t0)
         except BaseException:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise
+        prune_decoded(self.options.cache_dir)
+        return result
 
     def _build(self, t0: float) -> BuildResult:
         tasks = [TalkTask(seed) for seed in self.show.seeds]
