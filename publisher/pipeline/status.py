@@ -44,17 +44,19 @@ class Board:
         return Counter(self.states)
 
     def _table(self):
+        from rich.console import Group
         from rich.table import Table
+        from rich.text import Text
 
         counts = self.counts()
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        table = Table(title=f"{self.title}: {summary}", title_justify="left", box=None)
+        table = Table(box=None)
         table.add_column("talk", overflow="ellipsis", max_width=60)
         table.add_column("status")
         for name, state, detail in zip(self.names, self.states, self.details, strict=True):
             if state in ACTIVE or state in ("failed", "kept"):
                 table.add_row(name, f"{state}{_tail(detail)}")
-        return table
+        return Group(Text(f"{self.title}: {summary}", style="bold"), table)
 
 
 def _tail(detail: str) -> str:
