@@ -8,6 +8,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
@@ -66,12 +67,14 @@ def _dask_client(address: str):
     try:
         from distributed import Client
     except ImportError:
-        raise PublisherError(
-            "--scheduler needs Dask: pip install 'publisher[dask]'", address
-        ) from None
+        raise PublisherError("--scheduler needs Dask: pip install 'publisher[dask]'") from None
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
     try:
-        client = Client(address, timeout=10, set_as_default=False)
+        socket.create_connection((host.strip("[]"), int(port)), timeout=10).close()
+        client = Client(address, timeout=30, set_as_default=False)
+    except ValueError:
+        raise PublisherError(f"--scheduler {address!r}: expected tcp://HOST:PORT") from None
     except (OSError, TimeoutError) as e:
-        raise PublisherError(f"cannot reach the Dask scheduler ({e})", address) from None
+        raise PublisherError(f"cannot reach the Dask scheduler at {address} ({e})") from None
     with client:
         yield client
