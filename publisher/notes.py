@@ -177,11 +177,14 @@ def _question_text(lines: list[Line], seg: Segment, askers: set[str]) -> str:
 
 
 def _clip_summary(talk: Talk, seg: Segment, asked: list[Credit], answered: list[Credit]) -> str:
+    """Who asks whom, the question, and what the answers cover (unless the plan has one)."""
     if seg.kind != "question":
         return f"{seg.title}: the {seg.kind} of “{talk.title}” ({talk.playlist})."
     who = _and([c.name for c in asked]) or "The moderator"
-    to = _and([c.name for c in answered]) or "the panel"
-    return f"{who} asks {to}: {seg.title}" + ("" if seg.title.endswith("?") else ".")
+    generic = not answered or any(c.role == "panel" for c in answered)
+    to = "the panel" if generic else _and([c.name for c in answered])
+    lead = f"{who} asks {to}: {seg.title}" + ("" if seg.title.endswith("?") else ".")
+    return lead + (f" The answers cover {', '.join(seg.keywords[:3])}." if seg.keywords else "")
 
 
 def _person(

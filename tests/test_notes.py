@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -209,3 +210,14 @@ def test_intro_clip_is_not_described_as_a_question():
     assert "Intro, at 00:00–00:30 of the full talk" in c.text
     assert "asks" not in notes.text and "Asked by" not in notes.text
     assert "Stefan Hajnoczi (moderator) — Principal Software Engineer, Red Hat" in c.text
+
+
+def test_a_retitled_question_gets_a_summary_with_its_new_title():
+    talk, plan = make_talk_and_plan()
+    seg = dataclasses.replace(plan.segments[2], title="A new title?", summary="")
+    seg.speakers[:] = [seg.speakers[0], Credit("Peter Maydell", "panel")]
+    seg.keywords[:] = ["qtest", "fuzzing", "CI", "coverage"]
+    notes = make_notes(talk, plan, seg, chapters_of(plan), standin=False)
+    assert notes.summary == (
+        "Stefan Hajnoczi asks the panel: A new title? The answers cover qtest, fuzzing, CI."
+    )

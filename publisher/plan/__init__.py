@@ -80,16 +80,6 @@ def _snap(t: float, pauses: list[tuple[float, float]]) -> float:
     return max(near, key=lambda p: p[1])[1] - 0.1 if near else t
 
 
-def _summary(title: str, credits: list, keywords: list[str]) -> str:
-    askers = [c.name for c in credits if c.role in ("moderator", "audience")]
-    answer = [c.name for c in credits if c.role in ("panelist", "presenter")]
-    who = (
-        "the panel" if not answer or any(c.role == "panel" for c in credits) else ", ".join(answer)
-    )
-    lead = f"{askers[0] if askers else 'The host'} asks {who}: {title}"
-    return lead + (f" The answers cover {', '.join(keywords[:3])}." if keywords else "")
-
-
 def make_plan(
     talk: Talk,
     glossary: dict[str, str] | None = None,
@@ -136,9 +126,8 @@ def make_plan(
         credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
         keywords = _keywords([k for k in ranked if topics.distinct(i, k)], clips[i], known)
         guid = new_guid(talk.video_id, a, {s.guid for s in segments})
-        summary = _summary(title, credits, keywords) if kind == "question" else ""
-        topic = normalise_topic(topic, known)
-        segments.append(Segment(a, b, kind, title, topic, keywords, credits, guid, summary))
+        topic = normalise_topic(topic, known)  # summary: the notes write it from these
+        segments.append(Segment(a, b, kind, title, topic, keywords, credits, guid))
     return Plan(talk.video_id, segments, transcript=lines)
 
 

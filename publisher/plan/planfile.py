@@ -36,8 +36,10 @@ Written by `publisher plan`; `publisher build` uses this file while it exists.
 
 Edit, then rebuild:
 - move a boundary: change start/end ("MM:SS.s", "H:MM:SS.s" or seconds);
-- retitle, or change topic, keywords, summary or speakers ("Name (role)", role one of
+- retitle, or change topic, keywords or speakers ("Name (role)", role one of
   {roles});
+- the show notes' summary is written from these, unless a clip has its own
+  summary = "...";
 - merge: delete a [[clip]] and stretch its neighbour; drop: delete the [[clip]];
 - split: copy a [[clip]], set both clips' times and leave out the copy's `guid`:
   it gets "yt-{video_id}-<start seconds>" (5 digits) when the plan is loaded.
