@@ -279,11 +279,10 @@ def _people(page: TalkPage) -> list[Person]:
             if old is None or _rank(credit.role) < _rank(old):
                 roles[credit.name] = credit.role
     talk = page.talk
-    default = "panelist" if len(talk.speakers) > 1 else "presenter"
     people = [
         Person(
             s.name,
-            roles.get(s.name) or ("moderator" if s is talk.moderator else default),
+            roles.get(s.name) or talk.role(s.name),
             s.title,
             s.organisation,
             s.bio,
