@@ -280,3 +280,28 @@ def test_podcast_guid_is_assigned_once_and_kept(tmp_path: Path):
     assert f"<podcast:guid>{pinned}</podcast:guid>" in feed
     assert "https://podcasts.example.org/d/feed.xml" not in feed  # http, as written
     assert "http://podcasts.example.org/d/feed.xml" in feed
+
+
+def test_a_topic_feed_outlives_its_topic(tmp_path: Path):
+    toml = make_show(tmp_path, [SHORT_SEED])
+    assert build(tmp_path, toml) == 0
+    out = tmp_path / "public" / "demo"
+    plan = plan_json(tmp_path / "seeds" / SHORT_SEED.name)
+    topics = [s["topic"] for s in plan if s["kind"] == "question"]
+    lone = next(t for t in topics if topics.count(t) == 1)
+    clip = next(s for s in plan if s["topic"] == lone)
+    old_feed = next(
+        f for f in (out / "topics").glob("*.xml")
+        if [e.id for e in feedparser.parse(str(f)).entries] == [clip["guid"]]
+    )  # fmt: skip
+    plan_file = tmp_path / "seeds" / (SHORT_SEED.stem + ".plan.toml")
+    text = plan_file.read_text()
+    plan_file.write_text(text.replace(f'topic = "{lone}"', 'topic = "Renamed topic"', 1))
+
+    for _ in range(2):  # the retired feed stays, build after build
+        assert build(tmp_path, toml) == 0
+        kept = feedparser.parse(str(old_feed))
+        assert not kept.bozo and [e.id for e in kept.entries] == [clip["guid"]]
+        assert (out / "topics" / "renamed-topic.xml").exists()
+        assert old_feed.name not in (out / "feeds.opml").read_text()  # not offered anew
+        assert main(["validate", str(old_feed)]) == 0

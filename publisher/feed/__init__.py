@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
+
 from ..errors import PublisherError
 from ..fsutil import write_bytes
 from ..model import Episode
 from ..show import Show, podcast_guid
-from .catalog import HOME, feed_specs
+from .catalog import HOME, feed_specs, retired_specs
 from .opml import render_opml
 from .rss import questions_of, render_feed
 from .validate import validate_feed
@@ -29,20 +31,42 @@ def feed_urls(show: Show, episodes: list[Episode]) -> dict[str, str]:
     return urls | {"opml": show.url(OPML)}
 
 
+def published_topics(folder: Path) -> dict[str, tuple[str, set[str]]]:
+    """Topic slug -> (feed title, item GUIDs) of the topic feeds in a published show."""
+    found = {}
+    for path in sorted(Path(folder).glob("topics/*.xml")):
+        try:
+            channel = etree.parse(str(path)).getroot().find("channel")
+        except (OSError, etree.XMLSyntaxError):
+            continue  # unreadable: nothing to keep
+        if channel is not None:
+            guids = {g.text or "" for g in channel.iterfind("item/guid")}
+            found[path.stem] = (channel.findtext("title") or path.stem, guids)
+    return found
+
+
 def home_feed_url(show: Show, kind: str) -> str:
     """The feed an episode of this kind ("full" or "clip") belongs to, for its tags."""
     return show.url(HOME[kind])
 
 
-def write_feeds(show: Show, episodes: list[Episode], out_dir: Path) -> list[Path]:
-    """Write every feed and feeds.opml into out_dir (public/<show.slug>/), atomically."""
+def write_feeds(
+    show: Show, episodes: list[Episode], out_dir: Path, published: Path | None = None
+) -> list[Path]:
+    """Write every feed and feeds.opml into out_dir (public/<show.slug>/), atomically.
+
+    `published` is the show's folder as last published: a topic feed there that
+    no clip belongs to any more is written again, never dropped (see retired_specs).
+    """
     if not episodes:
         raise PublisherError("no episodes to publish", show.path)
     specs = feed_specs(show, episodes)
+    if published:
+        specs += retired_specs(show, episodes, specs, published_topics(published))
     # Render everything first, so bad input leaves every old feed untouched.
     questions = questions_of(episodes)
     files = {Path(out_dir) / s.relpath: render_feed(show, s, episodes, questions) for s in specs}
-    files[Path(out_dir) / OPML] = render_opml(show, specs)
+    files[Path(out_dir) / OPML] = render_opml(show, [s for s in specs if not s.retired])
     for path, data in files.items():
         write_bytes(path, data)
     return list(files)

@@ -37,6 +37,7 @@ class FeedSpec:
     link: str  # the web page the feed belongs to
     serial: bool
     items: list[Item]
+    retired: bool = False  # a topic no clip has any more: kept for its subscribers, not listed
 
 
 def season_of(episode: Episode) -> int:
@@ -135,3 +136,25 @@ def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
             )
         )
     return specs
+
+
+def retired_specs(
+    show: Show, episodes: list[Episode], specs: list[FeedSpec], old: dict[str, tuple[str, set]]
+) -> list[FeedSpec]:
+    """Topic feeds published before whose topic no clip has now (a replan or an edited
+    plan renamed or merged it): `old` maps each published topic slug to its feed's
+    title and GUIDs. Each stays at its URL, serving those of its clips that still exist."""
+    current = {s.relpath for s in specs}
+    clips = [e for e in episodes if e.kind == "clip"]
+    out = []
+    for slug, (title, guids) in sorted(old.items()):
+        relpath = f"topics/{slug}.xml"
+        if relpath in current:
+            continue
+        kept = [e for e in clips if e.guid in guids]
+        about = f"{title}: this topic is now part of others; the feed keeps its questions."
+        link = show.link or show.base_url
+        out.append(
+            FeedSpec(f"topic:{slug}", relpath, title, about, link, True, _items(kept, True), True)
+        )
+    return out

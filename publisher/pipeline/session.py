@@ -261,7 +261,9 @@ class Build:
             self.show = pin_guid(self.show)  # assigned once, then kept in the file
             for task in tasks:
                 self._record(task)
-            stages.publish_show(self.show, self.staging, self.options.cache_dir, tasks)
+            stages.publish_show(
+                self.show, self.staging, self.out_dir, self.options.cache_dir, tasks
+            )
             replace_dir(self.staging, self.out_dir)
             shutil.rmtree(self.staging, ignore_errors=True)  # now the old show
         except OSError as e:

@@ -129,14 +129,16 @@ def tag_episodes(session: BuildSession, task: TalkTask) -> None:
         tags.tag_episode(ep, feed_url=feed.home_feed_url(session.show, ep.kind))
 
 
-def publish_show(show: Show, out: Path, cache_dir: Path, tasks: list[TalkTask]) -> None:
+def publish_show(
+    show: Show, out: Path, published: Path, cache_dir: Path, tasks: list[TalkTask]
+) -> None:
     """The consumer: number every talk's episodes and write the show's art, feeds and
-    site into `out` (the staged show folder)."""
+    site into `out` (the staged show folder); `published` is the show as it is online."""
     episodes = [ep for t in tasks for ep in t.episodes]
     _number(episodes)
     art = artwork.show_artwork(show, cache_dir / "art" / f"show-{show.slug}.jpg")
     copy_file(art, out / "artwork.jpg")
-    feed.write_feeds(show, episodes, out)
+    feed.write_feeds(show, episodes, out, published)
     site.build_site(show, episodes, out, feed.feed_urls(show, episodes))
 
 
