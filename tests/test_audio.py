@@ -18,7 +18,7 @@ import pytest
 from conftest import need
 
 from publisher.audio import render_talk, silences, synthesise_standin
-from publisher.audio.analyse import FRAME_S, Analyser
+from publisher.audio.analyse import FRAME_S, Analyser, integrated, k_weighting_gain
 from publisher.audio.decode import decode
 from publisher.errors import AudioError
 from publisher.model import AudioSettings, Cue, Line, Plan, Segment, Talk
@@ -172,6 +172,59 @@ def test_analysis_loudness_matches_ffmpeg_ebur128(source, cache):
     ours = decode(source, cache).analysis.loudness
     theirs, _ = loudness(source)
     assert abs(ours - theirs) < 0.3
+
+
+def plain_analysis(pcm: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The analysis by its definition, in float64 on the whole signal at once:
+    (K-weighted power per 100 ms block, mean square of the mix and peak per 10 ms)."""
+    x = pcm.astype(np.float64) / 32768
+    block, frame = round(rate * 0.1), round(rate * FRAME_S)
+    blocks = x[: len(x) // block * block].reshape(-1, block, x.shape[1])
+    spectrum = np.abs(np.fft.rfft(blocks, axis=1)) ** 2 * k_weighting_gain(rate, block)[:, None]
+    spectrum[:, 1 : (block + 1) // 2] *= 2  # Parseval for rfft: interior bins count twice
+    power = spectrum.sum(axis=(1, 2)) / block**2
+    pad = np.zeros((-len(x) % frame, x.shape[1]))
+    frames = np.concatenate([x, pad]).reshape(-1, frame, x.shape[1])
+    return power, (frames.mean(axis=2) ** 2).mean(axis=1), np.abs(frames).max(axis=(1, 2))
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_streamed_analysis_matches_the_plain_formula(channels):
+    rng = np.random.default_rng(7)
+    rate, n = 44100, 44100 * 23 + 1234  # the last chunk holds a part block and part frame
+    t = np.arange(n) / rate
+    tone = 8000 * np.sin(2 * np.pi * 997 * t) * (t % 3 < 2)  # with silent stretches
+    noise = rng.normal(0, 3000, (n, channels)) * (t % 5 < 4)[:, None]
+    pcm = np.clip(tone[:, None] + noise, -32768, 32767).astype(np.int16)
+    pcm[1000, 0] = -32768  # full scale, whose int16 absolute value overflows
+    a = Analyser(rate, channels)
+    for at in range(0, n, 4410 * 30):
+        a.feed(pcm[at : at + 4410 * 30])
+    got = a.result()
+    blocks, envelope, peaks = plain_analysis(pcm, rate)
+    assert got.samples == n
+    np.testing.assert_allclose(got.blocks, blocks, rtol=1e-5, atol=1e-12)
+    np.testing.assert_allclose(got.envelope, envelope, rtol=1e-5, atol=1e-12)
+    np.testing.assert_allclose(got.peaks, peaks, rtol=1e-7)
+    assert got.peaks.max() == 1.0
+    assert abs(got.loudness - integrated(blocks)) < 0.001
+
+
+def test_an_analysis_extended_by_a_later_one_is_one_analysis():
+    rng = np.random.default_rng(3)
+    pcm = rng.normal(0, 4000, (44100 * 7 + 100, 2)).astype(np.int16)
+    one, first, later = Analyser(44100, 2), Analyser(44100, 2), Analyser(44100, 2)
+    one.feed(pcm)
+    first.feed(pcm[: 4410 * 30])
+    later.feed(pcm[4410 * 30 :])
+    first.extend(later)
+    a, b = one.result(), first.result()
+    assert a.samples == b.samples == len(pcm)
+    np.testing.assert_array_equal(a.envelope, b.envelope)
+    np.testing.assert_array_equal(a.peaks, b.peaks)
+    np.testing.assert_allclose(a.blocks, b.blocks, rtol=1e-6)
+    with pytest.raises(ValueError):  # only whole blocks may be extended
+        later.extend(first)
 
 
 def test_silences_finds_the_planted_pauses(source, cache):

@@ -94,7 +94,7 @@ class Analysis:
                        data["envelope"], data["peaks"])  # fmt: skip
 
 
-CHUNK_BLOCKS = 100  # blocks (10 s of audio) fed per read while decoding
+CHUNK_BLOCKS = 50  # blocks (5 s of audio) fed per read while decoding
 
 
 class Analyser:
@@ -110,7 +110,12 @@ class Analyser:
         self.rate, self.channels = rate, channels
         self.block = round(rate * BLOCK_S)
         self.frame = round(rate * FRAME_S)
-        self._weights = k_weighting_gain(rate, self.block)
+        # |H|^2 per rfft bin, twice over interior bins (Parseval for rfft), repeated for
+        # the (re, im) pairs of a complex spectrum seen as floats, scaled for int16
+        gain = k_weighting_gain(self.rate, self.block)
+        gain[1 : (self.block + 1) // 2] *= 2
+        gain /= (32768.0 * self.block) ** 2
+        self._weights = np.repeat(gain, 2)
         self._blocks: list[np.ndarray] = []
         self._envelope: list[np.ndarray] = []
         self._peaks: list[np.ndarray] = []
@@ -121,23 +126,45 @@ class Analyser:
         if not n:
             return
         self._samples += n
-        x = pcm.astype(np.float32) / 32768.0
-        whole = n // self.block * self.block
-        blocks = x[:whole].reshape(-1, self.block, self.channels)
-        spectrum = np.fft.rfft(blocks, axis=1)
-        power = np.square(np.abs(spectrum)) * self._weights[:, None]
-        # Parseval for rfft: interior bins count twice
-        power[:, 1 : (self.block + 1) // 2] *= 2
-        self._blocks.append(power.sum(axis=(1, 2)) / self.block**2)
-        mix = x.mean(axis=1) if self.channels > 1 else x[:, 0]
-        self._envelope.append(self._per_frame(np.square(mix), np.mean))
-        self._peaks.append(self._per_frame(np.abs(x).max(axis=1), np.max))
+        x = pcm.T.astype(np.float32, order="C")  # (channels, n), in int16 units: scaled at the end
+        self._blocks.append(self._block_powers(x[:, : n // self.block * self.block]))
+        mix = x.mean(axis=0) if self.channels > 1 else x[0]
+        self._envelope.append(self._per_frame(np.square(mix), np.mean) * 2.0**-30)
+        del mix  # (stereo) freed before the peaks need as much
+        top = np.abs(x, out=x).max(axis=0) if self.channels > 1 else np.abs(x[0], out=x[0])
+        self._peaks.append(self._per_frame(top, np.max) * 2.0**-15)
+
+    def _block_powers(self, x: np.ndarray) -> np.ndarray:
+        """K-weighted power of each whole block of x (channels, n), summed over channels."""
+        blocks = x.reshape(self.channels, -1, self.block).astype(np.float64)  # numpy's float64
+        squares = np.fft.rfft(blocks, axis=-1).view(np.float64)  # FFT is 2x its float32 one
+        np.square(squares, out=squares)  # re^2, im^2, re^2, im^2, ...
+        return (squares @ self._weights).sum(axis=0)
 
     def _per_frame(self, values: np.ndarray, reduce) -> np.ndarray:
-        frames = -(-len(values) // self.frame)
-        padded = np.zeros(frames * self.frame, np.float32)
-        padded[: len(values)] = values
-        return reduce(padded.reshape(frames, self.frame), axis=1).astype(np.float32)
+        """`reduce` over each 10 ms frame; a last partial frame is padded with zeros."""
+        whole = len(values) // self.frame * self.frame
+        out = reduce(values[:whole].reshape(-1, self.frame), axis=1)
+        if whole < len(values):
+            tail = np.zeros(self.frame, np.float32)
+            tail[: len(values) - whole] = values[whole:]
+            out = np.append(out, reduce(tail))
+        return out.astype(np.float32, copy=False)
+
+    @property
+    def samples(self) -> int:
+        """Samples (per channel) fed so far."""
+        return self._samples
+
+    def extend(self, later: Analyser) -> None:
+        """Take on what `later` was fed, as if it had been fed here next; what was fed
+        here so far must be whole blocks."""
+        if self._samples % self.block:
+            raise ValueError("extend() after a partial block")
+        self._blocks += later._blocks
+        self._envelope += later._envelope
+        self._peaks += later._peaks
+        self._samples += later._samples
 
     def result(self) -> Analysis:
         blocks = np.concatenate(self._blocks) if self._blocks else np.zeros(0)

@@ -73,7 +73,7 @@ def decode(
     ffmpeg = tool("ffmpeg", what, source)
     analyser = Analyser(rate, channels)
     chunk = analyser.block * CHUNK_BLOCKS * channels * 2
-    fmt = ["-map", "0:a:0", "-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
+    fmt = ["-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
     with (
         tempfile.TemporaryFile() as err,
         atomic_path(raw) as tmp,
@@ -91,7 +91,7 @@ def decode(
             # ffmpeg writes the raw file; we analyse it as it grows (no pipe copies)
             with (
                 open(tmp, "rb") as pcm,
-                subprocess.Popen([*cmd, *fmt, str(tmp)], stderr=err) as proc,
+                subprocess.Popen([*cmd, "-map", "0:a:0", *fmt, str(tmp)], stderr=err) as proc,
             ):
                 for data in follow(pcm, lambda: proc.poll() is not None, chunk):
                     analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))

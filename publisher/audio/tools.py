@@ -59,23 +59,42 @@ def sample_peak(path: Path, what: str, source: Path | None) -> float:
     return float(found[-1])
 
 
+class Follower:
+    """Whole `chunk`-byte pieces of a file a tool is still writing, then the rest once
+    `finished()`; at most `limit` bytes if given. It never waits: read() is None
+    while the next piece is not written yet."""
+
+    def __init__(
+        self, pcm: BinaryIO, finished: Callable[[], bool], chunk: int, limit: int | None = None
+    ) -> None:
+        self.pcm, self.finished, self.chunk, self.limit = pcm, finished, chunk, limit
+        self.buf = bytearray()
+        self.done = False
+
+    def read(self) -> bytearray | None:
+        """The next piece if it is all written (the caller's to keep), else None."""
+        want = self.chunk if self.limit is None else min(self.chunk, self.limit)
+        if self.done or want <= 0:
+            self.done = True
+            return None
+        done = self.finished()  # asked before reading: all written by then is readable
+        self.buf += self.pcm.read(want - len(self.buf))
+        if len(self.buf) < want and not done:
+            return None
+        piece, self.buf = self.buf, bytearray()  # handed on, not copied
+        self.limit = None if self.limit is None else self.limit - want
+        self.done = len(piece) < want
+        return piece or None
+
+
 def follow(
     pcm: BinaryIO, finished: Callable[[], bool], chunk: int, limit: int | None = None
-) -> Iterator[bytes]:
-    """Whole `chunk`-byte pieces of a file a tool is still writing, then the rest once
-    `finished()`; at most `limit` bytes if given."""
-    buf = bytearray()
-    while limit is None or limit > 0:
-        want = chunk if limit is None else min(chunk, limit)
-        done = finished()  # asked before reading: all written by then is readable
-        buf += pcm.read(want - len(buf))
-        if len(buf) == want:
-            yield bytes(buf)
-            buf.clear()
-            limit = None if limit is None else limit - want
-        elif done:
-            if buf:
-                yield bytes(buf)
-            return
-        else:
+) -> Iterator[bytearray]:
+    """A Follower's pieces, waiting for each."""
+    reader = Follower(pcm, finished, chunk, limit)
+    while not reader.done:
+        piece = reader.read()
+        if piece:
+            yield piece
+        elif not reader.done:
             time.sleep(0.02)
