@@ -170,6 +170,10 @@ class AudioSettings:
     loudness: float = -16.0  # LUFS integrated
     true_peak: float = -1.5  # dBTP ceiling we aim under (Apple asks <= -1)
     fade_ms: int = 10
+    formats: tuple[str, ...] = ("mp3",)  # AUDIO_FORMATS; the MP3 always, first (the enclosure)
+
+
+AUDIO_FORMATS = ("mp3", "m4a")  # what a show may publish; also each file's suffix
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,7 @@ class Piece:
     path: Path  # cached MP3 in the render cache
     duration: float  # measured duration of the MP3, seconds
     segment: Segment | None
+    alternates: dict[str, Path] = field(default_factory=dict)  # format -> cached file ("m4a")
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,7 @@ class Render:
     full: Path  # cached, untagged full-episode MP3
     full_duration: float
     encodes: int = 0  # how many ffmpeg encodes this render ran (0 on a no-op)
+    alternates: dict[str, Path] = field(default_factory=dict)  # format -> cached full episode
 
     def offset(self, piece: Piece) -> float:
         """Start time of a piece inside the full episode."""
@@ -219,6 +225,14 @@ class Chapter:
     title: str
     url: str = ""
     kind: str = ""  # the segment kind it marks (one of KINDS), "" if unknown
+
+
+@dataclass
+class Alternate:
+    """Another encoding of an episode, published beside its MP3 as <stem>.<format>."""
+
+    url: str  # absolute URL
+    size: int  # bytes, as tagged
 
 
 @dataclass
@@ -254,6 +268,11 @@ class Episode:
     )  # kind -> absolute URL (vtt, srt, json, chapters, page)
     season: int = 0  # the forum year (itunes:season)
     number: int = 0  # itunes:episode within the season, in publishing order
+    alternates: dict[str, Alternate] = field(default_factory=dict)  # format ("m4a") -> file
+
+    def alternate_path(self, fmt: str) -> Path:
+        """Where the episode's `fmt` encoding sits: beside its MP3, same stem."""
+        return self.path.with_suffix(f".{fmt}")
 
     @property
     def topic_slug(self) -> str:

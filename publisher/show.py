@@ -15,7 +15,7 @@ import tomlkit
 
 from .errors import ShowError
 from .fsutil import write_text
-from .model import AudioSettings, slugify
+from .model import AUDIO_FORMATS, AudioSettings, slugify
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ def load_show(path: Path, base_url: str | None = None) -> Show:
             bitrate=str(audio.get("bitrate", "64k")),
             channels=int(audio.get("channels", 1)),
             sample_rate=int(audio.get("sample_rate", 44100)),
+            formats=_formats(audio.get("formats", ["mp3"]), path),
         )
     except (TypeError, ValueError) as e:
         raise ShowError(f"bad [audio] setting: {e}", path) from None
@@ -105,6 +106,21 @@ def load_show(path: Path, base_url: str | None = None) -> Show:
         glossary={str(k): str(v) for k, v in data.get("glossary", {}).items()},
         podcast_guid=str(show.get("guid", "")),
     )
+
+
+def _formats(value: object, path: Path) -> tuple[str, ...]:
+    """[audio] formats: "mp3" first (the published enclosure), then optional others."""
+    known = ", ".join(f'"{f}"' for f in AUDIO_FORMATS)
+    if not (isinstance(value, list) and all(isinstance(f, str) for f in value)):
+        raise ShowError(f"[audio] formats must be a list of strings from {known}", path)
+    if value[:1] != ["mp3"]:
+        raise ShowError('[audio] formats must start with "mp3" (the published enclosure)', path)
+    unknown = [f for f in value if f not in AUDIO_FORMATS]
+    if unknown:
+        raise ShowError(f"[audio] formats: unknown format {unknown[0]!r} (known: {known})", path)
+    if len(set(value)) != len(value):
+        raise ShowError("[audio] formats lists a format twice", path)
+    return tuple(value)
 
 
 PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0

@@ -51,6 +51,10 @@ BROKEN = {
     "locked-maybe.xml": "podcast:locked 'maybe' must be yes or no",
     "no-items.xml": "channel has no <item>",
     "not-xml.xml": "not well-formed XML",
+    "alternate-no-source.xml": "podcast:alternateEnclosure has no podcast:source",
+    "alternate-missing-file.xml": "podcast:alternateEnclosure file",
+    "alternate-wrong-length.xml": "podcast:alternateEnclosure length 999 but ep1.mp3 has",
+    "alternate-bad-type.xml": "type 'mp4' is not an audio or video media type",
 }
 
 

@@ -19,6 +19,8 @@ from ..model import AudioSettings, Piece, Plan, Render, Segment, Talk, timestamp
 from . import cache
 from .analyse import Analysis, normalising_gain, quietest
 from .decode import Decoded, decode
+from .levels import level_chain
+from .m4a import add_m4a
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
 from .tools import run_ffmpeg, sample_peak, tool
@@ -114,7 +116,14 @@ def render_talk(
         Piece(c.start / rate, c.end / rate, p, stream_duration(p), c.segment)
         for c, p in zip(cuts, paths, strict=True)
     ]
-    return Render(source, standin, pieces, full, gapless_duration(full), encodes=len(needed))
+    render = Render(source, standin, pieces, full, gapless_duration(full), encodes=len(needed))
+    if "m4a" in settings.formats:
+        raw = functools.partial(load, need_raw=True)
+        render = add_m4a(
+            render, decoded.key, raw, gain, limit, settings, cache_dir,
+            jobs=jobs, progress=progress, what=what,
+        )  # fmt: skip
+    return render
 
 
 def _check_length(talk: Talk, a: Analysis, source: Path, what: str) -> None:
@@ -230,17 +239,12 @@ def _encode(
     excess (at 64 kbps the encoder can overshoot the limiter by over 2.5 dB)."""
     rate, channels = decoded.analysis.rate, decoded.analysis.channels
     length = (end - start) / rate
-    fade = min(settings.fade_ms / 1000, length / 4)
     layout = ["-ar", str(rate), "-ac", str(channels)]
     seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
     mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout, *_BARE]
     with atomic_path(target) as tmp:
         for _ in range(PEAK_TRIES):
-            chain = (
-                f"volume={gain:.2f}dB,"
-                f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
-                f"afade=t=in:d={fade:.3f},afade=t=out:st={length - fade:.6f}:d={fade:.3f}"
-            )
+            chain = level_chain(gain, limit, length, settings.fade_ms)
             args = ["-f", "s16le", *layout, *seek, "-i", str(decoded.raw), "-af", chain, *mp3]
             run_ffmpeg([*args, str(tmp)], what, decoded.source)
             peak = sample_peak(tmp, what, decoded.source) + INTERSAMPLE  # ~true peak, cheaply

@@ -89,8 +89,20 @@ class Soundbite:
     title: str = ""
 
 
+@dataclass(frozen=True)
+class AlternateEnclosure:
+    """Another encoding of the item's enclosure, at one source URI."""
+
+    type: str  # MIME type
+    length: int  # bytes
+    uri: str
+    bitrate: int = 0  # bits per second; 0 leaves it out
+    title: str = ""  # short, for a picker in the app
+    codecs: str = ""  # RFC 6381, e.g. mp4a.40.2
+
+
 class PodcastIndexEntryExtension(BaseEntryExtension):
-    """Item tags: season, episode, person, transcript, chapters, soundbite."""
+    """Item tags: season, episode, person, transcript, chapters, soundbite, alternateEnclosure."""
 
     def __init__(self):
         self.season: int | None = None
@@ -100,6 +112,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self.transcripts: list[Transcript] = []
         self.chapters_url = ""
         self.soundbites: list[Soundbite] = []
+        self.alternates: list[AlternateEnclosure] = []
 
     def extend_ns(self):
         return {"podcast": PODCAST_NS}
@@ -127,6 +140,12 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
                 _tag("soundbite"), item, startTime=number(s.start), duration=number(s.duration)
             )
             bite.text = s.title
+        for a in self.alternates:
+            attrs = {"type": a.type, "length": str(a.length)}
+            extra = {"bitrate": str(a.bitrate or ""), "title": a.title, "codecs": a.codecs}
+            attrs.update({k: v for k, v in extra.items() if v})
+            alternate = xml_elem(_tag("alternateEnclosure"), item, **attrs)
+            xml_elem(_tag("source"), alternate, uri=a.uri)
         return item
 
 

@@ -11,7 +11,7 @@ from ..model import Episode
 from ..show import Show, podcast_guid
 from .catalog import FeedSpec, Item
 from .categories import category_problem
-from .ext import Person, Soundbite, Transcript, register
+from .ext import AlternateEnclosure, Person, Soundbite, Transcript, register
 
 # Podcasting 2.0: podcast:guid is UUIDv5 of the feed URL (no scheme, no trailing slashes).
 
@@ -21,6 +21,7 @@ TRANSCRIPTS = (  # Episode.links key -> (type, rel)
     ("srt", "application/x-subrip", ""),
     ("json", "application/json", ""),
 )
+ALTERNATES = {"m4a": ("audio/mp4", "AAC", "mp4a.40.2")}  # format -> type, title, RFC 6381 codec
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 60.0
 PERSON_ROLES = {"moderator": "host"}  # every other credit is a guest
 
@@ -117,6 +118,21 @@ def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[st
     ext.chapters_url = e.links.get("chapters", "")
     if e.kind == "full":
         ext.soundbites = soundbites(e, {t for v, t in questions if v == e.talk.video_id})
+    bitrate = bits_per_second(show.audio.bitrate)
+    ext.alternates = [
+        AlternateEnclosure(mime, alt.size, alt.url, bitrate, title, codecs)
+        for fmt, alt in e.alternates.items()
+        for mime, title, codecs in [ALTERNATES[fmt]]
+    ]
+
+
+def bits_per_second(bitrate: str) -> int:
+    """ffmpeg's bitrate setting ("64k", "96000") in bits per second; 0 if unreadable."""
+    text = bitrate.strip().lower()
+    try:
+        return int(float(text[:-1]) * 1000) if text.endswith("k") else int(text)
+    except ValueError:
+        return 0
 
 
 def persons(e: Episode) -> list[Person]:

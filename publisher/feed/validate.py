@@ -1,7 +1,7 @@
 """Check a podcast feed against Apple's and Podcasting 2.0's rules.
 
-Every problem is one line, "path:line: problem".  Enclosures, images,
-transcripts and chapters are checked on disk too when their URL maps to a
+Every problem is one line, "path:line: problem".  Enclosures (and alternate
+enclosures), images, transcripts and chapters are checked on disk too when their URL maps to a
 file under `root` (URL = base_url + path under root).  Without base_url it is
 read from the feed's atom self link; without root it is guessed from where the
 feed file sits.
@@ -70,6 +70,7 @@ MEDIUMS = {
     "course",
 }
 IMAGE_MIN, IMAGE_MAX = 1400, 3000
+MEDIA_TYPE = re.compile(r"^(audio|video)/[A-Za-z0-9.+-]+$")  # for podcast:alternateEnclosure
 GUID_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -283,15 +284,40 @@ class _Checker:
         if not (length.isdigit() and int(length) > 0):
             self.say(enc, f"enclosure length {length!r} is not a positive number of bytes")
             return
+        self.media_file(enc, url, int(length), "enclosure")
+
+    def media_file(self, elem, url: str, length: int | None, what: str) -> None:
+        """A local media file must exist and, if `length` is given, have that many bytes."""
         path = self.local(url)
         if path is None:
             return
         if not path.is_file():
-            self.say(enc, f"enclosure file {path} does not exist")
-        elif path.stat().st_size != int(length):
-            self.say(
-                enc, f"enclosure length {length} but {path.name} has {path.stat().st_size} bytes"
-            )
+            self.say(elem, f"{what} file {path} does not exist")
+        elif length is not None and path.stat().st_size != length:
+            size = path.stat().st_size
+            self.say(elem, f"{what} length {length} but {path.name} has {size} bytes")
+
+    def alternate(self, alt) -> None:
+        """podcast:alternateEnclosure: a media type, a size, and at least one source."""
+        what = "podcast:alternateEnclosure"
+        mime, length, bitrate = alt.get("type", ""), alt.get("length", ""), alt.get("bitrate")
+        if not MEDIA_TYPE.match(mime):
+            self.say(alt, f"{what} type {mime!r} is not an audio or video media type")
+        size = int(length) if length.isdigit() and int(length) > 0 else None
+        if size is None:
+            self.say(alt, f"{what} length {length!r} is not a positive number of bytes")
+        if bitrate is not None and not re.match(r"^\d+(\.\d+)?$", bitrate):
+            self.say(alt, f"{what} bitrate {bitrate!r} is not bits per second")
+        sources = alt.findall("podcast:source", NS)
+        if not sources:
+            self.say(alt, f"{what} has no podcast:source")
+        for source in sources:
+            uri = source.get("uri", "")
+            scheme = urlsplit(uri).scheme
+            if not scheme:
+                self.say(source, f"podcast:source uri {uri!r} is not an absolute URI")
+            elif scheme in ("http", "https") and self.absolute(source, uri, "podcast:source uri"):
+                self.media_file(source, uri, size, what)
 
     def podcast_item(self, item, duration: int | None) -> None:
         for t in item.findall("podcast:transcript", NS):
@@ -311,6 +337,8 @@ class _Checker:
                 self.chapters_file(c, path)
         for s in item.findall("podcast:soundbite", NS):
             self.soundbite(s, duration)
+        for a in item.findall("podcast:alternateEnclosure", NS):
+            self.alternate(a)
         for p in item.findall("podcast:person", NS):
             if not (p.text or "").strip():
                 self.say(p, "podcast:person has no name")

@@ -77,7 +77,12 @@ def load(folder: Path, show: Show, seed: Path) -> Record | None:
         record = pickle.loads(_path(folder, show, seed).read_bytes())
     except (OSError, pickle.UnpicklingError, AttributeError, EOFError, TypeError, ImportError):
         return None  # none yet, or written by other code: build afresh
-    return record if isinstance(record, Record) else None
+    if not isinstance(record, Record):
+        return None
+    names = [f.name for f in dataclasses.fields(Episode)]
+    if not all(hasattr(ep, n) for ep in record.episodes for n in names):
+        return None  # written before Episode gained a field: build afresh
+    return record
 
 
 def carry(published: Path, staging: Path, show: Show, seed: Path) -> None:

@@ -12,6 +12,7 @@ from .. import artwork, audio, chapters, feed, notes, plan, site, tags, transcri
 from ..fsutil import copy_file
 from ..ingest import load_talk
 from ..model import (
+    Alternate,
     Chapter,
     Credit,
     Episode,
@@ -124,7 +125,8 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
 
 
 def tag_episodes(session: BuildSession, task: TalkTask) -> None:
-    """Tag each staged file (ID3: credits, topic, chapters, art, transcript)."""
+    """Tag each staged file and its alternates (ID3 or MP4: credits, topic, chapters,
+    art, transcript)."""
     for ep in task.episodes:
         tags.tag_episode(ep, feed_url=feed.home_feed_url(session.show, ep.kind))
 
@@ -160,7 +162,7 @@ def _episode(
 ) -> Episode:
     """Copy one rendered file into the staging tree, write its transcripts, describe it."""
     talk, show = task.talk, session.show
-    assert talk
+    assert talk and task.render
     seg = piece.segment if piece else None
     kind, guid = ("clip", seg.guid) if seg else ("full", f"yt-{talk.video_id}")
     rel = f"episodes/{talk.video_id}/"
@@ -202,7 +204,19 @@ def _episode(
             "page": show.url(rel),
         },
         season=talk.year,
+        alternates=_alternates(
+            piece.alternates if piece else task.render.alternates, path, show.url(rel + stem)
+        ),
     )
+
+
+def _alternates(sources: dict[str, Path], path: Path, stem_url: str) -> dict[str, Alternate]:
+    """Copy each rendered alternate encoding beside the episode's MP3 (same stem)."""
+    out = {}
+    for fmt, src in sources.items():
+        copy_file(src, path.with_suffix(f".{fmt}"))
+        out[fmt] = Alternate(f"{stem_url}.{fmt}", path.with_suffix(f".{fmt}").stat().st_size)
+    return out
 
 
 def _notes(task: TalkTask, piece: Piece | None, chaps: list[Chapter], clip_urls: dict[str, str]):

@@ -20,6 +20,15 @@ KIND_LABELS = {"intro": "Introduction", "talk": "Talk", "outro": "Closing", "que
 PARAGRAPH_SECONDS = 40.0  # a transcript paragraph breaks at a new speaker or after this long
 
 
+@dataclass(frozen=True)
+class Download:
+    """Another format of an episode, offered beside its MP3."""
+
+    label: str  # "M4A"
+    href: str  # site-relative URL
+    name: str  # the file name it is saved as
+
+
 @dataclass
 class Clip:
     episode: Episode
@@ -30,6 +39,7 @@ class Clip:
     files: dict[str, str]  # label -> URL (VTT, SRT, JSON transcripts)
     full_start: float | None = None  # where it starts in the full episode, if known
     label: str = ""  # "Question 3 of 11", "Introduction"
+    downloads: list[Download] = field(default_factory=list)  # other formats than the MP3
 
     @property
     def is_question(self) -> bool:
@@ -74,6 +84,7 @@ class TalkPage:
     audio: str = ""
     download_name: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    downloads: list[Download] = field(default_factory=list)  # other formats than the MP3
 
     @property
     def video_id(self) -> str:
@@ -151,6 +162,7 @@ def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
             page.audio = link.path(ep.path, ep.url)
             page.download_name = _download_name(ep.talk, ep.talk.title)
             page.files = link.files(ep)
+            page.downloads = link.downloads(ep, page.download_name)
         else:
             page.clips.append(
                 Clip(
@@ -160,6 +172,7 @@ def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
                     anchor=f"{page.page}#{ep.guid}",
                     download_name=_download_name(ep.talk, ep.title),
                     files=link.files(ep),
+                    downloads=link.downloads(ep, _download_name(ep.talk, ep.title)),
                 )
             )
     for page in talks.values():
@@ -264,6 +277,15 @@ class _Linker:
     def files(self, ep: Episode) -> dict[str, str]:
         labels = {"vtt": "WebVTT", "srt": "SRT", "json": "JSON"}
         return {label: self.url(ep.links[k]) for k, label in labels.items() if ep.links.get(k)}
+
+    def downloads(self, ep: Episode, mp3_name: str) -> list[Download]:
+        """The episode's alternate encodings, saved under the MP3's name with their suffix."""
+        return [
+            Download(
+                fmt.upper(), self.path(ep.alternate_path(fmt), alt.url), f"{mp3_name[:-4]}.{fmt}"
+            )
+            for fmt, alt in ep.alternates.items()
+        ]
 
 
 def _download_name(talk: Talk, title: str) -> str:

@@ -37,7 +37,7 @@ from mutagen.id3._tags import save_frame
 from ..errors import AudioError
 from ..fsutil import atomic_path
 from ..model import Chapter, Episode
-from ..transcripts import plain_text
+from .fields import GENRE, cover, fields
 
 PADDING = 1024  # fixed, so re-tagging with the same data gives the same bytes
 
@@ -53,12 +53,10 @@ class _OrderedID3(ID3):
         return bytearray().join(save_frame(frame, config=config) for frame in self.values())
 
 
-def tag_mp3(episode: Episode, *, feed_url: str = "") -> None:
-    """Replace all tags of episode.path with ones built from the episode.
-
-    The file is tagged as a copy and renamed into place; episode.size is updated.
-    """
-    path = Path(episode.path)
+def tag_mp3(episode: Episode, path: Path, *, feed_url: str = "") -> None:
+    """Replace all tags of the MP3 at `path` with ones built from the episode; written
+    as a copy and renamed into place."""
+    path = Path(path)
     if not path.is_file():
         raise AudioError(f"cannot tag {episode.guid}: audio file missing", path)
     tags = _OrderedID3()
@@ -71,50 +69,50 @@ def tag_mp3(episode: Episode, *, feed_url: str = "") -> None:
             tags.save(tmp, v1=0, v2_version=3, padding=lambda info: PADDING)
     except (MutagenError, OSError) as e:
         raise AudioError(f"cannot tag {episode.guid}: {e}", path) from None
-    episode.size = path.stat().st_size
 
 
 def _frames(ep: Episode, feed_url: str) -> list:
-    talk = ep.talk
-    names = [c.name for c in ep.speakers] or [p.name for p in talk.people]
-    album = talk.title if ep.kind == "clip" else talk.playlist or talk.title
+    f = fields(ep, feed_url)
     frames = [
-        TIT2(encoding=3, text=[ep.title]),
-        TPE1(encoding=3, text=["; ".join(dict.fromkeys(names))]),
-        TALB(encoding=3, text=[album]),
-        TRCK(encoding=3, text=[f"{ep.track}/{ep.track_total}"]),
-        TDRC(encoding=3, text=[talk.date.isoformat()]),
-        TCON(encoding=3, text=["Podcast"]),
-        TLEN(encoding=3, text=[str(int(round(ep.duration * 1000)))]),
-        COMM(encoding=3, lang="eng", desc="", text=[ep.notes_text]),
-        TDES(encoding=3, text=[ep.summary or ep.notes_text]),
+        TIT2(encoding=3, text=[f.title]),
+        TPE1(encoding=3, text=[f.artist]),
+        TALB(encoding=3, text=[f.album]),
+        TRCK(encoding=3, text=[f"{f.track}/{f.track_total}"]),
+        TDRC(encoding=3, text=[f.date]),
+        TCON(encoding=3, text=[GENRE]),
+        TLEN(encoding=3, text=[str(f.length_ms)]),
+        COMM(encoding=3, lang="eng", desc="", text=[f.notes]),
+        TDES(encoding=3, text=[f.description]),
         PCST(value=1),
-        TGID(encoding=3, text=[ep.guid]),
+        TGID(encoding=3, text=[f.guid]),
     ]
-    if ep.topic:
-        frames.append(TCAT(encoding=3, text=[ep.topic]))
-    if ep.keywords:
-        frames.append(TKWD(encoding=3, text=[",".join(ep.keywords)]))
-    if ep.source_url:
-        frames.append(WOAS(url=ep.source_url))
-    if feed_url:
-        frames.append(WFED(url=feed_url))
+    if f.topic:
+        frames.append(TCAT(encoding=3, text=[f.topic]))
+    if f.keywords:
+        frames.append(TKWD(encoding=3, text=[f.keywords]))
+    if f.source_url:
+        frames.append(WOAS(url=f.source_url))
+    if f.feed_url:
+        frames.append(WFED(url=f.feed_url))
     if ep.transcript:
-        frames += _transcript(ep)
+        frames += _transcript(ep, f.transcript)
     if ep.chapters:
         frames += _chapters(ep.chapters, ep.title)
     if ep.image:
-        frames.append(_cover(Path(ep.image)))
+        data, mime = cover(Path(ep.image))
+        frames.append(
+            APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data)
+        )
     return frames
 
 
-def _transcript(ep: Episode) -> list:
+def _transcript(ep: Episode, text: str) -> list:
     timed = [
         (f"{ln.speaker}: {ln.text}" if ln.speaker else ln.text, int(max(0.0, ln.start) * 1000))
         for ln in ep.transcript
     ]
     return [
-        USLT(encoding=3, lang="eng", desc="", text=plain_text(ep.transcript)),
+        USLT(encoding=3, lang="eng", desc="", text=text),
         SYLT(encoding=3, lang="eng", format=2, type=1, desc="", text=timed),
     ]
 
@@ -138,12 +136,3 @@ def _chapters(chapters: list[Chapter], title: str) -> list:
             CHAP(element_id=eid, start_time=start, end_time=max(end, start), sub_frames=sub)
         )
     return frames
-
-
-def _cover(image: Path) -> APIC:
-    try:
-        data = image.read_bytes()
-    except OSError as e:
-        raise AudioError(f"cannot read cover art: {e.strerror}", image) from None
-    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
-    return APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data)

@@ -1,0 +1,191 @@
+"""The optional M4A (AAC-LC) of every piece and of the full episode ([audio] formats).
+
+Each piece is encoded from the raw decode with the MP3 pieces' filter chain and
+cached by content beside them. The full episode is not joined from the pieces as
+the MP3 is: an AAC file starts with 1024 priming samples and its first frame
+decodes from nothing, so a stream copy leaves a gap at every join. Instead one
+more encode runs the same per-piece chains over the raw file in one filter graph
+(asegment -> a chain per piece -> concat), each piece padded with silence to the
+length its MP3 has in the full MP3: both full episodes share one timeline, so one
+set of chapter times fits both, and their lengths agree to the millisecond.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..fsutil import atomic_path
+from ..model import AudioSettings, Render
+from . import cache
+from .decode import Decoded
+from .levels import level_chain
+from .progress import bar
+from .tools import run_ffmpeg, sample_peak
+
+FORMAT = "m4a"
+# ffmpeg's "fast" AAC coder: 3x faster than its default "twoloop" (as fast as LAME here),
+# and by its author's account as good or better from 64 kbps a channel up
+CODER = "fast"
+PEAK_TRIES = 3  # encodes of one file before its peak is left as it is
+PEAK_SLACK = 0.4  # dB over the aimed true peak (-1.5 dBTP) before encoding again
+INTERSAMPLE = 0.5  # dB an AAC file's true peak may sit above its sample peak
+
+Job = Callable[[Decoded], None]
+
+
+def add_m4a(
+    render: Render,
+    key: str,
+    raw: Callable[[], Decoded],
+    gain: float,
+    limit: float,
+    settings: AudioSettings,
+    cache_dir: Path,
+    *,
+    jobs: int | None = None,
+    progress: bool = False,
+    what: str = "",
+) -> Render:
+    """`render` with an M4A of each piece and of the full episode as alternates,
+    encoded only where the render cache lacks them. `key` identifies the decode,
+    `raw()` gives it with its raw PCM (called only when something is encoded);
+    `gain` and `limit` are the MP3 pieces' levels."""
+    rate = settings.sample_rate
+    spans = [(round(p.start * rate), round(p.end * rate)) for p in render.pieces]
+    pads = [round(p.duration * rate) for p in render.pieces]  # each MP3's length in the full
+    level = [round(gain, 2), round(limit, 4), "peak checked"]
+    fmt = [settings.bitrate, settings.channels, rate, settings.fade_ms, "aac-lc", CODER]
+    where = cache.folder(cache_dir, "pieces")
+    paths = [where / f"{cache.key('m4a', key, *span, level, fmt)}.m4a" for span in spans]
+    full_key = cache.key("m4a-full", key, spans, pads, level, fmt)
+    full = cache.folder(cache_dir, "full") / f"{full_key}.m4a"
+    common = dict(gain=gain, limit=limit, settings=settings, what=what)
+    todo: list[tuple[int, Job]] = []  # (samples, encode)
+    if not full.exists():
+        job = functools.partial(_encode_full, spans=spans, pads=pads, target=full, **common)
+        todo.append((sum(pads), job))
+    for (start, end), path in zip(spans, paths, strict=True):
+        if not path.exists():
+            job = functools.partial(_encode, start=start, end=end, target=path, **common)
+            todo.append((end - start, job))
+    if todo:
+        _run(raw(), todo, jobs, progress, what)
+    pieces = [
+        dataclasses.replace(p, alternates={**p.alternates, FORMAT: path})
+        for p, path in zip(render.pieces, paths, strict=True)
+    ]
+    return dataclasses.replace(
+        render,
+        pieces=pieces,
+        alternates={**render.alternates, FORMAT: full},
+        encodes=render.encodes + len(todo),
+    )
+
+
+def _run(
+    decoded: Decoded, todo: list[tuple[int, Job]], jobs: int | None, progress: bool, what: str
+) -> None:
+    """Run the encodes in parallel, longest first so the cores finish together."""
+    rate = decoded.analysis.rate
+    todo = sorted(todo, key=lambda item: -item[0])
+    with (
+        bar(f"rendering M4A of {what}", sum(n for n, _ in todo) / rate, progress) as shown,
+        ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool,
+    ):
+
+        def one(item: tuple[int, Job]) -> None:
+            item[1](decoded)
+            shown.advance(item[0] / rate)
+
+        list(pool.map(one, todo))
+
+
+def _layout(decoded: Decoded) -> list[str]:
+    return ["-ar", str(decoded.analysis.rate), "-ac", str(decoded.analysis.channels)]
+
+
+def _aac(decoded: Decoded, settings: AudioSettings) -> list[str]:
+    return [
+        "-c:a", "aac", "-aac_coder", CODER, "-b:a", settings.bitrate, *_layout(decoded),
+        "-map_metadata", "-1", "-movflags", "+faststart", "-fflags", "+bitexact", "-f", "ipod",
+    ]  # fmt: skip
+
+
+def _encode(
+    decoded: Decoded,
+    start: int,
+    end: int,
+    target: Path,
+    gain: float,
+    limit: float,
+    settings: AudioSettings,
+    what: str,
+) -> None:
+    """One piece: seek into the raw file, the pieces' chain, AAC."""
+    rate = decoded.analysis.rate
+    length = (end - start) / rate
+    seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
+    source = ["-f", "s16le", *_layout(decoded), *seek, "-i", str(decoded.raw)]
+
+    def encode(lim: float, tmp: Path) -> None:
+        chain = level_chain(gain, lim, length, settings.fade_ms)
+        args = [*source, "-af", chain, *_aac(decoded, settings), str(tmp)]
+        run_ffmpeg(args, what, decoded.source)
+
+    _under_peak(encode, target, limit, settings, what, decoded.source)
+
+
+def _encode_full(
+    decoded: Decoded,
+    spans: list[tuple[int, int]],
+    pads: list[int],
+    target: Path,
+    gain: float,
+    limit: float,
+    settings: AudioSettings,
+    what: str,
+) -> None:
+    """The full episode in one encode: the raw file split at the pieces' bounds, each
+    part through the pieces' chain and padded to its MP3's length, joined again."""
+    rate = decoded.analysis.rate
+    source = ["-f", "s16le", *_layout(decoded), "-i", str(decoded.raw)]
+    splits = "|".join(str(start) for start, _ in spans[1:])
+    parts = "".join(f"[s{i}]" for i in range(len(spans)))
+    head = f"[0:a]asegment=samples={splits}{parts}" if splits else "[0:a]anull[s0]"
+
+    def encode(lim: float, tmp: Path) -> None:
+        graph = [head]
+        for i, ((start, end), pad) in enumerate(zip(spans, pads, strict=True)):
+            chain = level_chain(gain, lim, (end - start) / rate, settings.fade_ms)
+            graph.append(f"[s{i}]asetpts=PTS-STARTPTS,{chain},apad=whole_len={pad}[c{i}]")
+        joined = "".join(f"[c{i}]" for i in range(len(spans)))
+        graph.append(f"{joined}concat=n={len(spans)}:v=0:a=1[out]")
+        args = [*source, "-filter_complex", ";".join(graph), "-map", "[out]"]
+        run_ffmpeg([*args, *_aac(decoded, settings), str(tmp)], what, decoded.source)
+
+    _under_peak(encode, target, limit, settings, what, decoded.source)
+
+
+def _under_peak(
+    encode: Callable[[float, Path], None],
+    target: Path,
+    limit: float,
+    settings: AudioSettings,
+    what: str,
+    source: Path,
+) -> None:
+    """encode(limit, tmp) into `target`; while the file peaks over the aim, again with
+    the limit lowered by the excess (AAC, like MP3, overshoots the limiter)."""
+    with atomic_path(target) as tmp:
+        for _ in range(PEAK_TRIES):
+            encode(limit, tmp)
+            peak = sample_peak(tmp, what, source) + INTERSAMPLE
+            over = peak - settings.true_peak
+            if over <= PEAK_SLACK:
+                break
+            limit *= 10 ** (-(over + 0.2) / 20)
