@@ -217,6 +217,7 @@ def main() -> None:
         ffmpeg("-i", str(source), *mp3, str(args.dir / "plain.mp3"))
         t_plain = time.perf_counter() - start
         shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(args.dir / "public", ignore_errors=True)  # no published talk to relink
         cold = run_child(args, source, cache, planned)
         ratios.append(cold["outer_wall"] / t_plain)
         print(
