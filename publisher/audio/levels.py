@@ -1,6 +1,55 @@
-"""The filters every rendered piece goes through, in every format: gain, limiter, fades."""
+"""What every rendered piece goes through, in every format: its stretch of the raw
+decode, gain, limiter and fades, and the peak check that encodes it again when the
+encoder overshoots the limiter."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..fsutil import atomic_path
+from ..model import AudioSettings
+from .decode import Decoded
+from .tools import sample_peak
+
+PEAK_TRIES = 3  # encodes of one file before its peak is left as it is
+PEAK_SLACK = 0.4  # dB over the aim (-1.5 dBTP by default, Apple's ceiling is -1) before that
+INTERSAMPLE = 0.5  # dB a decoded 44.1 kHz file's true peak may sit above its sample peak
+
+
+def layout(decoded: Decoded) -> list[str]:
+    """ffmpeg's rate and channel options for the raw decode (and what is made from it)."""
+    return ["-ar", str(decoded.analysis.rate), "-ac", str(decoded.analysis.channels)]
+
+
+def raw_input(decoded: Decoded, start: int | None = None, end: int | None = None) -> list[str]:
+    """ffmpeg input options for samples start..end of the raw decode (all of it if None)."""
+    seek = []
+    if start is not None and end is not None:
+        rate = decoded.analysis.rate
+        seek = ["-ss", f"{start / rate:.6f}", "-t", f"{(end - start) / rate:.6f}"]
+    return ["-f", "s16le", *layout(decoded), *seek, "-i", str(decoded.raw)]
+
+
+def encode_under_peak(
+    encode: Callable[[float, Path], None],
+    target: Path,
+    limit: float,
+    settings: AudioSettings,
+    what: str,
+    source: Path,
+) -> None:
+    """encode(limit, tmp) into `target`; then read back the file's peak, and while it is
+    over the aim encode again with the limit lowered by the excess (at 64 kbps MP3 and
+    AAC encoders can overshoot the limiter by over 2.5 dB)."""
+    with atomic_path(target) as tmp:
+        for _ in range(PEAK_TRIES):
+            encode(limit, tmp)
+            peak = sample_peak(tmp, what, source) + INTERSAMPLE  # ~true peak, cheaply
+            over = peak - settings.true_peak
+            if over <= PEAK_SLACK:
+                break
+            limit *= 10 ** (-(over + 0.2) / 20)  # aim under the target this time
 
 
 def level_chain(gain: float, limit: float, length: float, fade_ms: int) -> str:

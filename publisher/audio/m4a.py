@@ -19,21 +19,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..fsutil import atomic_path
 from ..model import AudioSettings, Render
 from . import cache
 from .decode import Decoded
-from .levels import level_chain
+from .levels import encode_under_peak, layout, level_chain, raw_input
 from .progress import bar
-from .tools import run_ffmpeg, sample_peak
+from .tools import run_ffmpeg
 
 FORMAT = "m4a"
 # ffmpeg's "fast" AAC coder: 3x faster than its default "twoloop" (as fast as LAME here),
 # and by its author's account as good or better from 64 kbps a channel up
 CODER = "fast"
-PEAK_TRIES = 3  # encodes of one file before its peak is left as it is
-PEAK_SLACK = 0.4  # dB over the aimed true peak (-1.5 dBTP) before encoding again
-INTERSAMPLE = 0.5  # dB an AAC file's true peak may sit above its sample peak
 
 Job = Callable[[Decoded], None]
 
@@ -105,13 +101,9 @@ def _run(
         list(pool.map(one, todo))
 
 
-def _layout(decoded: Decoded) -> list[str]:
-    return ["-ar", str(decoded.analysis.rate), "-ac", str(decoded.analysis.channels)]
-
-
 def _aac(decoded: Decoded, settings: AudioSettings) -> list[str]:
     return [
-        "-c:a", "aac", "-aac_coder", CODER, "-b:a", settings.bitrate, *_layout(decoded),
+        "-c:a", "aac", "-aac_coder", CODER, "-b:a", settings.bitrate, *layout(decoded),
         "-map_metadata", "-1", "-movflags", "+faststart", "-fflags", "+bitexact", "-f", "ipod",
     ]  # fmt: skip
 
@@ -127,17 +119,15 @@ def _encode(
     what: str,
 ) -> None:
     """One piece: seek into the raw file, the pieces' chain, AAC."""
-    rate = decoded.analysis.rate
-    length = (end - start) / rate
-    seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
-    source = ["-f", "s16le", *_layout(decoded), *seek, "-i", str(decoded.raw)]
+    length = (end - start) / decoded.analysis.rate
+    source = raw_input(decoded, start, end)
 
     def encode(lim: float, tmp: Path) -> None:
         chain = level_chain(gain, lim, length, settings.fade_ms)
         args = [*source, "-af", chain, *_aac(decoded, settings), str(tmp)]
         run_ffmpeg(args, what, decoded.source)
 
-    _under_peak(encode, target, limit, settings, what, decoded.source)
+    encode_under_peak(encode, target, limit, settings, what, decoded.source)
 
 
 def _encode_full(
@@ -153,7 +143,7 @@ def _encode_full(
     """The full episode in one encode: the raw file split at the pieces' bounds, each
     part through the pieces' chain and padded to its MP3's length, joined again."""
     rate = decoded.analysis.rate
-    source = ["-f", "s16le", *_layout(decoded), "-i", str(decoded.raw)]
+    source = raw_input(decoded)
     splits = "|".join(str(start) for start, _ in spans[1:])
     parts = "".join(f"[s{i}]" for i in range(len(spans)))
     head = f"[0:a]asegment=samples={splits}{parts}" if splits else "[0:a]anull[s0]"
@@ -168,24 +158,4 @@ def _encode_full(
         args = [*source, "-filter_complex", ";".join(graph), "-map", "[out]"]
         run_ffmpeg([*args, *_aac(decoded, settings), str(tmp)], what, decoded.source)
 
-    _under_peak(encode, target, limit, settings, what, decoded.source)
-
-
-def _under_peak(
-    encode: Callable[[float, Path], None],
-    target: Path,
-    limit: float,
-    settings: AudioSettings,
-    what: str,
-    source: Path,
-) -> None:
-    """encode(limit, tmp) into `target`; while the file peaks over the aim, again with
-    the limit lowered by the excess (AAC, like MP3, overshoots the limiter)."""
-    with atomic_path(target) as tmp:
-        for _ in range(PEAK_TRIES):
-            encode(limit, tmp)
-            peak = sample_peak(tmp, what, source) + INTERSAMPLE
-            over = peak - settings.true_peak
-            if over <= PEAK_SLACK:
-                break
-            limit *= 10 ** (-(over + 0.2) / 20)
+    encode_under_peak(encode, target, limit, settings, what, decoded.source)

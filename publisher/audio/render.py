@@ -19,11 +19,11 @@ from ..model import AudioSettings, Piece, Plan, Render, Segment, Talk, timestamp
 from . import cache
 from .analyse import Analysis, normalising_gain, quietest
 from .decode import Decoded, decode
-from .levels import level_chain
+from .levels import encode_under_peak, layout, level_chain, raw_input
 from .m4a import add_m4a
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
-from .tools import run_ffmpeg, sample_peak, tool
+from .tools import run_ffmpeg, tool
 
 REACH = 1.5  # a cut may move this far (seconds) to find quiet
 JOIN = 0.25  # segments closer than this share one cut
@@ -32,11 +32,8 @@ MAX_CHUNK = 300.0  # longer pieces are encoded in chunks, in parallel
 SPLIT_REACH = 5.0  # a chunk split may move this far to find quiet
 # dB the sample-peak limiter sits under the true-peak target: at 64 kbps the MP3's peak
 # overshoots the limiter by 1.5 +- 0.5 dB (over 100 pieces of 1-6 min, at most 2.7), and a
-# piece is encoded again if over by more than LIMIT_MARGIN - INTERSAMPLE + PEAK_SLACK
+# piece is encoded again if over by more than LIMIT_MARGIN - INTERSAMPLE + PEAK_SLACK (levels)
 LIMIT_MARGIN = 3.0
-PEAK_TRIES = 3  # a piece whose MP3 still peaks over the target is re-encoded with a lower limit
-PEAK_SLACK = 0.4  # dB over the aim (-1.5 dBTP by default, Apple's ceiling is -1) before that
-INTERSAMPLE = 0.5  # dB a decoded 44.1 kHz MP3's true peak may sit above its sample peak
 
 
 @dataclass(frozen=True)
@@ -234,24 +231,16 @@ def _encode(
     settings: AudioSettings,
     what: str,
 ) -> None:
-    """Seek into the raw file, gain + limiter + fades, MP3; then read back the MP3's
-    peak, and while it is over the target re-encode with the limit lowered by the
-    excess (at 64 kbps the encoder can overshoot the limiter by over 2.5 dB)."""
-    rate, channels = decoded.analysis.rate, decoded.analysis.channels
-    length = (end - start) / rate
-    layout = ["-ar", str(rate), "-ac", str(channels)]
-    seek = ["-ss", f"{start / rate:.6f}", "-t", f"{length:.6f}"]
-    mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout, *_BARE]
-    with atomic_path(target) as tmp:
-        for _ in range(PEAK_TRIES):
-            chain = level_chain(gain, limit, length, settings.fade_ms)
-            args = ["-f", "s16le", *layout, *seek, "-i", str(decoded.raw), "-af", chain, *mp3]
-            run_ffmpeg([*args, str(tmp)], what, decoded.source)
-            peak = sample_peak(tmp, what, decoded.source) + INTERSAMPLE  # ~true peak, cheaply
-            over = peak - settings.true_peak
-            if over <= PEAK_SLACK:
-                break
-            limit *= 10 ** (-(over + 0.2) / 20)  # aim under the target this time
+    """Seek into the raw file, gain + limiter + fades, MP3, under the peak aim."""
+    length = (end - start) / decoded.analysis.rate
+    source = raw_input(decoded, start, end)
+    mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout(decoded), *_BARE]
+
+    def encode(lim: float, tmp: Path) -> None:
+        chain = level_chain(gain, lim, length, settings.fade_ms)
+        run_ffmpeg([*source, "-af", chain, *mp3, str(tmp)], what, decoded.source)
+
+    encode_under_peak(encode, target, limit, settings, what, decoded.source)
 
 
 _BARE = ["-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
