@@ -1,7 +1,9 @@
 """Wall time and process-tree peak memory of a child process, for the benchmarks.
 
 The tree (the child and all its descendants: ffmpeg, espeak-ng, worker
-processes) is sampled from /proc/<pid>/smaps_rollup every 20 ms.
+processes) is sampled from /proc/<pid>/smaps_rollup every 20 ms. A child caught
+between fork and exec (same command line as its parent) is not counted: under
+vfork it shares its parent's memory, so /proc would show that memory twice.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ INTERVAL = 0.02  # seconds between samples
 def tree_processes(pid: int) -> list[tuple[str, int, int]]:
     """(command name, RSS KB, PSS KB) of a process and each of its descendants."""
     found = []
-    todo = [pid]
+    todo = [(pid, b"")]
     while todo:
-        p = todo.pop()
+        p, parent_cmdline = todo.pop()
         try:
             with open(f"/proc/{p}/comm") as f:
                 name = f.read().strip()
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                cmdline = f.read()
+            if cmdline == parent_cmdline:
+                continue  # not yet exec'd: its parent's memory
             rss = pss = 0
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
@@ -33,7 +39,7 @@ def tree_processes(pid: int) -> list[tuple[str, int, int]]:
             found.append((name, rss, pss))
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
+                    todo += [(int(c), cmdline) for c in f.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             pass
     return found

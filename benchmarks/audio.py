@@ -168,6 +168,7 @@ def run_child(
     info = json.loads(run.stdout.strip().splitlines()[-1])
     info["outer_wall"] = run.wall
     info["rss_tree_mb"], info["pss_tree_mb"] = run.rss_mb, run.pss_mb
+    info["at_peak"] = run.peak_summary()
     return info
 
 
@@ -226,7 +227,8 @@ def main() -> None:
             f"(via {cold['via']}, {cold.get('pieces', '?')} pieces, "
             f"{cold.get('encodes', '?')} encodes) | ratio {ratios[-1]:.2f} | "
             f"peak memory: python RSS {cold['rss_self_mb']:.0f} MB, process tree "
-            f"RSS {cold['rss_tree_mb']:.0f} MB / PSS {cold['pss_tree_mb']:.0f} MB"
+            f"RSS {cold['rss_tree_mb']:.0f} MB / PSS {cold['pss_tree_mb']:.0f} MB "
+            f"(at peak: {cold['at_peak']})"
         )
     print(
         f"ratio (b)/(a): median {statistics.median(ratios):.2f}, best {min(ratios):.2f} "

@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +98,10 @@ def envelope_of(path: Path) -> np.ndarray:
     return a.result().envelope
 
 
+def rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x))))
+
+
 def db(x: np.ndarray) -> np.ndarray:
     return 10 * np.log10(np.maximum(x, 1e-10))
 
@@ -151,10 +154,10 @@ def test_standin_speeds_up_a_long_line_to_fit_its_slot(tmp_path):
     assert level[int(5.0 / FRAME_S) + 5 :].max() < -80  # silence after the last line
 
 
-def test_standin_is_cached_by_transcript(talk, source, cache):
-    start = time.perf_counter()
-    assert synthesise_standin(talk, cache) == source
-    assert time.perf_counter() - start < 0.5
+def test_standin_is_cached_by_transcript(talk, source, cache, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setenv("PATH", "/nonexistent")  # no espeak-ng or ffmpeg: it must come from the cache
+        assert synthesise_standin(talk, cache) == source
     changed = dataclasses.replace(talk, transcript=talk.transcript[:-1])
     assert synthesise_standin(changed, cache) != source
 
@@ -287,6 +290,25 @@ def test_a_cut_snaps_into_a_nearby_pause(talk, source, tmp_path):
     assert abs(r.pieces[1].start - 18.5) <= 1.5
 
 
+def test_cuts_fade_in_and_out_so_they_do_not_click(tmp_path):
+    # a steady tone has no pause to hide a cut in: only the ~10 ms fades soften it
+    tone = tmp_path / "tone.wav"
+    subprocess.run([need("ffmpeg"), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=20", str(tone)], check=True)  # fmt: skip
+    talk = make_talk([(0.5, 19.5, "a steady tone")], duration=20.0)
+    r = render_talk(talk, make_plan((10.0,), duration=20.0), tone, AudioSettings(), tmp_path)
+    ms = RATE // 1000
+    for piece in r.pieces:
+        raw = subprocess.run(
+            [need("ffmpeg"), "-nostdin", "-v", "error", "-i", str(piece.path), "-ac", "1",
+             "-ar", str(RATE), "-f", "s16le", "-"], capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        x = np.frombuffer(raw, "<i2").astype(np.float64)
+        steady = rms(x[100 * ms : 200 * ms])
+        assert rms(x[: 2 * ms]) < 0.3 * steady and rms(x[-2 * ms :]) < 0.3 * steady
+        assert rms(x[20 * ms : 40 * ms]) > 0.8 * steady  # ...and only ~10 ms of it
+
+
 def test_long_pieces_are_encoded_in_chunks_and_joined(talk, source, tmp_path, monkeypatch):
     from publisher.audio import render as rendering
 
@@ -313,9 +335,7 @@ def test_gaps_between_segments_become_pieces(talk, source, cache):
 
 
 def test_a_noop_rebuild_runs_no_encode(talk, source, cache, render):
-    start = time.perf_counter()
     again = render_talk(talk, make_plan(), source, AudioSettings(), cache, standin=True)
-    assert time.perf_counter() - start < 2.0
     assert again.encodes == 0 and render.encodes == 3
     assert again.full == render.full
     assert [p.path for p in again.pieces] == [p.path for p in render.pieces]
@@ -388,13 +408,11 @@ def test_errors_leave_earlier_renders_and_no_temp_files(talk, source, render, ca
 
 
 @pytest.mark.slow
-def test_bundled_seed_standin_and_render_are_fast(bundled_seed, tmp_path):
+def test_bundled_seed_standin_renders_and_rebuilds_without_encodes(bundled_seed, tmp_path):
     from publisher.ingest import load_talk
 
     talk = load_talk(bundled_seed)
-    start = time.perf_counter()
     source = synthesise_standin(talk, tmp_path)
-    assert time.perf_counter() - start < 30
     assert abs(float(probe(source, "format=duration")) - talk.duration) < 0.05
     step = talk.duration / 6
     plan = make_plan(tuple(step * k for k in range(1, 6)), talk.video_id, talk.duration)
@@ -403,6 +421,5 @@ def test_bundled_seed_standin_and_render_are_fast(bundled_seed, tmp_path):
     assert abs(first.full_duration - talk.duration) < 1.0
     lufs, peak = loudness(first.full)
     assert -17.0 <= lufs <= -15.0 and peak <= -1.0
-    start = time.perf_counter()
     again = render_talk(talk, plan, source, AudioSettings(), tmp_path)
-    assert again.encodes == 0 and time.perf_counter() - start < 2.0
+    assert again.encodes == 0 and again.full == first.full

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import time
 from pathlib import Path
 
 import pytest
@@ -68,17 +67,6 @@ def test_bundled_seed(bundled_seed: Path) -> None:
     assert talk.transcript[0].text == "okay everyone thanks for coming to the"
     assert talk.transcript[-1].text == "workstations that can run Emacs"
     assert_clean(talk)
-
-
-def test_bundled_seed_is_fast(bundled_seed: Path) -> None:
-    best = min(_timed(load_talk, bundled_seed) for _ in range(5))
-    assert best < 0.1
-
-
-def _timed(fn, *args) -> float:
-    t = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t
 
 
 # --- the short fixtures ---------------------------------------------------------

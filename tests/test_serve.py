@@ -268,18 +268,16 @@ def test_symlink_inside_root_is_served(site):
 
 
 def test_slow_client_does_not_block_others(site):
-    """One client stops reading a 16 MB file; twenty others still get answers fast."""
+    """One client stops reading a 16 MB file; twenty others still get answers (each
+    request gives up after 10 s, so a server blocked by the slow one fails this)."""
     slow = socket.create_connection((site["host"], site["port"]))
     slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     slow.sendall(b"GET /show/big.mp3 HTTP/1.1\r\nHost: x\r\n\r\n")
     try:
         assert slow.recv(1024).startswith(b"HTTP/1.1 200")  # it is being served
-        started = time.monotonic()
         with ThreadPoolExecutor(10) as pool:
             results = list(pool.map(lambda _: request(site, "GET", CLIP), range(20)))
-        elapsed = time.monotonic() - started
         assert all(status == 200 and body == DATA for status, _, body in results)
-        assert elapsed < 5
         # the slow transfer is still open, stalled mid-file, not finished
         slow.setblocking(False)
         assert len(slow.recv(65536)) > 0

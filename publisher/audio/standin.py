@@ -47,8 +47,6 @@ def synthesise_standin(talk: Talk, cache_dir: Path) -> Path:
     lines = [ln for ln in talk.transcript if ln.text.strip()]
     if not lines:
         raise AudioError(f"{what}: no transcript to synthesise stand-in audio from", talk.source)
-    espeak = tool("espeak-ng", what, talk.source)
-    ffmpeg = tool("ffmpeg", what, talk.source)
     digest = hashlib.sha256(
         json.dumps(
             [VERSION, talk.duration, [(ln.start, ln.end, ln.text, ln.speaker) for ln in lines]]
@@ -57,6 +55,8 @@ def synthesise_standin(talk: Talk, cache_dir: Path) -> Path:
     target = Path(cache_dir) / "standin" / f"{talk.video_id}-{digest}.flac"
     if target.exists():
         return target
+    espeak = tool("espeak-ng", what, talk.source)
+    ffmpeg = tool("ffmpeg", what, talk.source)
     total = round(max(talk.duration, lines[-1].end) * RATE)
     with atomic_path(target) as tmp, tempfile.TemporaryFile() as err:
         pcm = ["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0"]
