@@ -4,7 +4,9 @@
 
 Builds (once, cached in --dir) a source shaped like YouTube's best audio: the
 bundled seed's stand-in speech as Opus in WebM, 48 kHz stereo, looped to
---minutes. Then, in one run on the same machine, times
+--minutes; past the seed's length its captions are looped with it (a longer
+seed in --dir), so the talk is planned and cut over the whole source. Then, in
+one run on the same machine, times
   (a) ffmpeg -i SRC -ac 1 -ar 44100 -c:a libmp3lame -b:a 64k OUT.mp3
   (b) our build of the talk from a cold render cache (a child process, so its
       wall time includes start-up and its memory is measured alone),
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import pickle
+import re
 import resource
 import shutil
 import statistics
@@ -42,19 +46,56 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], check=True)
 
 
-def make_source(seed: Path, minutes: float, bench: Path) -> Path:
-    """Stand-in speech of the seed as 48 kHz stereo Opus/WebM, looped to `minutes`."""
+def make_source(seed: Path, minutes: float, bench: Path) -> tuple[Path, Path]:
+    """Stand-in speech of the seed as 48 kHz stereo Opus/WebM looped to `minutes`, and
+    the seed with its captions looped alike (the seed itself if it is long enough)."""
     from publisher.audio import synthesise_standin
     from publisher.ingest import load_talk
 
+    speech = synthesise_standin(load_talk(seed), bench / "standin-cache")
     target = bench / f"source-{minutes:g}min.webm"
     if not target.exists():
-        speech = synthesise_standin(load_talk(seed), bench / "standin-cache")
         tmp = target.with_suffix(".tmp.webm")
         loop = ["-stream_loop", "-1", "-i", str(speech), "-t", str(minutes * 60)]
         ffmpeg(*loop, "-ac", "2", "-ar", "48000", "-c:a", "libopus", "-b:a", "128k", str(tmp))
         tmp.rename(target)
+    return target, looped_seed(seed, speech, minutes, bench)
+
+
+STAMP = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)")
+
+
+def looped_seed(seed: Path, speech: Path, minutes: float, bench: Path) -> Path:
+    """The seed with its caption blocks repeated every length of `speech` up to `minutes`."""
+    probe = ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"]
+    period = float(subprocess.run([*probe, str(speech)], capture_output=True, text=True).stdout)
+    if minutes * 60 <= period + 1:
+        return seed
+    head, rest = seed.read_text().split("Captions: \n", 1)
+    captions, tail = rest.split("\nYouTube URL:", 1)
+    blocks = [b.strip("\t\n") for b in captions.split("\n\n") if STAMP.search(b)]
+
+    def shifted(block: str, by: float) -> str | None:
+        t = [int(x) for x in STAMP.search(block).groups()]
+        start = t[0] * 3600 + t[1] * 60 + t[2] + t[3] / 1000 + by
+        end = t[4] * 3600 + t[5] * 60 + t[6] + t[7] / 1000 + by
+        if end > minutes * 60:
+            return None
+        stamp = f"{_srt(start)} --> {_srt(end)}"
+        return STAMP.sub(stamp, block, count=1)
+
+    looped = []
+    for k in range(math.ceil(minutes * 60 / period)):
+        looped += [b for b in (shifted(b, k * period) for b in blocks) if b]
+    target = bench / f"{seed.stem}-{minutes:g}min.txt"
+    text = f"{head}Captions: \n\t" + "\n\n".join(looped) + "\n\nYouTube URL:" + tail
+    target.write_text(text)
     return target
+
+
+def _srt(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
 
 
 def fallback_plan(talk):
@@ -201,7 +242,7 @@ def main() -> None:
     if args.child:
         return child(args)
     args.dir.mkdir(parents=True, exist_ok=True)
-    source = make_source(args.seed, args.minutes, args.dir)
+    source, args.seed = make_source(args.seed, args.minutes, args.dir)
     cache = args.dir / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     planned = args.dir / "plan.pickle"
@@ -210,6 +251,7 @@ def main() -> None:
     probe = ["ffprobe", "-v", "error", "-show_entries", show, "-of", "csv=p=0", str(source)]
     shape = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.split()
     print(f"source: {source} ({' '.join(shape)}), {source.stat().st_size / 1e6:.1f} MB")
+    print(f"seed: {args.seed}")
 
     mp3 = ["-ac", "1", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", BITRATE]
     ratios = []
