@@ -305,3 +305,8 @@ def test_a_topic_feed_outlives_its_topic(tmp_path: Path):
         assert (out / "topics" / "renamed-topic.xml").exists()
         assert old_feed.name not in (out / "feeds.opml").read_text()  # not offered anew
         assert main(["validate", str(old_feed)]) == 0
+        page = old_feed.with_suffix(".html")  # its web page stays too, saying why
+        assert kept.feed.link.endswith(f"topics/{page.name}")
+        html = page.read_text()
+        assert "now part of others" in html and clip["guid"] in html and old_feed.name in html
+        assert f"topics/{page.name}" not in (out / "index.html").read_text()

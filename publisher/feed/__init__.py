@@ -1,7 +1,8 @@
 """RSS feeds for a show (feed, clips, topics, years, OPML) and their validation.
 
-write_feeds(show, episodes, out_dir) -> paths written under public/<show>/
-feed_urls(show, episodes)            -> {"feed", "clips", "topic:<slug>", "year:<y>", "opml"}
+write_feeds(show, episodes, out_dir, retired) -> paths written under public/<show>/
+feed_urls(show, episodes, retired)   -> {"feed", "clips", "topic:<slug>", "year:<y>", "opml"}
+retired_topics(show, episodes, published) -> topic feeds that outlive their topic
 validate_feed(path, root, base_url)  -> one "path:line: problem" string per problem
 """
 
@@ -22,16 +23,39 @@ from .validate import validate_feed
 
 OPML = "feeds.opml"
 
-__all__ = ["feed_urls", "home_feed_url", "podcast_guid", "validate_feed", "write_feeds"]
+__all__ = [
+    "Retired",
+    "feed_urls",
+    "home_feed_url",
+    "podcast_guid",
+    "retired_topics",
+    "validate_feed",
+    "write_feeds",
+]
+
+Retired = dict[str, tuple[str, set[str]]]  # topic slug -> (feed title, item GUIDs)
 
 
-def feed_urls(show: Show, episodes: list[Episode]) -> dict[str, str]:
-    """Every feed's absolute URL by name, plus "opml"."""
+def feed_urls(
+    show: Show, episodes: list[Episode], retired: Retired | None = None
+) -> dict[str, str]:
+    """Every feed's absolute URL by name (retired topics' too), plus "opml"."""
     urls = {spec.name: show.url(spec.relpath) for spec in feed_specs(show, episodes)}
+    urls |= {f"topic:{slug}": show.url(f"topics/{slug}.xml") for slug in retired or {}}
     return urls | {"opml": show.url(OPML)}
 
 
-def published_topics(folder: Path) -> dict[str, tuple[str, set[str]]]:
+def retired_topics(show: Show, episodes: list[Episode], published: Path | None) -> Retired:
+    """Topic feeds in the published show folder whose topic no clip has now (a replan
+    or an edited plan renamed or merged it). They are written again, never dropped."""
+    if published is None:
+        return {}
+    current = {spec.relpath for spec in feed_specs(show, episodes)}
+    old = published_topics(published)
+    return {slug: v for slug, v in old.items() if f"topics/{slug}.xml" not in current}
+
+
+def published_topics(folder: Path) -> Retired:
     """Topic slug -> (feed title, item GUIDs) of the topic feeds in a published show."""
     found = {}
     for path in sorted(Path(folder).glob("topics/*.xml")):
@@ -51,18 +75,13 @@ def home_feed_url(show: Show, kind: str) -> str:
 
 
 def write_feeds(
-    show: Show, episodes: list[Episode], out_dir: Path, published: Path | None = None
+    show: Show, episodes: list[Episode], out_dir: Path, retired: Retired | None = None
 ) -> list[Path]:
-    """Write every feed and feeds.opml into out_dir (public/<show.slug>/), atomically.
-
-    `published` is the show's folder as last published: a topic feed there that
-    no clip belongs to any more is written again, never dropped (see retired_specs).
-    """
+    """Write every feed and feeds.opml into out_dir (public/<show.slug>/), atomically,
+    and the `retired` topic feeds (see retired_topics) with the clips they still have."""
     if not episodes:
         raise PublisherError("no episodes to publish", show.path)
-    specs = feed_specs(show, episodes)
-    if published:
-        specs += retired_specs(show, episodes, specs, published_topics(published))
+    specs = feed_specs(show, episodes) + retired_specs(show, episodes, retired or {})
     # Render everything first, so bad input leaves every old feed untouched.
     questions = questions_of(episodes)
     files = {Path(out_dir) / s.relpath: render_feed(show, s, episodes, questions) for s in specs}

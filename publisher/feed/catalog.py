@@ -139,21 +139,16 @@ def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
 
 
 def retired_specs(
-    show: Show, episodes: list[Episode], specs: list[FeedSpec], old: dict[str, tuple[str, set]]
+    show: Show, episodes: list[Episode], retired: dict[str, tuple[str, set[str]]]
 ) -> list[FeedSpec]:
-    """Topic feeds published before whose topic no clip has now (a replan or an edited
-    plan renamed or merged it): `old` maps each published topic slug to its feed's
+    """Feeds of topics no clip has now: `retired` maps each slug to its published feed's
     title and GUIDs. Each stays at its URL, serving those of its clips that still exist."""
-    current = {s.relpath for s in specs}
     clips = [e for e in episodes if e.kind == "clip"]
     out = []
-    for slug, (title, guids) in sorted(old.items()):
-        relpath = f"topics/{slug}.xml"
-        if relpath in current:
-            continue
+    for slug, (title, guids) in sorted(retired.items()):
         kept = [e for e in clips if e.guid in guids]
         about = f"{title}: this topic is now part of others; the feed keeps its questions."
-        link = show.link or show.base_url
+        relpath, link = f"topics/{slug}.xml", show.url(f"topics/{slug}.html")
         out.append(
             FeedSpec(f"topic:{slug}", relpath, title, about, link, True, _items(kept, True), True)
         )

@@ -140,8 +140,9 @@ def publish_show(
     _number(episodes)
     art = artwork.show_artwork(show, cache_dir / "art" / f"show-{show.slug}.jpg")
     copy_file(art, out / "artwork.jpg")
-    feed.write_feeds(show, episodes, out, published)
-    site.build_site(show, episodes, out, feed.feed_urls(show, episodes))
+    retired = feed.retired_topics(show, episodes, published)
+    feed.write_feeds(show, episodes, out, retired)
+    site.build_site(show, episodes, out, feed.feed_urls(show, episodes, retired), retired)
 
 
 # --- helpers ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .. import fsutil
+from ..feed import Retired
 from ..model import Episode, timestamp
 from ..show import Show
 from .catalog import Catalog, make_catalog, search_index
@@ -27,22 +28,27 @@ ROLE_LABELS = {
 
 
 def build_site(
-    show: Show, episodes: list[Episode], out_dir: Path, feeds: dict[str, str]
+    show: Show,
+    episodes: list[Episode],
+    out_dir: Path,
+    feeds: dict[str, str],
+    retired: Retired | None = None,
 ) -> list[Path]:
     """Write the site's pages, search index and static files; return every path it owns.
+    A `retired` topic (feed.retired_topics) keeps its page, unlisted, like its feed.
 
     Files whose content is unchanged are left alone, so their ETags and
     Last-Modified dates stay put for browsers and podcast apps.
     """
     out_dir = Path(out_dir)
-    catalog = make_catalog(show, episodes, out_dir)
+    catalog = make_catalog(show, episodes, out_dir, retired or {})
     static = _static_files()
     env = _environment(show, feeds, catalog, static)
     pages: dict[str, str | bytes] = {f"static/{name}": data for name, data in static.items()}
     pages["index.html"] = env.get_template("index.html").render(here="index.html", page="home")
     for talk in catalog.talks:
         pages[talk.page] = env.get_template("talk.html").render(here=talk.page, page="talk", t=talk)
-    for topic in catalog.topics:
+    for topic in catalog.topics + catalog.retired:
         pages[topic.page] = env.get_template("topic.html").render(
             here=topic.page, page="topic", topic=topic
         )

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..feed import Retired
 from ..model import Chapter, Episode, Line, Talk, slugify
 from ..show import Show
 
@@ -116,6 +117,7 @@ class Topic:
     name: str
     slug: str
     clips: list[Clip]
+    retired: bool = False  # no clip has this topic now: its page and feed stay, unlisted
 
     @property
     def page(self) -> str:
@@ -130,6 +132,7 @@ class Topic:
 class Catalog:
     talks: list[TalkPage]  # newest first
     topics: list[Topic]  # by name
+    retired: list[Topic] = field(default_factory=list)  # see Topic.retired
 
     @property
     def years(self) -> list[tuple[int, list[TalkPage]]]:
@@ -147,8 +150,11 @@ class Catalog:
         return [c for t in self.talks for c in t.questions]
 
 
-def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
-    """Group the episodes into talk pages and topics."""
+def make_catalog(
+    show: Show, episodes: list[Episode], out_dir: Path, retired: Retired | None = None
+) -> Catalog:
+    """Group the episodes into talk pages and topics; `retired` topics (feed.Retired)
+    get the clips their feed still has."""
     link = _Linker(show, out_dir)
     talks: dict[str, TalkPage] = {}
     for ep in episodes:
@@ -193,7 +199,17 @@ def make_catalog(show: Show, episodes: list[Episode], out_dir: Path) -> Catalog:
                 names.setdefault(clip.topic_slug, clip.episode.topic)
     topics = [Topic(names[s], s, clips) for s, clips in by_topic.items()]
     topics.sort(key=lambda t: t.name.lower())
-    return Catalog(ordered, topics)
+    clips = {c.episode.guid: c for page in ordered for c in page.clips}
+    old = [
+        Topic(_topic_name(show, title), slug, [clips[g] for g in clips if g in guids], True)
+        for slug, (title, guids) in sorted((retired or {}).items())
+    ]
+    return Catalog(ordered, topics, old)
+
+
+def _topic_name(show: Show, feed_title: str) -> str:
+    """A topic's name from its feed's title ("<show>: <topic>")."""
+    return feed_title.removeprefix(f"{show.title}: ")
 
 
 def paragraphs(lines: list[Line], chapters: list[Chapter] = ()) -> list[Paragraph]:
