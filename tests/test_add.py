@@ -467,6 +467,10 @@ def test_plan_file_says_when_the_seed_lists_no_speakers(tmp_path) -> None:
             None,
         ),
         ("A talk by Sean O'Brien (Intel, Inc.)", [("Sean O'Brien", "Intel, Inc.")], None),
+        ("Speakers: Alice Smith, Bob Jones", [("Alice Smith", ""), ("Bob Jones", "")], None),
+        ("Speaker: Alice Smith, Red Hat", [("Alice Smith", "Red Hat")], None),
+        ("Presented by Ana Lima, Acme Cloud", [("Ana Lima", "Acme Cloud")], None),
+        ("Abstract.\n\nAlice Smith, Bob Jones", [], None),  # unlabelled: orgs needed
     ],
 )
 def test_speakers_the_description_lists(description, speakers, moderator) -> None:

@@ -9,6 +9,8 @@ for a speaker would be published):
   "<talk title> - Name, Org & Name, Org".
 Every item of a list must look like a person's name (2-5 capitalised words,
 no common prose words), else the whole line is not a list of people.
+"A, B" alone is two people when B looks like a name and has no word that
+organisations use ("Red Hat", "Acme Cloud", "Université de Lyon"), else A of B.
 """
 
 from __future__ import annotations
@@ -47,6 +49,15 @@ _PROSE = {
     "update", "status", "agenda", "abstract", "summary", "workshop", "track", "room",
     "deep", "dive", "chapter",
 }
+# Words in organisation names that look like people's names ("Red Hat", "Acme Cloud").
+_ORG_WORD = re.compile(
+    r"\b(?:inc|ltd|llc|gmbh|ag|sa|bv|plc|co|corp\w*|compan\w*|univers\w*|institut\w*"
+    r"|labs?|laborator\w*|systems?|technolog\w*|foundation|software|networks?|cloud"
+    r"|group|research|computing|semiconductors?|electronics|solutions|hat|college|school"
+    r"|cent(?:re|er)|academy|project|community|consulting|services|devices|digital"
+    r"|microsystems|communications|telecom\w*|hardware|industries|international)\b",
+    re.I,
+)
 # fmt: on
 
 
@@ -102,12 +113,20 @@ def parse_list(text: str) -> list[Speaker] | None:
     else:
         groups = [g for g in _PEOPLE_SEP.split(text) if g]
         # "A, Org" / "A, Org & B, Org": every group is one person with an organisation
-        comma_org = all(g.count(",") == 1 for g in groups)
+        comma_org = all(g.count(",") == 1 for g in groups) and not _two_names(groups)
         items = groups if comma_org else [i for g in groups for i in g.split(",")]
     people = [_person(i, comma_org) for i in items if i.strip()]
     if not people or None in people:
         return None
     return people  # type: ignore[return-value]
+
+
+def _two_names(groups: list[str]) -> bool:
+    """ "A, B" alone, B a name with no organisation's word in it: two people."""
+    if len(groups) != 1:
+        return False
+    second = groups[0].split(",")[1].strip().strip(".")
+    return is_name(second) and not _ORG_WORD.search(second)
 
 
 def _with_org(people: list[Speaker] | None) -> list[Speaker] | None:
