@@ -294,12 +294,35 @@ def slugify(text: str, limit: int = 60) -> str:
     return text[:limit].rstrip("-") or "untitled"
 
 
+# Seconds a caption word takes at most; the rest of a long line is a pause
+# (or speech the captioner missed, e.g. an audience member without a mic).
+WORD_SECONDS = 0.45
+
+
+def word_times(line: Line) -> list[tuple[float, str]]:
+    """(estimated start, word) for each word of a line: spread evenly over its span,
+    at most WORD_SECONDS apart (captions time lines, not words)."""
+    words = line.text.split()
+    step = min((line.end - line.start) / len(words), WORD_SECONDS) if words else 0.0
+    return [(line.start + k * step, w) for k, w in enumerate(words)]
+
+
 def lines_between(lines: list[Line], start: float, end: float) -> list[Line]:
-    """The transcript lines that start inside [start, end), re-timed to start at 0."""
+    """The transcript within [start, end), re-timed to start at 0. A line that a cut
+    splits keeps the words estimated (word_times) to be said on this side of it."""
     out = []
+    lo = start - 0.001
     for ln in lines:
-        if start - 0.001 <= ln.start < end:
+        if ln.start >= end:
+            continue
+        timed = word_times(ln)
+        inside = [(t, w) for t, w in timed if lo <= t < end]
+        if ln.start >= lo and len(inside) == len(timed):  # wholly inside (blank lines too)
             out.append(Line(ln.start - start, min(ln.end, end) - start, ln.text, ln.speaker))
+        elif inside:
+            at = max(inside[0][0] - start, 0.0)
+            text = " ".join(w for _, w in inside)
+            out.append(Line(at, min(ln.end, end) - start, text, ln.speaker))
     return out
 
 

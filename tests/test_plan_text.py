@@ -110,6 +110,30 @@ def test_question_title_from_a_reported_question():
     assert title == "Do we have some stipends?"
 
 
+@pytest.mark.parametrize(
+    ("turn", "title"),
+    [
+        (  # a wh-question right after the cue, and the answer's "our team" ends it
+            "we have a few minutes left so one last question where do you see memory hot plug"
+            " going in the next few years our team tried to test overcommit",
+            "Where do you see memory hot plug going in the next few years?",
+        ),
+        (  # "so hard" is no new clause
+            "so my first question is why is dirty page tracking still so hard when disks are"
+            " slow we now profile key brokers",
+            "Why is dirty page tracking still so hard?",
+        ),
+        (  # "the thing people miss is that X" and "what helped was X" are statements
+            "one thing people miss is that downtime limits depend on post copy what helped a lot"
+            " was multifd so how should new contributors get started with post copy",
+            "How should new contributors get started with post copy?",
+        ),
+    ],
+)
+def test_question_title_skips_cues_statements_and_answers(turn, title):
+    assert question_title(turn, set(), {}) == title
+
+
 def test_topics_and_keywords(bundled_plan):
     for seg in bundled_plan.segments:
         assert 1 <= len(seg.topic.split()) <= 4, seg.topic

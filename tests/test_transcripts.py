@@ -82,6 +82,21 @@ def test_clip_transcript_starts_at_zero(tmp_path):
     assert segs[-1]["endTime"] <= 9.5 + 0.1
 
 
+def test_a_cut_inside_a_line_gives_each_side_its_own_words():
+    # captions time lines, not words: a question often starts mid-line
+    line = Line(10.0, 14.0, "the answer ends here okay so next question", "Stefan Hajnoczi")
+    before, after = lines_between([line], 0.0, 11.8), lines_between([line], 11.8, 30.0)
+    assert [ln.text for ln in before] == ["the answer ends here"]
+    assert [(ln.start, ln.text, ln.speaker) for ln in after] == [
+        (0.0, "okay so next question", "Stefan Hajnoczi")
+    ]
+    # every word lands in exactly one of a run of contiguous pieces
+    cuts = [0.0, 3.3, 6.6, 9.1, 15.0, 15.25, 3726.0]
+    pieces = [lines_between(LINES, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+    words = [w for piece in pieces for ln in piece for w in ln.text.split()]
+    assert words == [w for ln in LINES for w in ln.text.split()]
+
+
 def test_writes_are_atomic(tmp_path):
     target = tmp_path / "deep" / "dir" / "x.vtt"
     write_vtt(LINES, target)  # creates the folders

@@ -44,6 +44,7 @@ _OPINION = wordset(
 )
 _WONDER = {"wondering", "wonder", "curious", "asking", "asks", "know"}
 _TURN = {"and", "now", "then", "right", "well", "also", "but"}
+_ASKED = {"", "question", "questions", "is", "was"}  # "my question is where do you see"
 _NEW_PHRASE = {"the", "a", "then", "we", "so", "also"}
 _SUBJ = {"you", "we", "they", "people", "it", "there", "anyone", "this", "that", "i"}
 # Words after which a new clause starts in unpunctuated speech.
@@ -148,16 +149,21 @@ def _is_start(words: list[str], i: int) -> bool:
     prev = words[i - 1] if i else ""
     if w in _WH and prev in _EMBEDS:
         return False  # "a lot of what you need": part of a statement
-    if w in {"which", "who", "when", "where"} and prev not in _BREAK | _TURN | {""}:
+    if w in {"when", "where"}:  # "when C has worked ..." continues a sentence;
+        return nxt in _AUX  # "(topic) where do you see X going" asks
+    if w in {"which", "who"} and prev not in _BREAK | _TURN | _ASKED:
         return False  # a relative clause: "the archive which is not welcoming"
-    if w in {"when", "where"}:  # "when C has worked ..." continues a sentence
-        return nxt in _AUX
+    if w == "what" and nxt not in _AUX and _pos(nxt) == {"VERB"}:
+        if {"is", "was"} & set(words[i + 2 : i + 6]):
+            return False  # "what helped a lot was X": a statement
     if w in _WH:
         return nxt == "about" or bool(set(words[i + 1 : i + 5]) & _WH_NEXT)
     if w not in _AUX or prev in _WH | {"or"}:  # "how do you ..." starts at "how";
         return False  # "... or do you ..." is the second half of one question
     if prev in {"we", "i", "they", "he", "she", "you"}:
         return False  # a statement: "we did it gradually"
+    if w in {"is", "was"} and nxt == "that" and prev not in _BREAK | _TURN | {""}:
+        return False  # "the problem is that X": a statement
     if nxt in _SUBJ:  # "did you ...", "is there ..."
         return True
     do_type = w in {"do", "does", "did", "doesn't", "don't", "didn't"}
@@ -171,8 +177,10 @@ def _clause_end(words: list[str], i: int) -> int:
     j = i + 1
     while j < len(words) and j - i < limit:
         w, after = words[j], words[j + 1] if j + 1 < len(words) else ""
-        if j - i >= 3 and w in _BREAK:
+        if j - i >= 3 and w in _BREAK and not _intensifier(words, j):
             break
+        if j - i >= 4 and w in {"our", "my"} and _pos(words[j - 1]) == {"NOUN"}:
+            break  # "... in the next few years | our team tried": the answer begins
         if j - i >= 2 and w in _WH and set(words[j + 1 : j + 3]) & (_AUX | {"you", "about"}):
             break
         if words[j - 1] in _TAKES_WH and w in _WH and limit > 5:
@@ -255,7 +263,7 @@ def _tidy(clause: list[str], important: set[str], long: bool = False) -> list[st
     runs long, then loose trailing phrases, until it fits in a title."""
     clause = _trim(clause)
     if long or len(" ".join(clause)) > LONG_CHARS:
-        cut = next((k for k in range(4, len(clause)) if clause[k] in _SUBORDINATE), None)
+        cut = next((k for k in range(4, len(clause)) if _subordinate(clause, k)), None)
         if cut and sum(w not in STOPWORDS for w in clause[:cut]) >= 3:
             clause = _trim(clause[:cut])
     while len(" ".join(clause)) > MAX_CHARS - 1:
@@ -265,6 +273,18 @@ def _tidy(clause: list[str], important: set[str], long: bool = False) -> list[st
         if len(shorter) == len(clause):
             return clause
         clause = shorter
+
+
+def _subordinate(clause: list[str], k: int) -> bool:
+    """Does a subordinate clause start at clause[k]? Not "so" in "so hard"."""
+    return clause[k] in _SUBORDINATE and not _intensifier(clause, k)
+
+
+def _intensifier(words: list[str], k: int) -> bool:
+    """ "so" before an adjective or adverb ("still so hard"): no new clause."""
+    after = words[k + 1] if k + 1 < len(words) else ""
+    pos = _pos(after)
+    return words[k] == "so" and after not in STOPWORDS and bool(pos) and pos <= {"ADJ", "ADV"}
 
 
 def _drop_loose_tail(clause: list[str], important: set[str]) -> list[str]:
@@ -279,7 +299,9 @@ def _drop_loose_tail(clause: list[str], important: set[str]) -> list[str]:
             continue
         tail = clause[k + 1 :]
         loose = all(w in _LOOSE for w in tail) or (tail[0] in _DETS and not set(tail) & important)
-        if loose and sum(w not in STOPWORDS for w in clause[:k]) >= 2:
+        before = clause[k - 1]  # "see X going | in the next years": _trim would eat "going"
+        dangling = before.endswith("ing") and (before in STOPWORDS or _verb_only(before))
+        if loose and not dangling and sum(w not in STOPWORDS for w in clause[:k]) >= 2:
             return clause[:k]
     return clause
 

@@ -6,11 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..model import Line
-
-# Seconds a caption word takes at most; the rest of a long line is a pause
-# (or speech the captioner missed, e.g. an audience member without a mic).
-WORD_SECONDS = 0.45
+from ..model import WORD_SECONDS, Line
 
 
 def wordset(text: str) -> frozenset[str]:
