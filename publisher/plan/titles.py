@@ -153,9 +153,9 @@ def _is_start(words: list[str], i: int) -> bool:
         return nxt in _AUX  # "(topic) where do you see X going" asks
     if w in {"which", "who"} and prev not in _BREAK | _TURN | _ASKED:
         return False  # a relative clause: "the archive which is not welcoming"
-    if w == "what" and nxt not in _AUX and _pos(nxt) == {"VERB"}:
-        if {"is", "was"} & set(words[i + 2 : i + 6]):
-            return False  # "what helped a lot was X": a statement
+    cleft = {"is", "was"} & set(words[i + 2 : i + 6])
+    if w == "what" and nxt not in _AUX and _pos(nxt) == {"VERB"} and cleft:
+        return False  # "what helped a lot was X": a statement
     if w in _WH:
         return nxt == "about" or bool(set(words[i + 1 : i + 5]) & _WH_NEXT)
     if w not in _AUX or prev in _WH | {"or"}:  # "how do you ..." starts at "how";
