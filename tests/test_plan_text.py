@@ -145,8 +145,9 @@ def test_topics_and_keywords(bundled_plan):
 
 def test_topic_labels_are_normalised_across_talks():
     known = {"kvm": "KVM", "api": "API"}
-    labels = ["the KVM APIs", "kvm api", "KVM API"]
+    labels = ["the KVM APIs", "kvm api", "KVM API", "KVM API today"]
     assert {normalise_topic(x, known) for x in labels} == {"KVM API"}
+    assert normalise_topic("today", {}) == "Today"  # a lone word stays
     assert slugify(normalise_topic("Patch reviews", {})) == slugify(
         normalise_topic("patch review", {})
     )

@@ -224,6 +224,9 @@ def canonical(words: list[str]) -> str:
     return ""
 
 
+_WHEN = {"today", "tomorrow", "now", "nowadays", "currently", "anymore", "again", "yet"}
+
+
 def normalise_topic(label: str, known: dict[str, str]) -> str:
     """'the KVM apis' -> 'KVM API': the same subject reads (and slugs) the same everywhere."""
     words = [w for w in label.lower().split() if w]
@@ -231,6 +234,8 @@ def normalise_topic(label: str, known: dict[str, str]) -> str:
         return canonical(words)
     while words and words[0] in {"the", "a", "an", "our", "your", "this", "these"}:
         words.pop(0)
+    while len(words) > 1 and words[-1] in _WHEN:
+        words.pop()  # "live migration today": the subject is live migration
     if words:
         words[-1] = singular(words[-1])
     out = [case_word(w, known) for w in words[:4]]
