@@ -64,69 +64,12 @@ _SUBJECT = re.compile(
     r"(?:the\s+)?((?:[\w'-]+\s+){0,5}[\w'-]+)"
 )
 _VAGUE = {"that", "this", "it", "those", "these", "them", "there", "things", "stuff"}
-ACRONYMS = set(
-    [
-        "api",
-        "apis",
-        "cpu",
-        "cpus",
-        "gpu",
-        "io",
-        "irc",
-        "kvm",
-        "qemu",
-        "mmu",
-        "tlb",
-        "vm",
-        "vms",
-        "url",
-        "usb",
-        "pci",
-        "pcie",
-        "dma",
-        "iommu",
-        "vfio",
-        "acpi",
-        "uefi",
-        "bios",
-        "amd",
-        "ibm",
-        "arm",
-        "sev",
-        "tdx",
-        "bpf",
-        "ebpf",
-        "ci",
-        "os",
-        "ram",
-        "ssd",
-        "nvme",
-        "numa",
-        "rbd",
-        "xfs",
-        "lkml",
-        "rcu",
-        "smp",
-        "nfs",
-        "dpdk",
-        "spdk",
-        "tcp",
-        "udp",
-        "ip",
-        "http",
-        "dns",
-        "tls",
-        "ssh",
-        "aws",
-        "gcp",
-        "gke",
-        "rfc",
-        "gpl",
-        "lts",
-        "abi",
-        "isa",
-        "rpc",
-    ]
+ACRONYMS = wordset(
+    """
+    api apis cpu cpus gpu io irc kvm qemu mmu tlb vm vms url usb pci pcie dma iommu vfio
+    acpi uefi bios amd ibm arm sev tdx bpf ebpf ci os ram ssd nvme numa rbd xfs lkml rcu
+    smp nfs dpdk spdk tcp udp ip http dns tls ssh aws gcp gke rfc gpl lts abi isa rpc
+    """
 )
 
 
