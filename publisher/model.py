@@ -307,22 +307,31 @@ def word_times(line: Line) -> list[tuple[float, str]]:
     return [(line.start + k * step, w) for k, w in enumerate(words)]
 
 
+def said_before(line: Line, t: float) -> int:
+    """How many of the line's words are said before time t, by word_times; a split
+    never strands one word (estimates are off by about that much): it joins the rest."""
+    timed = word_times(line)
+    k = sum(at < t - 0.001 for at, _ in timed)
+    if 0 < k < len(timed) and min(k, len(timed) - k) < 2:
+        k = 0 if k < len(timed) - k else len(timed)
+    return k
+
+
 def lines_between(lines: list[Line], start: float, end: float) -> list[Line]:
     """The transcript within [start, end), re-timed to start at 0. A line that a cut
-    splits keeps the words estimated (word_times) to be said on this side of it."""
+    splits keeps the words said (said_before) on this side of it."""
     out = []
-    lo = start - 0.001
     for ln in lines:
         if ln.start >= end:
             continue
-        timed = word_times(ln)
-        inside = [(t, w) for t, w in timed if lo <= t < end]
-        if ln.start >= lo and len(inside) == len(timed):  # wholly inside (blank lines too)
+        words = ln.text.split()
+        a = said_before(ln, start) if ln.start < start - 0.001 else 0
+        b = said_before(ln, end) if ln.end > end else len(words)
+        if a == 0 and b == len(words) and ln.start >= start - 0.001:  # wholly inside
             out.append(Line(ln.start - start, min(ln.end, end) - start, ln.text, ln.speaker))
-        elif inside:
-            at = max(inside[0][0] - start, 0.0)
-            text = " ".join(w for _, w in inside)
-            out.append(Line(at, min(ln.end, end) - start, text, ln.speaker))
+        elif a < b:
+            at = max(word_times(ln)[a][0] - start, 0.0)
+            out.append(Line(at, min(ln.end, end) - start, " ".join(words[a:b]), ln.speaker))
     return out
 
 

@@ -20,7 +20,7 @@ from publisher.audio import render_talk, silences, synthesise_standin
 from publisher.audio.analyse import FRAME_S, Analyser, integrated, k_weighting_gain
 from publisher.audio.decode import decode
 from publisher.errors import AudioError
-from publisher.model import AudioSettings, Cue, Line, Plan, Segment, Talk
+from publisher.model import WORD_SECONDS, AudioSettings, Cue, Line, Plan, Segment, Talk
 
 # (start, end, text): speech with planted pauses at 8.5-12.0 and 25.0-28.0
 LINES = [
@@ -152,6 +152,17 @@ def test_standin_speeds_up_a_long_line_to_fit_its_slot(tmp_path):
     assert (level[100:300] > -40).mean() > 0.5  # the long line fills its slot...
     assert level[int(2.99 / FRAME_S)] < -40 or level[int(3.0 / FRAME_S) - 2] < -30  # ...and stops
     assert level[int(5.0 / FRAME_S) + 5 :].max() < -80  # silence after the last line
+
+
+def test_standin_speaks_at_the_pace_transcripts_assume(tmp_path):
+    # a cut inside a line splits its text by estimated word times (model.word_times):
+    # the stand-in speaks at that pace, so the words fall on the same side in its audio
+    text = "somebody complaints okay okay so let's move to a different topic I'm not gonna"
+    talk = make_talk([(1.0, 13.0, text)], duration=14.0)
+    level = db(envelope_of(synthesise_standin(talk, tmp_path)))
+    spoken = (np.flatnonzero(level > -40)[-1] - np.flatnonzero(level > -40)[0]) * FRAME_S
+    estimated = len(text.split()) * WORD_SECONDS
+    assert 0.75 * estimated <= spoken <= estimated  # (175 wpm, as before: 0.71)
 
 
 def test_standin_is_cached_by_transcript(talk, source, cache, monkeypatch):

@@ -90,6 +90,11 @@ def test_a_cut_inside_a_line_gives_each_side_its_own_words():
     assert [(ln.start, ln.text, ln.speaker) for ln in after] == [
         (0.0, "okay so next question", "Stefan Hajnoczi")
     ]
+    # one word is within the estimates' error: it stays with the rest of its line
+    thanks = Line(291.11, 295.16, "love it okay thank you")  # "you" estimated at 292.91
+    assert [ln.text for ln in lines_between([thanks], 280.0, 292.8)] == [thanks.text]
+    assert lines_between([thanks], 292.8, 300.0) == []
+    assert [ln.text for ln in lines_between([thanks], 291.4, 300.0)] == [thanks.text]
     # every word lands in exactly one of a run of contiguous pieces
     cuts = [0.0, 3.3, 6.6, 9.1, 15.0, 15.25, 3726.0]
     pieces = [lines_between(LINES, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]

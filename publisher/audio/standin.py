@@ -23,11 +23,11 @@ with warnings.catch_warnings():
 
 from ..errors import AudioError
 from ..fsutil import atomic_path
-from ..model import Line, Talk
+from ..model import WORD_SECONDS, Line, Talk
 from .tools import last_line, tool
 
 RATE = 22050  # espeak-ng's native rate
-VERSION = 2
+VERSION = 3
 # (voice, pitch) per speaker; unattributed lines use the first
 VOICES = [
     ("en-us", 50),
@@ -37,7 +37,8 @@ VOICES = [
     ("en-gb+f2", 60),
     ("en-us+m7", 45),
 ]
-WORDS_PER_MIN = 175  # espeak-ng's default speed
+MAX_WPM = 450  # espeak-ng's fastest
+PACE = 0.96  # nominal; espeak-ng speaks ~10% faster than asked, so lines end in time
 WINDOW = 64  # lines in flight at once
 
 
@@ -97,8 +98,7 @@ def _speak(espeak: str, line: Line, slot: float, what: str, seed: Path) -> Audio
     voice, pitch = (
         VOICES[zlib.crc32(line.speaker.encode()) % len(VOICES)] if line.speaker else VOICES[0]
     )
-    words = len(line.text.split())
-    wpm = int(min(450, max(WORDS_PER_MIN, words * 60 / max(slot * 0.85, 0.1))))
+    wpm = _pace(len(line.text.split()), slot)
     done = subprocess.run(
         [espeak, "--stdout", "-v", voice, "-p", str(pitch), "-s", str(wpm)],
         input=line.text.encode(),
@@ -110,6 +110,13 @@ def _speak(espeak: str, line: Line, slot: float, what: str, seed: Path) -> Audio
         return AudioSegment(data=done.stdout)
     except Exception as e:  # noqa: BLE001 (pydub raises plain exceptions on bad headers)
         raise AudioError(f"{what}: espeak-ng gave unreadable audio ({e})", seed) from None
+
+
+def _pace(words: int, slot: float) -> int:
+    """Words per minute for a line: the pace transcripts assume (model.word_times, so a
+    cut inside a line splits its text where it splits its speech), up to MAX_WPM."""
+    step = min(slot / max(words, 1), WORD_SECONDS) * PACE
+    return int(min(MAX_WPM, 60 / max(step, 60 / MAX_WPM)))
 
 
 def _fit(speech: AudioSegment, room: int) -> np.ndarray:
