@@ -320,6 +320,34 @@ def test_cuts_fade_in_and_out_so_they_do_not_click(tmp_path):
         assert rms(x[20 * ms : 40 * ms]) > 0.8 * steady  # ...and only ~10 ms of it
 
 
+def test_rumble_is_cut_and_the_loudness_still_lands(tmp_path):
+    # a 440 Hz "voice" over 25 Hz rumble of the same level: the rumble goes (the decode is
+    # high-passed at 70 Hz: 18 dB down at 25 Hz) and the loudness, measured on it, lands
+    src = tmp_path / "rumble.wav"
+    tones = (
+        "sine=frequency=440:duration=20,volume=0.3[v];sine=frequency=25:duration=20,volume=0.3[r]"
+    )
+    subprocess.run([need("ffmpeg"), "-v", "error", "-filter_complex",
+                    f"{tones};[v][r]amix=inputs=2:normalize=0", str(src)], check=True)  # fmt: skip
+    talk = make_talk([(0.5, 19.5, "a voice over rumble")], duration=20.0)
+    r = render_talk(talk, make_plan((10.0,), duration=20.0), src, AudioSettings(), tmp_path)
+
+    def level(path: Path, hz: int) -> float:
+        """dB of the `hz` component (band-passed) of a file's middle 8 seconds."""
+        out = subprocess.run(
+            [need("ffmpeg"), "-nostdin", "-v", "error", "-ss", "6", "-t", "8", "-i", str(path),
+             "-af", f"bandpass=f={hz}:width_type=q:w=4", "-ac", "1", "-f", "s16le", "-"],
+            capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        return 20 * np.log10(rms(np.frombuffer(out, "<i2").astype(np.float64)) + 1e-9)
+
+    before = level(src, 25) - level(src, 440)
+    after = level(r.full, 25) - level(r.full, 440)
+    assert before > -3 and after < before - 15
+    lufs, peak = loudness(r.full)
+    assert -16.5 <= lufs <= -15.5 and peak <= -1.0
+
+
 def test_long_pieces_are_encoded_in_chunks_and_joined(talk, source, tmp_path, monkeypatch):
     from publisher.audio import render as rendering
 

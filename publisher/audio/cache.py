@@ -11,7 +11,7 @@ import json
 import time
 from pathlib import Path
 
-VERSION = 1  # bump when the rendering code changes what it writes
+VERSION = 2  # bump when the rendering code changes what it writes
 
 
 def key(*parts: object) -> str:

@@ -1,5 +1,6 @@
-"""Decode a talk's source ONCE into a raw 16-bit PCM file in the cache, analysing
-it on the fly (ffmpeg decodes on one core while numpy analyses on the other)."""
+"""Decode a talk's source ONCE into a raw 16-bit PCM file in the cache, at the output
+rate and channels and high-passed under speech, analysing it on the fly (ffmpeg
+decodes on one core while numpy analyses on the other)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from .analyse import CHUNK_BLOCKS, Analyser, Analysis
 from .progress import bar
 from .tools import follow, last_line, tool
 
+HIGHPASS_HZ = 70  # rumble under this is cut from the decode, so from every output
+
 
 @dataclass(frozen=True)
 class Decoded:
@@ -31,7 +34,7 @@ class Decoded:
 
 
 def _paths(source: Path, cache_dir: Path, rate: int, channels: int) -> tuple[str, Path, Path]:
-    k = cache.key("decode", cache.source_identity(source), rate, channels)
+    k = cache.key("decode", cache.source_identity(source), rate, channels, HIGHPASS_HZ)
     where = cache.folder(cache_dir, "decoded")
     return k, where / f"{k}.s16le", where / f"{k}.npz"
 
@@ -73,7 +76,7 @@ def decode(
     ffmpeg = tool("ffmpeg", what, source)
     analyser = Analyser(rate, channels)
     chunk = analyser.block * CHUNK_BLOCKS * channels * 2
-    fmt = ["-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
+    fmt = [*_shape(rate, channels), "-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
     with (
         tempfile.TemporaryFile() as err,
         atomic_path(raw) as tmp,
@@ -111,6 +114,15 @@ def decode(
             )
     analysis.save(npz)
     return Decoded(source, k, raw, analysis)
+
+
+def _shape(rate: int, channels: int) -> list[str]:
+    """ffmpeg's filter for every decode: the output rate and channels, then a high-pass
+    under speech (rumble, handling noise). Everything is made from this decode, so
+    the analysis measures exactly what is encoded."""
+    layout = "mono" if channels == 1 else "stereo"
+    chain = f"aresample={rate},aformat=channel_layouts={layout},highpass=f={HIGHPASS_HZ:g}"
+    return ["-af", chain]
 
 
 def _long_enough_to_split(source: Path) -> float | None:
