@@ -164,7 +164,7 @@ def _build(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from .ingest import load_talk
     from .plan import make_plan
-    from .plan.planfile import load_plan, plan_path, replan, save_plan
+    from .plan.planfile import describe, load_plan, plan_path, replan, save_plan
     from .show import find_show_for
 
     talk = load_talk(args.seed)
@@ -181,7 +181,9 @@ def _plan(args: argparse.Namespace) -> int:
     if args.json:
         json.dump([s.to_json() for s in plan.segments], sys.stdout, indent=2, ensure_ascii=False)
         print()
-    elif old is not None and not args.replan:
+        return 0
+    print("\n".join(describe(plan, old if args.replan else None)))
+    if old is not None and not args.replan:
         print(f"{path} exists; edit it, or pass --replan", file=sys.stderr)
     return 0
 

@@ -9,11 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from publisher.cli import main
 from publisher.errors import PlanError
 from publisher.ingest import load_talk
 from publisher.model import Plan, Segment
 from publisher.plan import make_plan
-from publisher.plan.planfile import format_time, load_plan, parse_time, plan_path, replan, save_plan
+from publisher.plan.planfile import (
+    describe,
+    format_time,
+    load_plan,
+    parse_time,
+    plan_path,
+    replan,
+    save_plan,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "plan" / "storage-panel.txt"
@@ -248,6 +257,25 @@ def test_replan_of_an_unchanged_talk_keeps_every_guid(talk):
     first = make_plan(talk)
     again = replan(first, make_plan(talk))
     assert [s.guid for s in again.segments] == [s.guid for s in first.segments]
+
+
+def test_a_replan_says_which_clips_keep_their_episode(tmp_path, capsys):
+    old = Plan("vid", [seg(0, 100, "g0"), seg(100, 200, "g1"), seg(200, 300, "g2")])
+    new = replan(old, Plan("vid", [seg(0, 105), seg(105, 300)]))  # g1 merged into g2
+    lines = describe(new, old)
+    assert lines[0].endswith("(kept)") and lines[1].endswith("(kept)")
+    assert lines[2] == "  gone: t (g1, was at 01:40.0)" and len(lines) == 3
+    assert describe(Plan("vid", [seg(0, 105)]))[0].split() == [
+        "00:00.0", "question", "t", "[topic]"
+    ]  # fmt: skip
+    # the command prints the table (stdout) for an organiser to review
+    seed = tmp_path / SEED.name
+    seed.write_bytes(SEED.read_bytes())
+    assert main(["plan", str(seed)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    saved = load_plan(plan_path(seed), load_talk(seed))
+    assert len(out) == len(saved.segments)
+    assert all(f"  {s.title}  [{s.topic}]" in ln for ln, s in zip(out, saved.segments, strict=True))
 
 
 def test_json_contract_is_a_list_of_objects(talk):

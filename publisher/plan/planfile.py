@@ -301,3 +301,18 @@ def replan(old: Plan, new: Plan) -> Plan:
             )
         )
     return Plan(new.video_id, segments, new.path, list(new.transcript))
+
+
+def describe(plan: Plan, old: Plan | None = None) -> list[str]:
+    """The plan for a terminal, a line per clip: start, kind, title, topic. After a
+    replan (`old` given), each clip says whether it kept an old GUID (podcast apps
+    see it as the episode they know) or is new, and old clips gone are listed."""
+    before = {s.guid: s for s in old.segments} if old else {}
+    lines = []
+    for s in plan.segments:
+        mark = "" if old is None else ("  (kept)" if s.guid in before else "  (new)")
+        lines.append(f"{format_time(s.start):>9}  {s.kind:<8}  {s.title}  [{s.topic}]{mark}")
+    gone = sorted(set(before) - {s.guid for s in plan.segments})
+    for g in gone:
+        lines.append(f"  gone: {before[g].title} ({g}, was at {format_time(before[g].start)})")
+    return lines
