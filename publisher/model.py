@@ -307,10 +307,9 @@ def word_times(line: Line) -> list[tuple[float, str]]:
     return [(line.start + k * step, w) for k, w in enumerate(words)]
 
 
-def said_before(line: Line, t: float) -> int:
-    """How many of the line's words are said before time t, by word_times; a split
-    never strands one word (estimates are off by about that much): it joins the rest."""
-    timed = word_times(line)
+def _said_before(timed: list[tuple[float, str]], t: float) -> int:
+    """How many of a line's words (word_times) are said before time t; a split never
+    strands one word (estimates are off by about that much): it joins the rest."""
     k = sum(at < t - 0.001 for at, _ in timed)
     if 0 < k < len(timed) and min(k, len(timed) - k) < 2:
         k = 0 if k < len(timed) - k else len(timed)
@@ -319,19 +318,21 @@ def said_before(line: Line, t: float) -> int:
 
 def lines_between(lines: list[Line], start: float, end: float) -> list[Line]:
     """The transcript within [start, end), re-timed to start at 0. A line that a cut
-    splits keeps the words said (said_before) on this side of it."""
+    splits keeps the words said (_said_before) on this side of it."""
     out = []
     for ln in lines:
         if ln.start >= end:
             continue
-        words = ln.text.split()
-        a = said_before(ln, start) if ln.start < start - 0.001 else 0
-        b = said_before(ln, end) if ln.end > end else len(words)
-        if a == 0 and b == len(words) and ln.start >= start - 0.001:  # wholly inside
+        timed = word_times(ln)
+        a = _said_before(timed, start) if ln.start < start - 0.001 else 0
+        b = _said_before(timed, end) if ln.end > end else len(timed)
+        if a == 0 and b == len(timed) and ln.start >= start - 0.001:  # wholly inside
             out.append(Line(ln.start - start, min(ln.end, end) - start, ln.text, ln.speaker))
         elif a < b:
-            at = max(word_times(ln)[a][0] - start, 0.0)
-            out.append(Line(at, min(ln.end, end) - start, " ".join(words[a:b]), ln.speaker))
+            text = " ".join(w for _, w in timed[a:b])
+            out.append(
+                Line(max(timed[a][0] - start, 0.0), min(ln.end, end) - start, text, ln.speaker)
+            )
     return out
 
 

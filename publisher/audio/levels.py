@@ -10,7 +10,7 @@ from pathlib import Path
 from ..fsutil import atomic_path
 from ..model import AudioSettings
 from .decode import Decoded
-from .tools import sample_peak
+from .tools import run_ffmpeg, sample_peak
 
 PEAK_TRIES = 3  # encodes of one file before its peak is left as it is
 PEAK_SLACK = 0.4  # dB over the aim (-1.5 dBTP by default, Apple's ceiling is -1) before that
@@ -61,3 +61,27 @@ def level_chain(gain: float, limit: float, length: float, fade_ms: int) -> str:
         f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
         f"afade=t=in:d={fade:.3f},afade=t=out:st={length - fade:.6f}:d={fade:.3f}"
     )
+
+
+def encode_span(
+    decoded: Decoded,
+    start: int,
+    end: int,
+    target: Path,
+    gain: float,
+    limit: float,
+    settings: AudioSettings,
+    what: str,
+    codec: Callable[[Decoded, AudioSettings], list[str]],
+) -> None:
+    """Samples start..end of the raw decode through the level chain into `target`
+    with ffmpeg's output options codec(decoded, settings), under the peak aim."""
+    length = (end - start) / decoded.analysis.rate
+    source = raw_input(decoded, start, end)
+    options = codec(decoded, settings)
+
+    def encode(lim: float, tmp: Path) -> None:
+        chain = level_chain(gain, lim, length, settings.fade_ms)
+        run_ffmpeg([*source, "-af", chain, *options, str(tmp)], what, decoded.source)
+
+    encode_under_peak(encode, target, limit, settings, what, decoded.source)

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..model import AudioSettings, Render
 from . import cache
 from .decode import Decoded
-from .levels import encode_under_peak, layout, level_chain, raw_input
+from .levels import encode_span, encode_under_peak, layout, level_chain, raw_input
 from .progress import bar
 from .tools import run_ffmpeg
 
@@ -67,7 +67,9 @@ def add_m4a(
         todo.append((sum(pads), job))
     for (start, end), path in zip(spans, paths, strict=True):
         if not path.exists():
-            job = functools.partial(_encode, start=start, end=end, target=path, **common)
+            job = functools.partial(
+                encode_span, start=start, end=end, target=path, codec=_aac, **common
+            )
             todo.append((end - start, job))
     if todo:
         _run(raw(), todo, jobs, progress, what)
@@ -106,28 +108,6 @@ def _aac(decoded: Decoded, settings: AudioSettings) -> list[str]:
         "-c:a", "aac", "-aac_coder", CODER, "-b:a", settings.bitrate, *layout(decoded),
         "-map_metadata", "-1", "-movflags", "+faststart", "-fflags", "+bitexact", "-f", "ipod",
     ]  # fmt: skip
-
-
-def _encode(
-    decoded: Decoded,
-    start: int,
-    end: int,
-    target: Path,
-    gain: float,
-    limit: float,
-    settings: AudioSettings,
-    what: str,
-) -> None:
-    """One piece: seek into the raw file, the pieces' chain, AAC."""
-    length = (end - start) / decoded.analysis.rate
-    source = raw_input(decoded, start, end)
-
-    def encode(lim: float, tmp: Path) -> None:
-        chain = level_chain(gain, lim, length, settings.fade_ms)
-        args = [*source, "-af", chain, *_aac(decoded, settings), str(tmp)]
-        run_ffmpeg(args, what, decoded.source)
-
-    encode_under_peak(encode, target, limit, settings, what, decoded.source)
 
 
 def _encode_full(

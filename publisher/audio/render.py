@@ -19,7 +19,7 @@ from ..model import AudioSettings, Piece, Plan, Render, Segment, Talk, timestamp
 from . import cache
 from .analyse import Analysis, normalising_gain, quietest
 from .decode import Decoded, decode
-from .levels import encode_under_peak, layout, level_chain, raw_input
+from .levels import encode_span, layout
 from .m4a import add_m4a
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
@@ -208,7 +208,7 @@ def _encode_all(
 
         def one(item: tuple[tuple[int, int], Path]) -> None:
             (start, end), target = item
-            _encode(decoded, start, end, target, gain, limit, settings, what)
+            encode_span(decoded, start, end, target, gain, limit, settings, what, _mp3)
             shown.advance((end - start) / rate)
             with lock:
                 for left in waiting.values():
@@ -222,26 +222,8 @@ def _encode_all(
         list(pool.map(one, todo))
 
 
-def _encode(
-    decoded: Decoded,
-    start: int,
-    end: int,
-    target: Path,
-    gain: float,
-    limit: float,
-    settings: AudioSettings,
-    what: str,
-) -> None:
-    """Seek into the raw file, gain + limiter + fades, MP3, under the peak aim."""
-    length = (end - start) / decoded.analysis.rate
-    source = raw_input(decoded, start, end)
-    mp3 = ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout(decoded), *_BARE]
-
-    def encode(lim: float, tmp: Path) -> None:
-        chain = level_chain(gain, lim, length, settings.fade_ms)
-        run_ffmpeg([*source, "-af", chain, *mp3, str(tmp)], what, decoded.source)
-
-    encode_under_peak(encode, target, limit, settings, what, decoded.source)
+def _mp3(decoded: Decoded, settings: AudioSettings) -> list[str]:
+    return ["-c:a", "libmp3lame", "-b:a", settings.bitrate, *layout(decoded), *_BARE]
 
 
 _BARE = ["-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
