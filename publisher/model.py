@@ -35,6 +35,10 @@ class Cue:
     end: float
     text: str
     line: int  # 1-based line number of the cue's timing line in the seed file
+    turn: bool = False  # a ">>" speaker-change mark starts it (the mark is not in text)
+    # Start of each word of text (text.split()) in seconds, where the captions time
+    # words (json3, YouTube's rolling WebVTT); () when unknown.
+    word_times: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class Line:
     end: float
     text: str
     speaker: str | None = None  # a Speaker.name where known
+    turn: bool = False  # a new speaker starts here (the captions' ">>" mark)
+    word_times: tuple[float, ...] = ()  # start of each word of text.split(); () if unknown
 
 
 @dataclass

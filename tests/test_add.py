@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -17,12 +18,14 @@ import pytest
 
 from publisher.add.listing import TalkInfo
 from publisher.add.seedtext import seed_text
-from publisher.add.speakers import People, find_people, is_name
 from publisher.audio import fetch_audio
 from publisher.cli import main
 from publisher.errors import SeedError
 from publisher.ingest import load_talk, parse_seed
-from publisher.model import Cue, Speaker
+from publisher.ingest.captions import parse_captions
+from publisher.ingest.people import People, find_people, is_name
+from publisher.ingest.transcript import clean_transcript
+from publisher.model import Cue, Line, Speaker
 from publisher.plan import make_plan
 from publisher.plan.planfile import load_plan, save_plan
 from publisher.show import load_show
@@ -215,6 +218,41 @@ def test_single_video_goes_to_the_show_year_and_is_known_by_its_page(site, tmp_p
         capsys.readouterr().err
     )
     assert len(list(seed.parent.glob("*.txt"))) == 3
+
+
+def test_word_times_and_speaker_changes_survive_add(site, tmp_path):
+    """json3 with tOffsetMs and ">>" -> add -> seed -> load_talk: the same Lines."""
+    www, base = site
+
+    def event(start: int, length: int, *words: tuple[str, int]) -> dict:
+        return {"tStartMs": start, "dDurationMs": length, "segs": [
+            {"utf8": w} | ({"tOffsetMs": t} if t else {}) for w, t in words
+        ]}  # fmt: skip
+
+    events = [
+        event(0, 1374, ("thanks", 0), (" for", 420), (" coming", 777)),
+        event(1374, 3438, ("so", 0), (" >>", 300), (" today", 512), (" I", 900)),
+    ]
+    json3 = json.dumps({"wireMagic": "pb3", "events": events})
+    (www / "talks" / "live-migration.json3").write_text(json3)
+    show = project(tmp_path / "p")
+    assert add(f"{base}/talks/live-migration.html", show) == 0
+    (seed,) = (tmp_path / "p" / "seeds").rglob("live-migration-at-scale.txt")
+
+    def ms(lines: list[Line]) -> list[tuple]:
+        """Text, turn, and start, end and word times to the ms."""
+        return [
+            (ln.text, ln.turn, [round(t, 3) for t in (ln.start, ln.end, *ln.word_times)])
+            for ln in lines
+        ]
+
+    read = ms(load_talk(seed).transcript)
+    assert read == ms(clean_transcript(parse_captions(json3.split("\n"), 1, Path("c.json3"))))
+    assert [(text, turn, times[2:]) for text, turn, times in read] == [
+        ("thanks for coming", False, [0.0, 0.42, 0.777]),
+        ("so", False, [1.374]),
+        ("today I", True, [1.886, 2.274]),
+    ]
 
 
 def test_talk_without_captions_fails_alone(site, tmp_path, capsys):

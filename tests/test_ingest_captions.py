@@ -181,7 +181,7 @@ def test_clean_transcript_rules() -> None:
     assert clean_transcript(cues) == [
         Line(3.0, 5.0, "okay so this is KVM"),
         Line(5.0, 8.0, "the part"),
-        Line(8.0, 11.0, "what's next"),
+        Line(8.0, 11.0, "what's next", turn=True),  # a ">>" left in a cue's text turns too
         Line(11.0, 15.0, "thanks"),  # the last line stops where the applause starts
     ]
     assert clean_transcript([Cue(1.0, 2.0, "only", 1)]) == [Line(1.0, 2.0, "only")]

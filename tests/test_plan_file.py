@@ -95,12 +95,13 @@ def test_hand_edits_are_used_and_guids_stay(saved, talk):
     plan, path = saved
     guids = [s.guid for s in plan.segments]
     q2 = plan.segments[2]
-    edit(path, f'start = "{format_time(q2.start)}"', 'start = "02:40.0"')  # move a boundary
-    edit(path, f'end = "{format_time(q2.start)}"', 'end = "02:40.0"')
+    moved = round(q2.start + 5.0, 1)
+    edit(path, f'start = "{format_time(q2.start)}"', f'start = "{format_time(moved)}"')
+    edit(path, f'end = "{format_time(q2.start)}"', f'end = "{format_time(moved)}"')
     edit(path, f'title = "{q2.title}"', 'title = "What keeps a maintainer up at night?"')
     edit(path, f'topic = "{q2.topic}"', 'topic = "Maintainer worries"')
     loaded = load_plan(path, talk)
-    assert loaded.segments[2].start == 160.0 and loaded.segments[1].end == 160.0
+    assert loaded.segments[2].start == moved and loaded.segments[1].end == moved
     assert loaded.segments[2].title == "What keeps a maintainer up at night?"
     assert loaded.segments[2].topic_slug == "maintainer-worries"
     assert [s.guid for s in loaded.segments] == guids

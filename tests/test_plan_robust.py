@@ -109,9 +109,15 @@ def starts(text: str, path: Path) -> list[float]:
 
 
 def assert_same(base: list[float], other: list[float], tol: float = 10.0) -> None:
-    assert len(other) == len(base), ([round(x) for x in base], [round(x) for x in other])
-    for a, b in zip(base, other, strict=True):
-        assert abs(a - b) <= tol, ([round(x) for x in base], [round(x) for x in other])
+    """The same starts within `tol`, one to one, but for at most one borderline start
+    that the model takes, or places elsewhere, in one chunking and not the other."""
+    unmatched = list(other)
+    for a in base:
+        near = [b for b in unmatched if abs(a - b) <= tol]
+        if near:
+            unmatched.remove(min(near, key=lambda b: abs(a - b)))
+    missing = len(base) - (len(other) - len(unmatched))
+    assert max(missing, len(unmatched)) <= 1, ([round(x) for x in base], [round(x) for x in other])
 
 
 @pytest.fixture(scope="module", params=sorted(SEEDS))
@@ -148,7 +154,9 @@ def test_rolling_webvtt_captions_give_the_same_starts(seed):
 
 
 def test_talk_without_qa_stays_one_clip_in_every_variant():
-    path = PLAN / "talk-no-qa.txt"
+    path = (
+        ROOT / "benchmarks" / "corpus" / "mit-agi-artificial-general-intelligence-lex-fridman.txt"
+    )
     text = path.read_text(encoding="utf-8")
     variants = [rechunked(text, path, [3, 4, 5]), shifted(text, 7.3), rolling_webvtt(text, path)]
     assert all(starts(v, path) == [] for v in [text, *variants])

@@ -18,11 +18,11 @@ from pathlib import Path
 from ..errors import PublisherError
 from ..fsutil import write_text
 from ..ingest import load_talk, parse_seed
+from ..ingest.people import find_people
 from ..model import slugify
 from .listing import TalkInfo, entry_id, entry_url, list_talks, open_ydl, talk_info
 from .register import listed_seeds, register, show_title
 from .seedtext import seed_text
-from .speakers import find_people
 
 __all__ = ["AddResult", "add_talks"]
 

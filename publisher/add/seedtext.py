@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
+from ..ingest.people import People
 from ..model import Cue, Speaker, timestamp
 from .listing import TalkInfo
-from .speakers import People
 
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_NO_ARROW = re.compile(r"-{2,}>")  # "-->" in a caption would read as a timing line
 
 
 def seed_text(info: TalkInfo, playlist: str, people: People) -> str:
@@ -59,15 +60,41 @@ def _block(person: Speaker) -> list[str]:
     return [person.name] + ([person.organisation] if person.organisation else [])
 
 
-def _time(t: float) -> str:
+def _time(t: float, sep: str = ",") -> str:
     ms = round(t * 1000)
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+    clock = f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}"
+    return f"{clock}{sep}{ms % 1000:03d}"
 
 
 def _cues(cues: list[Cue]) -> list[str]:
-    """SRT-style cues without index numbers, one text line each, blank-separated."""
-    out = []
+    """The captions as the seed parser reads them back with what they know: WebVTT
+    with a <time> tag before each word where the captions time words, else SRT-style
+    cues without index numbers; one text line each, blank-separated."""
+    timed = any(c.word_times for c in cues)
+    out = ["WEBVTT", ""] if timed else []
     for cue in cues:
-        text = " ".join(cue.text.split()).replace("-->", "->")
-        out += [f"{_time(cue.start)} --> {_time(cue.end)}", text, ""]
+        text = _vtt_line(cue) if timed else _plain(cue)
+        if text or not timed:  # an empty cue would be no WebVTT line at all
+            sep = "." if timed else ","
+            out += [f"{_time(cue.start, sep)} --> {_time(cue.end, sep)}", text, ""]
     return out
+
+
+def _words(cue: Cue) -> list[str]:
+    return [_NO_ARROW.sub("->", w) for w in cue.text.split()]
+
+
+def _plain(cue: Cue) -> str:
+    return " ".join([">>"] * cue.turn + _words(cue))
+
+
+def _vtt_line(cue: Cue) -> str:
+    """ ">> " for a speaker change, then each word after its start time; a line whose
+    words are untimed (or start after the cue) starts with the cue's time, so the
+    parser takes it as a new timed line starting there."""
+    words = [w.replace("&", "&amp;").replace("<", "&lt;") for w in _words(cue)]
+    times = cue.word_times if len(cue.word_times) == len(words) else ()
+    stamped = [f"<{_time(t, '.')}>{w}" for t, w in zip(times, words, strict=False)] or words
+    starts_late = not cue.turn and times and round(times[0], 3) != round(cue.start, 3)
+    lead = f"<{_time(cue.start, '.')}>" if words and (not times or starts_late) else ""
+    return " ".join([">>"] * cue.turn + [lead + " ".join(stamped)]).strip()

@@ -6,16 +6,19 @@ import html
 import json
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SeedError
-from ..model import Cue
+from ..model import WORD_SECONDS, Cue
 
 _TS = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TS}\s*-->\s*{_TS}(?:\s+.*)?$")
 _TAG = re.compile(r"<[^>]*>")
-_WORD_TIME = re.compile(r"<(?:\d{1,6}:)?\d{1,2}:\d{1,2}\.\d{1,3}>")
-_LEADING_TS = re.compile(r"^\s*<(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})\.(\d{1,3})>")
+_WORD_TIME = re.compile(r"<(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})\.(\d{1,3})>")
+_LEADING_TS = re.compile(rf"^\s*{_WORD_TIME.pattern}")
+_WORD = re.compile(r"\S+")
+TURN = ">>"  # YouTube's speaker-change mark, a word of its own
 _BLOCKS_TO_SKIP = ("NOTE", "STYLE", "REGION")
 OUT_OF_ORDER = 2.0  # seconds a cue may start before the previous one (YouTube overlaps)
 
@@ -24,7 +27,8 @@ def parse_captions(lines: list[str], first_line: int, path: Path) -> list[Cue]:
     """Parse a Captions section body; `first_line` is the file line of `lines[0]`.
 
     Accepts SRT-style cues (index numbers optional), YouTube's rolling WebVTT
-    and YouTube json3. Raises SeedError naming the offending line.
+    and YouTube json3; the latter two time words too (Cue.word_times). A ">>" mark
+    starts a cue of its own with turn=True. Raises SeedError naming the offending line.
     """
     body = [ln.rstrip("\r") for ln in lines]
     head = next((ln.strip() for ln in body if ln.strip()), "")
@@ -41,6 +45,7 @@ def parse_captions(lines: list[str], first_line: int, path: Path) -> list[Cue]:
             cues = _rolling_to_lines(cues)
         else:
             cues = [Cue(c.start, c.end, _clean(c.text), c.line) for c in cues]
+    cues = _turns(cues)
     if not cues:
         raise SeedError("no caption cues", path, first_line)
     _check_order(cues, path)
@@ -118,9 +123,9 @@ def _rolling_to_lines(cues: list[Cue]) -> list[Cue]:
     cues repeat only. A line with inline word timings is always new; untagged
     lines are new unless they repeat the last line shown.
     """
-    out: list[tuple[float, float, str, int]] = []  # start, end, text, line
+    out: list[Cue] = []  # with the end of each still to be set
     for cue in cues:
-        shown = out[-1][2] if out else None
+        shown = out[-1].text if out else None
         for raw in cue.text.split("\n"):
             text = _clean(raw)
             if not text:
@@ -131,18 +136,62 @@ def _rolling_to_lines(cues: list[Cue]) -> list[Cue]:
                 continue
             m = _LEADING_TS.match(raw)
             start = _seconds(m.groups()) if m else None
-            out.append((cue.start if start is None else start, cue.end, text, cue.line))
+            start = cue.start if start is None else start
+            out.append(Cue(start, cue.end, text, cue.line, word_times=_vtt_times(raw, start, text)))
             shown = None
-    result = []
-    for i, (start, end, text, line) in enumerate(out):
-        if i + 1 < len(out):
-            end = max(start, out[i + 1][0])
-        result.append(Cue(start, end, text, line))
-    return result
+    return [
+        replace(c, end=max(c.start, out[i + 1].start)) if i + 1 < len(out) else c
+        for i, c in enumerate(out)
+    ]
+
+
+def _vtt_times(raw: str, start: float, text: str) -> tuple[float, ...]:
+    """Word times of a rolling line: its first word at `start`, later ones at the
+    <hh:mm:ss.mmm> tag before them; () unless they give every word of `text`."""
+    pieces: list[tuple[float, str]] = []
+    at, pos = start, 0
+    for m in _WORD_TIME.finditer(raw):
+        pieces.append((at, raw[pos : m.start()]))
+        t = _seconds(m.groups())
+        at, pos = math.nan if t is None else t, m.end()  # 0:61:00 is no time
+    pieces.append((at, raw[pos:]))
+    words, times = _timed_words([(t, html.unescape(_TAG.sub("", p))) for t, p in pieces])
+    return times if words == text else ()
+
+
+def _timed_words(pieces: list[tuple[float, str]]) -> tuple[str, tuple[float, ...]]:
+    """Text from (start time, text) pieces, and each word's start: the time of the
+    piece it starts in. The times are () unless each piece starts at most one word
+    (a ">>" mark aside) and every time is a number."""
+    words: list[str] = []
+    times: list[float] = []
+    known, glued = True, False  # glued: the text so far ends inside a word
+    for at, piece in pieces:
+        started = False
+        for m in _WORD.finditer(piece):
+            if m.start() == 0 and glued:
+                words[-1] += m.group()  # a word split across pieces
+                continue
+            known = known and not (started and m.group() != TURN) and math.isfinite(at)
+            started = started or m.group() != TURN
+            words.append(m.group())
+            times.append(at)
+        if piece:
+            glued = bool(words) and not piece[-1].isspace()
+    return " ".join(words), tuple(times) if known else ()
+
+
+def _ms(value: object) -> float:
+    """json3 milliseconds -> seconds; NaN if not a number."""
+    try:
+        return float(value) / 1000  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
 
 
 def _parse_json3(text: str, first_line: int, path: Path) -> list[Cue]:
-    """YouTube json3: each event with words is a caption line."""
+    """YouTube json3: each event with words is a caption line; a seg's words start
+    at tStartMs + its tOffsetMs (0 if none)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -156,17 +205,61 @@ def _parse_json3(text: str, first_line: int, path: Path) -> list[Cue]:
     for ev in events:
         if not isinstance(ev, dict) or ev.get("aAppend") or not isinstance(ev.get("segs"), list):
             continue
-        try:
-            start = float(ev.get("tStartMs", 0)) / 1000
-            end = start + float(ev.get("dDurationMs", 0)) / 1000
-            words = "".join(str(s.get("utf8", "")) for s in ev["segs"] if isinstance(s, dict))
-        except (TypeError, ValueError):
-            start = end = math.nan
+        start = _ms(ev.get("tStartMs", 0))
+        end = start + _ms(ev.get("dDurationMs", 0))
         if not (math.isfinite(start) and math.isfinite(end) and 0 <= start <= end):
             raise SeedError("bad json3 caption event timing", path, first_line)
-        if words.strip():
-            cues.append(Cue(start, end, " ".join(words.split()), first_line))
+        pieces = []
+        for seg in (s for s in ev["segs"] if isinstance(s, dict)):
+            offset = _ms(seg.get("tOffsetMs", 0))
+            if not (math.isfinite(offset) and offset >= 0):
+                bad = f"{seg.get('tOffsetMs')!r:.40}"
+                raise SeedError(f"bad json3 word time: tOffsetMs {bad}", path, first_line)
+            pieces.append((start + offset, str(seg.get("utf8", ""))))
+        words, times = _timed_words(pieces)
+        if words:
+            cues.append(Cue(start, end, words, first_line, word_times=times))
     return cues
+
+
+def _turns(cues: list[Cue]) -> list[Cue]:
+    """Cut cues at their ">>" marks: the words after one are a cue of their own with
+    turn=True, starting at the first one's time (estimated as model.word_times does
+    where the captions time no words). A mark with no words after it turns the next
+    cue; a cue that is only a mark stays, empty, for its timing."""
+    out: list[Cue] = []
+    pending = False  # a mark ended the cue before
+    for cue in cues:
+        words = cue.text.split()
+        if TURN not in words:
+            out.append(replace(cue, turn=cue.turn or pending))
+            pending = False
+            continue
+        said = [k for k, w in enumerate(words) if w != TURN]
+        timed = len(cue.word_times) == len(words)
+        step = min((cue.end - cue.start) / len(said), WORD_SECONDS) if said else 0.0
+        guess = {k: cue.start + n * step for n, k in enumerate(said)}
+        at = cue.word_times if timed else tuple(guess.get(k, 0.0) for k in range(len(words)))
+        parts: list[tuple[bool, list[int]]] = [(cue.turn, [])]  # (turn, indices of words)
+        for k, w in enumerate(words):
+            if w == TURN:
+                parts.append((True, []))
+            else:
+                parts[-1][1].append(k)
+        pieces: list[Cue] = []
+        for turn, idx in parts:
+            turn = turn or pending
+            pending = turn and not idx
+            if idx:
+                first = cue.start if idx[0] == said[0] else at[idx[0]]
+                text = " ".join(words[k] for k in idx)
+                times = tuple(at[k] for k in idx) if timed else ()
+                pieces.append(Cue(first, cue.end, text, cue.line, turn, times))
+        if not pieces:
+            pieces, pending = [Cue(cue.start, cue.end, "", cue.line, turn=True)], True
+        ends = [max(c.start, n.start) for c, n in zip(pieces, pieces[1:], strict=False)]
+        out += [replace(c, end=e) for c, e in zip(pieces, [*ends, cue.end], strict=True)]
+    return out
 
 
 def _check_order(cues: list[Cue], path: Path) -> None:

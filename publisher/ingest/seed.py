@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import SeedError
 from ..model import Speaker, Talk
 from .captions import parse_captions
+from .people import CREDITS, MODERATED, People, listed_people
 from .transcript import clean_transcript
 
 # Header keys as written in seeds, and the name each is known by here.
@@ -45,18 +46,6 @@ _HTTP_URL = re.compile(r"^https?://\S+$", re.I)
 
 # --- people: the credits line and the speaker blocks ---------------------------
 
-_CREDITS = re.compile(
-    r"^(?:(?:an?\s+)?(?:(?:panel|round[- ]?table|open)\s+)?discussion\s+(?:of|with|between|among)"
-    r"|(?:an?\s+)?(?:talk|panel|presentation|session)\s+(?:by|with)"
-    r"|(?:presented|given|delivered|hosted)\s+by"
-    r"|(?:speakers?|panell?ists?|presenters?|with)\s*:"
-    r"|(?P<mod>moderators?|moderated\s+by|hosts?)\s*:?)"
-    r"(?!\w)\s*:?\s*(?P<names>.*)$",
-    re.I,
-)
-_MODERATED_BY = re.compile(
-    r"[,;]?\s*\b(?:moderated|chaired|hosted)\s+by\b\s*:?|\bmoderator\s*:", re.I
-)
 _PARENS = re.compile(r"\([^)]*\)")
 _WRAPPED = re.compile(r"(?:[,;&]|\band|\bof|\bby)\s*$", re.I)  # a credits line that goes on
 _NAME_SEP = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.I)
@@ -68,6 +57,18 @@ class Credits:
 
     names: list[str] = field(default_factory=list)
     moderator: str | None = None
+    orgs: dict[str, str] = field(default_factory=dict)  # _norm(name) -> organisation
+
+    def fill(self, found: People) -> None:
+        """Take what a credits line elsewhere (in the Description, among the people,
+        after the URL) lists where the seed's own credits lines leave it out."""
+        if not self.names:
+            self.names = [p.name for p in found.speakers]
+        if self.moderator is None and found.moderator:
+            self.moderator = found.moderator.name
+        for p in [*found.speakers, *filter(None, [found.moderator])]:
+            if p.organisation:
+                self.orgs.setdefault(_norm(p.name), p.organisation)
 
 
 @dataclass
@@ -90,6 +91,7 @@ class _Sections:
     fields: dict[str, _Field] = field(default_factory=dict)
     credits: Credits = field(default_factory=Credits)
     people: list[tuple[int, str]] = field(default_factory=list)
+    trailer: list[str] = field(default_factory=list)  # unindented lines after the URL
     captions_line: int = 0
     captions_first: int = 0
     captions: list[str] = field(default_factory=list)
@@ -113,6 +115,9 @@ def parse_seed(text: str, path: Path) -> Talk:
     url, video_id = _url(
         _required(sec, "YouTube URL", path, last), sec.fields.get("Video ID"), path
     )
+    if "Description" in sec.fields:
+        sec.credits.fill(listed_people(sec.fields["Description"].paragraphs()))
+    sec.credits.fill(listed_people("\n".join(sec.trailer)))
     moderator, speakers = parse_people(sec.people, sec.credits)
     return Talk(
         source=path,
@@ -163,6 +168,7 @@ def _split(lines: list[str], path: Path) -> _Sections:
                 continue
             current, loose = None, False
             if not line.strip() or state == "trailer":
+                sec.trailer += [line] if state == "trailer" else []
                 wrapped = False
                 continue
             if _SEPARATOR.match(line):
@@ -188,7 +194,7 @@ def _continues(f: _Field, line: str, loose: bool, is_key: bool) -> bool:
     "Key:" line, up to a blank line) plain text that is no key, separator or credits."""
     if not line.strip() or line[0].isspace():
         return True
-    plain = not (is_key or _SEPARATOR.match(line) or _CREDITS.match(line.strip()))
+    plain = not (is_key or _SEPARATOR.match(line) or CREDITS.match(line.strip()))
     return plain and (loose or (not f.value.strip() and not f.more))
 
 
@@ -244,7 +250,7 @@ def _names(text: str) -> list[str]:
 
 
 def _add_names(text: str, credits: Credits, moderator: bool = False) -> None:
-    names, *mods = _MODERATED_BY.split(text, maxsplit=1)
+    names, *mods = MODERATED.split(text, maxsplit=1)
     if moderator:
         names, mods = "", [names]
     credits.names += _names(names)
@@ -254,7 +260,7 @@ def _add_names(text: str, credits: Credits, moderator: bool = False) -> None:
 
 def parse_credits(line: str, credits: Credits) -> bool:
     """Read a "Discussion of A, B and C moderated by D" style line into `credits`."""
-    m = _CREDITS.match(line.strip())
+    m = CREDITS.match(line.strip())
     if m:
         _add_names(m.group("names"), credits, bool(m.group("mod")))
     return m is not None
@@ -305,10 +311,19 @@ def _speaker(par: list[str]) -> Speaker:
 def parse_people(
     people: list[tuple[int, str]], credits: Credits
 ) -> tuple[Speaker | None, list[Speaker]]:
-    """Speaker blocks (name, job title, organisation, bio) -> (moderator, speakers)."""
+    """Speaker blocks (name, job title, organisation, bio) -> (moderator, speakers).
+    A paragraph that is one credits line ("Moderated by Carol White") is no block:
+    it fills `credits`."""
+    pars = []
+    for par in _paragraphs(people):
+        found = listed_people(par[0]) if len(par) == 1 else People()
+        if found.speakers or found.moderator:
+            credits.fill(found)
+        else:
+            pars.append(par)
     known = {_norm(n) for n in [*credits.names, credits.moderator or ""] if n}
     blocks: list[Speaker] = []
-    for par in _paragraphs(people):
+    for par in pars:
         cur = blocks[-1] if blocks else None
         new = (
             _norm(par[0]) in known
@@ -322,11 +337,18 @@ def parse_people(
             blocks[-1] = Speaker(cur.name, cur.title, cur.organisation, bio)
     by_name = {_norm(s.name): s for s in blocks}
     mod_key = _norm(credits.moderator) if credits.moderator else None
-    moderator = by_name.get(mod_key, Speaker(credits.moderator)) if credits.moderator else None
+    moderator = (
+        by_name.get(mod_key, _credited(credits.moderator, credits)) if credits.moderator else None
+    )
     speakers = [s for s in blocks if _norm(s.name) != mod_key]
     named = {_norm(s.name) for s in speakers}
     for name in credits.names:
         if _norm(name) not in named and _norm(name) != mod_key:
-            speakers.append(Speaker(name))
+            speakers.append(_credited(name, credits))
             named.add(_norm(name))
     return moderator, speakers
+
+
+def _credited(name: str, credits: Credits) -> Speaker:
+    """A person the credits name who has no block of their own."""
+    return Speaker(name, organisation=credits.orgs.get(_norm(name), ""))

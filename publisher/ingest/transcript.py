@@ -9,11 +9,21 @@ from ..model import Cue, Line
 # Non-speech markers as YouTube writes them: [Music], [Applause], [Laughter], ...
 # and ">>" speaker-change marks.
 _MARKER = re.compile(r"\[[^\]]*\]|(?<!\S)>>(?!\S)")
+_TURN = re.compile(r"^\s*(?:\[[^\]]*\]\s*)*>>(?!\S)")  # a mark before any word
+_WORD = re.compile(r"\S+")
 
 
-def clean_text(text: str) -> str:
-    """Caption text without markers, whitespace normalised; otherwise verbatim."""
-    return " ".join(_MARKER.sub(" ", text).split())
+def _clean_cue(cue: Cue) -> tuple[str, tuple[float, ...]]:
+    """A cue's text without markers, whitespace normalised, otherwise verbatim; and
+    the times of the words kept (a marker's go with it), () if unknown or a word
+    splits in two ("so[Music]on")."""
+    blanked = _MARKER.sub(lambda m: " " * len(m.group()), cue.text)  # same positions
+    spans = [m.span() for m in _WORD.finditer(cue.text)]
+    kept = [blanked[a:b].split() for a, b in spans]
+    text = " ".join(w for words in kept for w in words)
+    if len(cue.word_times) != len(spans) or any(len(words) > 1 for words in kept):
+        return text, ()
+    return text, tuple(t for t, words in zip(cue.word_times, kept, strict=True) if words)
 
 
 def clean_transcript(cues: list[Cue]) -> list[Line]:
@@ -22,16 +32,24 @@ def clean_transcript(cues: list[Cue]) -> list[Line]:
     YouTube cues overlap (a cue ends two cues later); Lines never do. The last
     Line ends at its cue's end, or earlier where a marker cue ([Applause]) or an
     empty cue starts. Text is kept as spoken: no casing or punctuation added.
+    A cue's turn (a ">>" mark) goes to its Line, or to the next Line where the
+    cue has no speech.
     """
     ordered = sorted(cues, key=lambda c: c.start)
-    kept = [(i, c, clean_text(c.text)) for i, c in enumerate(ordered)]
-    kept = [k for k in kept if k[2]]
+    kept = []
+    turn = False
+    for i, cue in enumerate(ordered):
+        text, times = _clean_cue(cue)
+        turn = turn or cue.turn or bool(_TURN.match(cue.text))
+        if text:
+            kept.append((i, cue, text, times, turn))
+            turn = False
     lines = []
-    for n, (i, cue, text) in enumerate(kept):
+    for n, (i, cue, text, times, turn) in enumerate(kept):
         if n + 1 < len(kept):
             end = kept[n + 1][1].start
         else:  # the last line: to its cue's end, or until applause/music starts
             after = [c.start for c in ordered[i + 1 :] if c.start > cue.start]
             end = min([cue.end, *after[:1]])
-        lines.append(Line(cue.start, max(end, cue.start), text))
+        lines.append(Line(cue.start, max(end, cue.start), text, None, turn, times))
     return lines

@@ -13,14 +13,16 @@ import re
 from collections import Counter
 
 from ..model import Line, Plan, Segment, Talk
+from .features import Context
 from .glossary import apply_glossary, talk_glossary
-from .segment import Boundary, find_boundaries, intro_end
+from .scorer import Model
+from .segment import Boundary, context, find_boundaries, intro_end
 from .speakers import attribute, segment_credits
-from .titles import announced_topic, case_word, clean, question_title
+from .titles import announced_topic, case_word, clean, is_pleasantry, question_title
 from .topics import STOP, Topics, canonical, normalise_topic, plain_noun
 from .words import Word, stem, words_of
 
-__all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid"]
+__all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid", "read_talk"]
 
 _PANEL = re.compile(
     r"\b(?:panel|q\s*&\s*a|q and a|ask me anything|ama|fireside|discussion)\b", re.I
@@ -47,6 +49,16 @@ def _corrected(talk: Talk, full_glossary: dict[str, str]) -> list[Line]:
     lines = apply_glossary(talk.transcript, full_glossary)
     end = intro_end(words_of(lines), first_names(talk)) if is_panel(talk) else 0.0
     return attribute(lines, talk, end)
+
+
+def read_talk(talk: Talk, full_glossary: dict[str, str]) -> tuple[list[Line], list[Word], Context]:
+    """The corrected transcript, its words, and what the question model reads of the talk."""
+    lines = _corrected(talk, full_glossary)
+    words = words_of(lines)
+    applause = [c.start for c in talk.cues if "applause" in c.text.lower()]
+    addressed = {part.lower() for p in talk.speakers for part in p.name.split() if len(part) > 2}
+    ctx = context(words, is_panel(talk), first_names(talk), applause, talk.duration, addressed)
+    return lines, words, ctx
 
 
 def new_guid(video_id: str, start: float, taken: set[str]) -> str:
@@ -84,6 +96,7 @@ def make_plan(
     talk: Talk,
     glossary: dict[str, str] | None = None,
     pauses: list[tuple[float, float]] | None = None,
+    model: Model | None = None,
 ) -> Plan:
     """A first plan: intro (panel) or talk body, then one segment per question.
 
@@ -91,17 +104,16 @@ def make_plan(
     file's resolution, so a saved and reloaded plan cuts at the same times).
     """
     full_glossary = talk_glossary(talk, glossary)
-    lines = _corrected(talk, full_glossary)
-    words = words_of(lines)
-    panel = is_panel(talk)
-    applause = [c.start for c in talk.cues if "applause" in c.text.lower()]
-    bounds = find_boundaries(words, panel, pauses, first_names(talk), applause)
+    lines, words, ctx = read_talk(talk, full_glossary)
+    panel = ctx.panel
+    known = _known_casing(lines, talk, full_glossary)
+    names = {part.lower() for p in talk.people for part in p.name.split()}
+    pairs = _pairs([w.norm for w in words], known)
+    bounds = _asking(find_boundaries(words, ctx, model), words, known, pairs, names)
     end = math.floor(max(talk.duration, lines[-1].end if lines else 0.0) * 10) / 10
     starts = [0.0] + [round(_snap(b.start, pauses or []), 1) for b in bounds] + [end]
     spans = list(zip(starts, starts[1:], strict=False))
-    known = _known_casing(lines, talk, full_glossary)
     clips = [[w.norm for w in words if a <= w.time < b] for a, b in spans]
-    pairs = _pairs([w.norm for w in words], known)
     topics = Topics(clips, set(known))
     segments: list[Segment] = []
     for i, (a, b) in enumerate(spans):
@@ -117,11 +129,13 @@ def make_plan(
                 if kind == "intro"
                 else (topics.best_in(i, title_words, multi=True) or (ranked or ["General"])[0])
             )
+        elif bound.kind == "outro":
+            kind, title, topic = "outro", "Closing", "Closing"
         else:
             kind = "question"
             kw_words = {w for k in ranked[:5] for w in k.split()}
             turn_text = " ".join(w.text for w in turn)
-            title = question_title(turn_text, kw_words, known, pairs)
+            title = question_title(turn_text, kw_words, known, pairs, names=names)
             topic = _topic(topics, i, ranked, title, turn)
         credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
         keywords = _keywords([k for k in ranked if topics.distinct(i, k)], clips[i], known)
@@ -129,6 +143,26 @@ def make_plan(
         topic = normalise_topic(topic, known)  # summary: the notes write it from these
         segments.append(Segment(a, b, kind, title, topic, keywords, credits, guid))
     return Plan(talk.video_id, segments, transcript=lines)
+
+
+def _asking(
+    bounds: list[Boundary],
+    words: list[Word],
+    known: dict[str, str],
+    pairs: set[tuple[str, str]],
+    names: set[str],
+) -> list[Boundary]:
+    """The starts whose turn asks something: one whose title finds no question in
+    it, or could only be a pleasantry (thanks, a greeting, a name), stays part of
+    the clip before it."""
+    out = []
+    for i, b in enumerate(bounds):
+        stop = bounds[i + 1].anchor if i + 1 < len(bounds) else len(words)
+        text = " ".join(w.text for w in _turn(words, b, stop))
+        title = question_title(text, set(), known, pairs, names=names)
+        if b.kind != "question" or (title.endswith("?") and not is_pleasantry(title, names)):
+            out.append(b)
+    return out
 
 
 def _pairs(norms: list[str], known: dict[str, str]) -> set[tuple[str, str]]:

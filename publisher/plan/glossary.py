@@ -9,6 +9,7 @@ people, found by first name plus a surname that sounds alike ("Peter finer"
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import jellyfish
 from lemminflect import getAllLemmas
@@ -123,7 +124,9 @@ def people_glossary(talk: Talk, lines: list[Line]) -> dict[str, str]:
 
 
 def apply_glossary(lines: list[Line], glossary: dict[str, str]) -> list[Line]:
-    """Replace every glossary term, longest first; terms may span line breaks."""
+    """Replace every glossary term, longest first; terms may span line breaks. Word
+    times stay: the right words take the heard ones' times in order (a merged term
+    its first word's); a line whose right words outnumber the heard loses its times."""
     terms: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word -> terms
     for k, v in glossary.items():
         words = tuple(key(t) for t in k.split())
@@ -133,31 +136,41 @@ def apply_glossary(lines: list[Line], glossary: dict[str, str]) -> list[Line]:
         return list(lines)
     for options in terms.values():
         options.sort(key=lambda kv: -len(kv[0]))
-    toks = [(i, t) for i, ln in enumerate(lines) for t in ln.text.split()]
-    keys = [key(t) for _, t in toks]
-    out: list[tuple[int, str]] = []
+    toks = [(i, t, [at]) for i, ln in enumerate(lines) for t, at in _timed(ln)]
+    keys = [key(t) for _, t, _ in toks]
+    out: list[tuple[int, str, list[float | None]]] = []  # (line, text, its words' times)
     i = 0
     while i < len(toks):
         for term, right in terms.get(keys[i], ()):
             if tuple(keys[i : i + len(term)]) == term:
                 tail = re.sub(r"^.*?(\W*)$", r"\1", toks[i + len(term) - 1][1])
-                out.append((toks[i][0], right + tail))
+                said = len((right + tail).split())
+                heard = [at for _, _, (at,) in toks[i : i + len(term)]]
+                out.append((toks[i][0], right + tail, (heard + [None] * said)[:said]))
                 i += len(term)
                 break
         else:
             out.append(toks[i])
             i += 1
-    texts: dict[int, list[str]] = {}
-    for li, t in out:
-        texts.setdefault(li, []).append(t)
+    texts: dict[int, list[tuple[str, list[float | None]]]] = {}
+    for li, t, times in out:
+        texts.setdefault(li, []).append((t, times))
     fixed: list[Line] = []
     for i, ln in enumerate(lines):
         if i in texts:
-            fixed.append(Line(ln.start, ln.end, " ".join(texts[i]), ln.speaker))
+            times = [at for _, ats in texts[i] for at in ats]
+            known = () if None in times else tuple(t for t in times if t is not None)
+            fixed.append(replace(ln, text=" ".join(t for t, _ in texts[i]), word_times=known))
         elif fixed:  # every word moved to the previous line: it absorbs the span
-            prev = fixed[-1]
-            fixed[-1] = Line(prev.start, ln.end, prev.text, prev.speaker)
+            fixed[-1] = replace(fixed[-1], end=ln.end)
     return fixed
+
+
+def _timed(line: Line) -> list[tuple[str, float | None]]:
+    """A line's words, each with its time (None where unknown)."""
+    words = line.text.split()
+    times = line.word_times if len(line.word_times) == len(words) else [None] * len(words)
+    return list(zip(words, times, strict=True))
 
 
 def talk_glossary(talk: Talk, show_glossary: dict[str, str] | None = None) -> dict[str, str]:

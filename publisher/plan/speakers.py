@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Credit, Line, Speaker, Talk
 
 _SELF = re.compile(r"\b(?:my name is|name's|i'm|i am|this is)\s+(?:the\s+)*", re.I)
 # (matched over a line and the next, since a name often starts the next caption line)
+
+
+HOST = "Host"  # the credit of a moderator or host the seed does not name
 
 
 def credit(person: Speaker, role: str) -> Credit:
@@ -61,7 +65,10 @@ def segment_credits(kind: str, asker: str, talk: Talk, text: str) -> list[Credit
         return [credit(p, "presenter") for p in talk.speakers]
     if kind in ("intro", "outro"):
         return host + [credit(p, "panelist") for p in talk.speakers]
-    asks = [Credit("Audience", "audience")] if asker == "audience" or not host else host
+    if asker == "audience":
+        asks = [Credit("Audience", "audience")]
+    else:  # the moderator, or a host the seed does not name
+        asks = host or [Credit(HOST, "moderator")]
     if not talk.moderator:  # a talk's Q&A: the presenters answer
         return asks + [credit(p, "presenter") for p in talk.speakers]
     named = mentioned(text, talk.speakers)
@@ -100,5 +107,5 @@ def attribute(lines: list[Line], talk: Talk, intro_end: float) -> list[Line]:
                 seen.add(current)
             elif m.group(0).lower().startswith(("my name", "name's")):
                 current = None
-        out.append(Line(ln.start, ln.end, ln.text, ln.speaker or current))
+        out.append(replace(ln, speaker=ln.speaker or current))
     return out

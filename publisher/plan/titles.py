@@ -4,18 +4,27 @@ Captions have no punctuation or casing, so we find the question clauses in the
 asking turn (wh-words, "do you", reported "whether ..."), drop fillers and
 stutters, pick the clause that carries the most meaning, and prefix the
 subject ("Spectre and Meltdown: ...") when the clause alone would be vague.
+The turn starts at the asker's first word: greetings, thanks, introductions and
+meta phrases ("a question for everybody") are marked off first (.preamble), a
+name the question is put to is dropped, and a request said as a statement ("tell
+us about your experience with X") is asked as a question.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from lemminflect import getAllLemmas
 
+from .preamble import MARK, cut_at_answer, drop_vocatives, mark_preamble, strip_edges
+from .preamble import is_pleasantry as is_pleasantry  # re-exported: benchmarks count them
+from .statements import OWN, PRONOUNS, asked, requests
 from .words import STOPWORDS, wordset
 
 MAX_CHARS = 90
+REQUEST_COST = 1.5  # a request ("tell us about X") yields to a real question in the turn
 CLAUSE_WORDS = 20  # a question clause is cut after this many words
 LONG_CHARS = 60  # a longer clause loses a trailing "when ..." / "while ..." clause
 _FILLERS = re.compile(
@@ -40,9 +49,10 @@ _DETS = wordset("a an the some any this that these those")
 _LOOSE = wordset("people them everyone everybody stuff things it")
 _OPINION = wordset(
     "thoughts thought think opinion opinions comment comments experience experiences "
-    "suggestions ideas view views feel say guys"
+    "suggestions ideas view views feel say guys take perspective"
 )
 _WONDER = {"wondering", "wonder", "curious", "asking", "asks", "know"}
+_HEAR = wordset("hear more learn question questions")  # "... about how X works" is asked
 _TURN = {"and", "now", "then", "right", "well", "also", "but"}
 _ASKED = {"", "question", "questions", "is", "was"}  # "my question is where do you see"
 _NEW_PHRASE = {"the", "a", "then", "we", "so", "also"}
@@ -50,7 +60,9 @@ _SUBJ = {"you", "we", "they", "people", "it", "there", "anyone", "this", "that",
 # Words after which a new clause starts in unpunctuated speech.
 _BREAK = wordset(
     "okay ok so not because um but anyway yeah alright thank i i'm i've honestly yes sure"
-)
+) | {MARK}
+# a sentence starts after these: "so should distributions ...", "| is there ..."
+_OPENS = {"", MARK, "so", "okay", "ok", "now", "alright", "yeah", "yes", "well"}
 _SUBJECT_BEFORE = re.compile(
     r"\b(?:stay on|staying on|move on to|moving on to|talk about|switch to|turn to)\s+"
     r"(?:the\s+|a\s+)*"
@@ -64,6 +76,7 @@ _SUBJECT = re.compile(
     r"(?:the\s+)?((?:[\w'-]+\s+){0,5}[\w'-]+)"
 )
 _VAGUE = {"that", "this", "it", "those", "these", "them", "there", "things", "stuff"}
+_PERSONS = {"i", "we", "you", "he", "she", "they"}  # "a question about | i got ...": no subject
 ACRONYMS = wordset(
     """
     api apis cpu cpus gpu io irc kvm qemu mmu tlb vm vms url usb pci pcie dma iommu vfio
@@ -100,7 +113,9 @@ def _is_start(words: list[str], i: int) -> bool:
     if w == "what" and nxt not in _AUX and _pos(nxt) == {"VERB"} and cleft:
         return False  # "what helped a lot was X": a statement
     if w in _WH:
-        return nxt == "about" or bool(set(words[i + 1 : i + 5]) & _WH_NEXT)
+        asks = words[i - 2] in _WONDER | _HEAR if i >= 2 else False  # "hear more about how X"
+        about = prev == "about" and w in {"how", "why", "what"} and asks
+        return about or nxt == "about" or bool(set(words[i + 1 : i + 5]) & _WH_NEXT)
     if w not in _AUX or prev in _WH | {"or"}:  # "how do you ..." starts at "how";
         return False  # "... or do you ..." is the second half of one question
     if prev in {"we", "i", "they", "he", "she", "you"}:
@@ -111,6 +126,9 @@ def _is_start(words: list[str], i: int) -> bool:
         return True
     do_type = w in {"do", "does", "did", "doesn't", "don't", "didn't"}
     subject = nxt not in STOPWORDS or nxt in {"the", "a", "this", "that", "these", "those"}
+    if not do_type and prev in _OPENS and subject:  # "| should distributions enable X"
+        pos = _pos(nxt)
+        return nxt in _DETS or not pos or ("NOUN" in pos and "VERB" not in pos)
     return do_type and subject and prev not in _SUBJ  # "does Rust make", not "we did it"
 
 
@@ -120,7 +138,12 @@ def _clause_end(words: list[str], i: int) -> int:
     j = i + 1
     while j < len(words) and j - i < limit:
         w, after = words[j], words[j + 1] if j + 1 < len(words) else ""
-        if j - i >= 3 and w in _BREAK and not _intensifier(words, j):
+        if w == MARK:
+            break  # a pleasantry: the clause ended before it
+        if j - i >= 3 and w == "well" and words[j - 1] in _VAGUE:
+            break  # "... thoughts on that | well they're real": the answer begins
+        negated = w == "not" and words[j - 1] in _AUX  # "you could not work without"
+        if j - i >= 3 and w in _BREAK and not _intensifier(words, j) and not negated:
             break
         if j - i >= 4 and w in {"our", "my"} and _pos(words[j - 1]) == {"NOUN"}:
             break  # "... in the next few years | our team tried": the answer begins
@@ -149,9 +172,10 @@ def _clause_end(words: list[str], i: int) -> int:
     return j
 
 
-def _clauses(words: list[str], important: set[str]) -> list[tuple[list[str], bool]]:
-    """Question clauses (words, is_reported) starting at wh-words, inversions or 'whether'."""
-    out: list[tuple[list[str], bool]] = []
+def _clauses(words: list[str], important: set[str]) -> list[tuple[int, int, list[str], bool]]:
+    """Question clauses (start, end, words, is_reported) starting at wh-words, inversions
+    or 'whether'."""
+    out: list[tuple[int, int, list[str], bool]] = []
     covered = 0  # a clause never starts inside the previous one
     for i, w in enumerate(words):
         if i < covered or not _is_start(words, i):
@@ -169,7 +193,7 @@ def _clauses(words: list[str], important: set[str]) -> list[tuple[list[str], boo
             clause = clause[:k] + _invert(clause[k:])
         clause = _tidy(clause, important, long=end - i >= CLAUSE_WORDS)
         if len(clause) >= 3:
-            out.append((clause, w == "whether"))
+            out.append((i, end, clause, w == "whether"))
     return out
 
 
@@ -196,7 +220,9 @@ def _direct(clause: list[str]) -> list[str]:
         if w in _AUX or w in _WH or w in _BREAK:
             return clause
         pronoun = body[k - 1] in {"it", "this", "that", "one", "he", "she", "everyone"}
-        if w.endswith("s") and (_pos(w) == {"VERB"} or (pronoun and "VERB" in _pos(w))):
+        named = k >= 2 and body[k - 1] not in STOPWORDS and "NOUN" in _pos(body[k - 1])
+        subject = pronoun or named  # "how the community handles": a verb after its subject
+        if w.endswith("s") and (_pos(w) == {"VERB"} or (subject and "VERB" in _pos(w))):
             return [wh, "does"] + body[:k] + [_lemmas(w)["VERB"][0]] + body[k + 1 :]
     return clause
 
@@ -249,13 +275,28 @@ def _drop_loose_tail(clause: list[str], important: set[str]) -> list[str]:
     return clause
 
 
+_THINKERS = wordset("you we they people guys all")
+
+
+def _ends_ok(prev: str, last: str) -> bool:
+    """'what do you think', 'what would you say': a question may end on these."""
+    return last in {"think", "say", "mean"} and prev in _THINKERS
+
+
+def _named_by(prev: str) -> bool:
+    """'confidential computing', 'kernel networking': an -ing noun after its modifier."""
+    return prev not in STOPWORDS and "ADJ" in _pos(prev) and not _verb_only(prev)
+
+
 def _trim(clause: list[str]) -> list[str]:
     """Drop what a question can't end on: function words, a dangling -ing verb, a stray 'it'."""
     clause = list(clause)
     while clause:
         last, prev = clause[-1], clause[-2] if len(clause) > 1 else ""
         pronoun_ok = last == "you" or (last in {"it", "them"} and _verb_only(prev))
-        if (last in STOPWORDS and not pronoun_ok) or _verb_only(last):
+        if (last in STOPWORDS and not (pronoun_ok or _ends_ok(prev, last))) or (
+            _verb_only(last) and not _named_by(prev)
+        ):
             clause.pop()
         else:
             break
@@ -324,6 +365,8 @@ def sentence(
     while out and len(" ".join(out)) > limit - 1:
         out.pop()
     while len(out) > 1 and out[-1].lower() in STOPWORDS and out[-1].lower() not in {"you", "it"}:
+        if _ends_ok(out[-2].lower(), out[-1].lower()):
+            break
         out.pop()
     return " ".join(out) + ("?" if question else "")
 
@@ -332,7 +375,7 @@ def subject_of(text: str) -> list[str]:
     """The subject a turn announces: 'a big topic is the Spectre and Meltdown issues'."""
     for m in list(_SUBJECT_BEFORE.finditer(text)) + list(_SUBJECT.finditer(text)):
         first = m.group(1).split()[:1]
-        if first and (first[0] in _VAGUE | _WH or first[0] in {"whether", "how"}):
+        if first and (first[0] in _VAGUE | _WH | _PERSONS or first[0] in {"whether", "how"}):
             continue  # "talk about that": no subject named
         words = _trim_subject(m.group(1).split())
         if set(words) - _GENERIC - STOPWORDS:
@@ -379,28 +422,168 @@ def question_title(
     keywords: set[str],
     known: dict[str, str],
     pairs: set[tuple[str, str]] | frozenset = frozenset(),
+    *,
+    names: Iterable[str] | None = None,
 ) -> str:
     """The title for a question asked in `turn` (the asker's words, raw captions).
 
     `keywords` are the clip's key words, `known` the talk's casing of terms and
-    `pairs` the two-word terms it uses (to undo a misheard 'and' between them)."""
-    words = join_pairs(clean(turn).split(), set(pairs))
+    `pairs` the two-word terms it uses (to undo a misheard 'and' between them).
+    `names` are the lowercase names of the people a question may be put to (the
+    panel, presenters, moderator); without them the capitalised words of `known`
+    stand in, and a name is only dropped where it can't be an object ("think X")."""
+    people = frozenset(n.lower() for n in names) if names is not None else _names_in(known)
+    words = _expand(join_pairs(clean(turn).split(), set(pairs)))
+    words = [_reported_if(words, k) for k in range(len(words))]
+    words = mark_preamble(cut_at_answer(words), people)
     text = " ".join(words)
     proper = {k for k, v in known.items() if v != k}
     important = set(keywords) | proper | ACRONYMS
-    clauses = [(_invert(c) if reported else c) for c, reported in _clauses(words, important)]
+    found = _candidates(words, important, people, strict=names is None)
     # the asker speaks first: later clauses are more likely part of an answer
-    order = {id(c): k for k, c in enumerate(clauses)}
-    best = max(clauses, key=lambda c: _meaning(c, keywords) - 0.25 * order[id(c)], default=None)
+    scored = [
+        (_meaning(c, keywords) - 0.25 * k - cost, k) for k, (_, _, c, cost) in enumerate(found)
+    ]
+    start, end, best, _ = found[max(scored)[1]] if found else (0, 0, None, 0.0)
     subject = subject_of(text)
     if best is None:
-        return sentence(subject or words[:8], known, question=bool(subject))
-    if subject and _vague(best):
-        if set(best) & _OPINION:
-            return sentence(["what", "are", "your", "thoughts", "on"] + subject, known, True)
-        return sentence(subject, known, question=True)
+        if subject:
+            return sentence(subject, known, question=True)
+        return sentence(_opening(words, people) or clean(turn).split()[:8], known, question=False)
+    if _vague(best):
+        subject = subject or _subject_near(words, start, end)
+        if subject:
+            return sentence(_asked_about(best, subject), known, question=True)
+        clear = [(m, k) for m, k in scored if not _vague(found[k][2])]
+        if clear:  # "are they hype or real ... what are your thoughts on that"
+            best = found[max(clear)[1]][2]
     if subject and (set(subject) - STOPWORDS - set(best)):
         head = sentence(subject, known, question=False)
         rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)
         return f"{head}: {rest}"
     return sentence(best, known, question=True)
+
+
+def _candidates(
+    words: list[str], important: set[str], people: frozenset[str], strict: bool
+) -> list[tuple[int, int, list[str], float]]:
+    """The turn's questions in order: (start, end, words, cost), the questions it asks
+    and (at a cost) the requests it makes, without the names they are put to."""
+    found = [(a, b, _invert(c) if rep else c, 0.0) for a, b, c, rep in _clauses(words, important)]
+    found += [(a, b, c, REQUEST_COST) for a, b, c in _requests(words, important)]
+    found = [(a, b, _trim(drop_vocatives(c, people, strict)), cost) for a, b, c, cost in found]
+    return sorted((f for f in found if len(f[2]) >= 3), key=lambda f: f[0])
+
+
+def _names_in(known: dict[str, str]) -> frozenset[str]:
+    """Without a list of people: the words the talk writes with one capital ('Peter')."""
+    return frozenset(k for k, v in known.items() if v.isalpha() and v.istitle() and len(v) > 1)
+
+
+_WH_CONTRACTED = {"what's": "what is", "how's": "how is", "where's": "where is", "who's": "who is"}
+
+
+def _reported_if(words: list[str], k: int) -> str:
+    """'i wanted to ask if you can X': a reported question, as 'whether' (when it inverts)."""
+    if words[k] != "if" or not 0 < k < len(words) - 1:
+        return words[k]
+    asks = words[k - 1] in _WONDER | {"ask"}
+    return "whether" if asks and words[k + 1] in _SUBJ - {"people", "anyone"} else "if"
+
+
+def _expand(words: list[str]) -> list[str]:
+    """'what's the biggest' -> 'what is the biggest': a wh-question starts at 'what'."""
+    return [p for w in words for p in _WH_CONTRACTED.get(w, w).split()]
+
+
+def _asked_about(clause: list[str], subject: list[str]) -> list[str]:
+    """'what do you think' + 'rust in the kernel' -> 'what do you think about rust in
+    the kernel'; a vague question without an opinion word gives the subject alone."""
+    clause = list(clause)
+    while clause and (clause[-1] in _VAGUE or clause[-1] in _PREPS):
+        clause.pop()
+    if len(clause) < 3 or not set(clause) & _OPINION:
+        return subject
+    return clause + ["about" if clause[-1] in {"think", "feel", "say"} else "on"] + subject
+
+
+def _subject_near(words: list[str], start: int, end: int) -> list[str]:
+    """What a subject-less question ('what do you think') is about: the subject said
+    just before it in the same sentence ('... rust in the kernel what do you think'),
+    else one said right after it ('... think about X')."""
+    before = words[max(start - 16, 0) : start]
+    if MARK in before:
+        before = before[len(before) - before[::-1].index(MARK) :]
+    while before and before[-1] in _TURN | {"so", "okay", "ok"}:
+        before.pop()  # "... rust in the kernel so what do you think"
+    for k in range(len(before) - 1, -1, -1):
+        if before[k] in {"about", "regarding", "on"}:
+            phrase = _noun_phrase(before[k + 1 :])
+            if phrase and before[-1] == phrase[-1]:
+                return phrase
+    phrase = _noun_phrase(before, last=True)
+    if phrase and before[-1] == phrase[-1]:  # said right before the question
+        return phrase
+    after = words[end : end + 12]
+    return _noun_phrase(after[1:]) if after[:1] in (["about"], ["on"], ["of"]) else []
+
+
+_JOINS = wordset("of in for on with and to")
+
+
+def _noun_phrase(words: list[str], last: bool = False) -> list[str]:
+    """The first (or last) run of words naming something: 'rust in the kernel'."""
+    runs: list[list[str]] = [[]]
+    for w in words:
+        pos = _pos(w)
+        named = w not in STOPWORDS and w != MARK and not _verb_only(w)
+        named = named and pos != {"VERB"} and pos != {"ADV"} and w not in _GENERIC
+        if named or (runs[-1] and (w in _JOINS or w in _DETS)):
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    runs = [_trim_subject(r) for r in runs]
+    runs = [r[-6:] if last else r[:6] for r in runs if set(r) - STOPWORDS - _VAGUE]
+    if not runs:
+        return []
+    return _trim_subject(runs[-1] if last else runs[0])
+
+
+def _requests(words: list[str], important: set[str]) -> list[tuple[int, int, list[str]]]:
+    """Questions said as requests (.statements), asked: (start, end, question words)."""
+    out = []
+    for a, b, kind in requests(words):
+        end = _clause_end(words, b - 1)
+        end = next((k for k in range(b + 2, end) if words[k] in PRONOUNS), end)
+        obj = _trim(words[b:end])
+        if not obj or obj[0] in _WH | {"whether", "if"}:
+            continue  # "tell us how you ...": a reported question, found as one
+        if not set(obj) - STOPWORDS - _VAGUE - OWN - _OPINION or (
+            obj[0] in _VAGUE and len(obj) < 3
+        ):
+            continue  # "tell us your thoughts", "tell us about that": about nothing named
+        out.append((a, end, _tidy(asked(kind, words[a], obj), important)))
+    return out
+
+
+def _opening(words: list[str], names: frozenset[str]) -> list[str]:
+    """Without a question: the first stretch of the turn that says something (not a
+    pleasantry, not a name), at most 8 words; [] if it is all pleasantries."""
+    stretches: list[list[str]] = [[]]
+    for w in words:
+        if w == MARK:
+            stretches.append([])
+        else:
+            stretches[-1].append(w)
+    said = []
+    for stretch in stretches:
+        stretch = strip_edges(stretch, names)
+        while stretch and stretch[0] in _PREPS | _TURN | {"so"}:
+            stretch.pop(0)  # "| of it you ...": the end of a pleasantry
+        out = _trim(stretch[:8])
+        while len(out) > 1 and out[-1] in {"you", "it", "them"}:
+            out = _trim(out[:-1])  # a statement cut off: "... tv show you"
+        if out and not is_pleasantry(" ".join(out), names):
+            said.append(out)
+    meaningful = [s for s in said if sum(w not in STOPWORDS for w in s) >= 2]
+    return (meaningful or said or [[]])[0]

@@ -42,9 +42,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+./_-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 class Word:
     text: str  # as in the transcript
     norm: str  # lowercase, for matching
-    time: float  # estimated start, seconds
+    time: float  # start, seconds: the captions' where they time words, else estimated
     line: int  # index of its transcript line
     pause: float  # silence (or uncaptioned speech) after it, seconds
+    turn: bool = False  # the first word of a Line where a new speaker starts (Line.turn)
 
 
 def tokens(text: str) -> list[str]:
@@ -67,15 +68,27 @@ def content(norms: list[str]) -> list[str]:
 
 
 def words_of(lines: list[Line]) -> list[Word]:
-    """Spread each line's words over its span; the slack after them is a pause."""
+    """Each line's words at the times the captions give them; the slack after a word
+    (beyond WORD_SECONDS to say it) is a pause. Where they give none, the words are
+    spread over the line's span and the slack after the last is the pause."""
     out: list[Word] = []
     for i, line in enumerate(lines):
-        toks = tokens(line.text)
-        if not toks:
-            continue
-        step = min((line.end - line.start) / len(toks), WORD_SECONDS)
-        for k, tok in enumerate(toks):
-            last = k == len(toks) - 1
-            pause = (line.end - line.start) - step * len(toks) if last else 0.0
-            out.append(Word(tok, tok.lower(), line.start + k * step, i, max(pause, 0.0)))
+        for k, (tok, at, pause) in enumerate(_timed_tokens(line)):
+            out.append(Word(tok, tok.lower(), at, i, max(pause, 0.0), line.turn and k == 0))
     return out
+
+
+def _timed_tokens(line: Line) -> list[tuple[str, float, float]]:
+    """(token, start, pause after it) for each token of a line."""
+    words = line.text.split()
+    if not line.word_times or len(line.word_times) != len(words):
+        toks = tokens(line.text)
+        step = min((line.end - line.start) / len(toks), WORD_SECONDS) if toks else 0.0
+        slack = (line.end - line.start) - step * len(toks)
+        return [
+            (tok, line.start + k * step, slack if k == len(toks) - 1 else 0.0)
+            for k, tok in enumerate(toks)
+        ]
+    timed = [(tok, at) for w, at in zip(words, line.word_times, strict=True) for tok in tokens(w)]
+    nexts = [at for _, at in timed[1:]] + [line.end]
+    return [(tok, at, nxt - at - WORD_SECONDS) for (tok, at), nxt in zip(timed, nexts, strict=True)]

@@ -1,12 +1,17 @@
-"""The people a talk's description names, where it plainly lists them.
+"""The people a talk's description (or seed) names, where it plainly lists them.
+
+The credits grammar (CREDITS, MODERATED) is the seed's: ingest.seed reads its own
+credits lines with it, leniently; here it is read cautiously, for descriptions
+(`publisher add`, and credits lines elsewhere in a seed, e.g. its Description).
 
 Heuristics, cautious by design (a missed speaker is added by hand; a sentence taken
 for a speaker would be published):
 - a labelled list anywhere: "Speakers: A (Org), B (Org)", "Presented by A, Org",
-  "Moderator: C", or the label alone on a line and one person per line under it;
-- unlabelled, in the first or last paragraph only, and only people with an
-  organisation: lines "Name - Org", "Name, Org", "Name (Org)", or a first line
-  "<talk title> - Name, Org & Name, Org".
+  "Discussion of A, B and C moderated by D", "Moderator: C", "Hosted by C", or the
+  label alone on a line and one person per line under it;
+- unlabelled (find_people only), in the first or last paragraph only, and only
+  people with an organisation: lines "Name - Org", "Name, Org", "Name (Org)", or a
+  first line "<talk title> - Name, Org & Name, Org".
 Every item of a list must look like a person's name (2-5 capitalised words,
 no common prose words), else the whole line is not a list of people.
 "A, B" alone is two people when B looks like a name and has no word that
@@ -20,17 +25,19 @@ from dataclasses import dataclass, field
 
 from ..model import Speaker
 
-_LABEL = re.compile(
-    r"^(?:(?P<mod>moderators?|chairs?)|speakers?|presenters?|panell?ists?)"
-    r"\s*[:\-–—]\s*(?P<list>.*)$",
+# A credits line: its label, then the names; `mod` when they are moderators or hosts.
+CREDITS = re.compile(
+    r"^(?:(?:an?\s+)?(?:(?:panel|round[- ]?table|open)\s+)?discussion\s+(?:of|with|between|among)"
+    r"|(?:an?\s+)?(?:talk|panel|presentation|session)\s+(?:by|with)"
+    r"|(?:presented|given|delivered)\s+by"
+    r"|with\s*:"
+    r"|(?:speakers?|panell?ists?|presenters?)\s*[:\-–—]"
+    r"|(?P<mod>(?:moderated|chaired|hosted)\s+by|(?:moderators?|chairs?|hosts?)(?:\s*[:\-–—])?))"
+    r"(?!\w)\s*:?\s*(?P<names>.*)$",
     re.I,
 )
-_BY = re.compile(
-    r"^(?:(?P<mod>moderated|chaired)|presented|given|delivered"
-    r"|(?:an?\s+)?(?:talk|presentation|session))\s+by\b\s*:?\s*(?P<list>.*)$",
-    re.I,
-)
-_MODERATED = re.compile(r"[,;]?\s*\b(?:moderated|chaired)\s+by\b\s*:?|\bmoderator\s*:", re.I)
+# Where the moderator follows the others in one credits line.
+MODERATED = re.compile(r"[,;]?\s*\b(?:moderated|chaired|hosted)\s+by\b\s*:?|\bmoderator\s*:", re.I)
 _PEOPLE_SEP = re.compile(r"\s*(?:;|&|\band\b)\s*", re.I)
 _ANY_SEP = re.compile(r"\s*(?:[,;&]|\band\b)\s*(?![^()]*\))", re.I)  # not inside (...)
 _DASH = re.compile(r"\s+[-–—|@]\s+")
@@ -148,14 +155,14 @@ def _labelled(lines: list[str], found: People) -> bool:
     """Read every labelled list into `found`; True if there was one."""
     hit = False
     for i, line in enumerate(lines):
-        m = _LABEL.match(line) or _BY.match(line)
+        m = CREDITS.match(line)
         if not m:
             continue
-        text = m["list"].strip()
+        text = m["names"].strip()
         if not text:  # "Speakers:" alone
             people, moderators = _one_per_line(lines[i + 1 :]), []
         else:
-            names, *mods = _MODERATED.split(text, maxsplit=1)
+            names, *mods = MODERATED.split(text, maxsplit=1)
             people = parse_list(names) if names.strip() else []
             moderators = parse_list(mods[0]) if mods else []
             if people is None or moderators is None:
@@ -182,6 +189,13 @@ def _unlabelled(paragraph: list[str], first: bool) -> list[Speaker]:
     return people
 
 
+def listed_people(text: str) -> People:
+    """The speakers (and a moderator) that credits lines in `text` list."""
+    found = People()
+    _labelled([ln.strip() for ln in text.splitlines()], found)
+    return _unique(found)
+
+
 def find_people(description: str) -> People:
     """The speakers (and a moderator) the description lists; empty if it lists none."""
     lines = [ln.strip() for ln in description.splitlines()]
@@ -192,6 +206,11 @@ def find_people(description: str) -> People:
             found.speakers = _unlabelled(pars[0], True) or (
                 _unlabelled(pars[-1], False) if len(pars) > 1 else []
             )
+    return _unique(found)
+
+
+def _unique(found: People) -> People:
+    """Each speaker once, and the moderator not among them."""
     seen: set[str] = set()
     unique = []
     for p in found.speakers:

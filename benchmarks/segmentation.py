@@ -1,0 +1,138 @@
+"""Question finding on real recordings: `python benchmarks/segmentation.py [--shipped]`.
+
+For every labelled recording in benchmarks/corpus/ the question model is trained
+on all the *other* recordings (leave one recording out), the whole plan is made
+with it, and its question clips are scored against the hand labels:
+
+- precision, recall and F1 of the question starts at ±10 s, one to one (a start
+  on a labelled follow-up counts neither way);
+- titles that keep one of the question's key terms, and titles that are pleasantries;
+- the asker's role (moderator/host or audience) of each matched question.
+
+Then per shape and pooled. `--shipped` scores the shipped model instead (which
+saw every recording: an in-sample figure, not a measure of generalisation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from publisher.plan import make_plan  # noqa: E402
+from publisher.plan.scorer import bundled_model  # noqa: E402
+
+try:
+    from publisher.plan.titles import is_pleasantry
+except ImportError:  # pragma: no cover
+
+    def is_pleasantry(title: str) -> bool:
+        return False
+
+
+from publisher.plan.training import (  # noqa: E402
+    Recording,
+    cross_validated,
+    load_corpus,
+    match,
+    prepare,
+)
+from publisher.plan.words import stem, tokens  # noqa: E402
+
+
+@dataclass
+class Score:
+    hits: int = 0
+    hyps: int = 0
+    refs: int = 0
+    titled: int = 0  # matched questions whose title keeps a key term
+    pleasant: int = 0  # question titles that are pleasantries
+    roles: int = 0  # matched questions whose asker role is right
+    ms: float = 0.0
+
+    def add(self, o: Score) -> None:
+        for k in ("hits", "hyps", "refs", "titled", "pleasant", "roles"):
+            setattr(self, k, getattr(self, k) + getattr(o, k))
+
+    def row(self) -> str:
+        p = self.hits / self.hyps if self.hyps else float(not self.refs)
+        r = self.hits / self.refs if self.refs else float(not self.hyps)
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        n = max(self.hits, 1)
+        return (
+            f"{self.refs:3d} {self.hyps:3d} {self.hits:3d}  {p:4.2f} {r:4.2f} {f1:4.2f}"
+            f"  {self.titled:3d} {self.titled / n:4.2f}  {self.roles:3d} {self.roles / n:4.2f}"
+            f"  {self.pleasant:3d}"
+        )
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(t.lower()) for t in tokens(text)}
+
+
+def keeps_term(title: str, terms: tuple[str, ...]) -> bool:
+    have = _stems(title)
+    return any(_stems(t) and _stems(t) <= have for t in terms)
+
+
+def score(rec: Recording, model) -> tuple[Score, list[str]]:
+    t0 = time.perf_counter()
+    plan = make_plan(rec.talk, model=model)
+    ms = (time.perf_counter() - t0) * 1000
+    qs = [s for s in plan.segments if s.kind == "question"]
+    m = match([q.start for q in rec.questions], [s.start for s in qs], list(rec.followups))
+    s = Score(len(m.pairs), m.hypotheses, len(rec.questions), ms=ms)
+    s.pleasant = sum(is_pleasantry(q.title) for q in qs)
+    misses = []
+    for i, j in m.pairs:
+        label, seg = rec.questions[i], qs[j]
+        s.titled += keeps_term(seg.title, label.terms)
+        s.roles += seg.speakers[0].role == label.asker if seg.speakers else False
+        if not keeps_term(seg.title, label.terms):
+            misses.append(f"    title {seg.start / 60:5.1f} m: {seg.title!r} lacks {label.terms}")
+    return s, misses
+
+
+HEAD = (
+    f"{'recording':44s} {'shape':9s} {'kind':12s} {'min':>4s}  ref hyp hit  prec  rec   F1"
+    f"  title frac  role frac  pls"
+)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "benchmarks" / "corpus")
+    ap.add_argument("--shipped", action="store_true", help="score the shipped model (in-sample)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list titles missing a term")
+    args = ap.parse_args()
+    recs = load_corpus(args.corpus, ROOT)
+    preps = [prepare(r) for r in recs]
+    print(HEAD)
+    shapes: dict[str, Score] = defaultdict(Score)
+    total = Score()
+    pairs = ((p, bundled_model()) for p in preps) if args.shipped else cross_validated(preps)
+    for prep, model in pairs:
+        rec = prep.recording
+        s, misses = score(rec, model)
+        minutes = rec.talk.duration / 60
+        print(f"{rec.name[:44]:44s} {rec.shape:9s} {rec.captions:12s} {minutes:4.0f}  {s.row()}")
+        if args.verbose:
+            print("\n".join(misses))
+        shapes[rec.shape].add(s)
+        total.add(s)
+    print()
+    for shape, s in sorted(shapes.items()):
+        print(f"{'shape: ' + shape:44s} {'':9s} {'':12s} {'':4s}  {s.row()}")
+    print(f"{'pooled':44s} {'':9s} {'':12s} {'':4s}  {total.row()}")
+    how = "shipped model (in-sample)" if args.shipped else "leave-one-recording-out"
+    print(f"\n{len(recs)} recordings, {how}; ±10 s, one to one")
+
+
+if __name__ == "__main__":
+    main()

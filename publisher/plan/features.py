@@ -1,0 +1,316 @@
+"""Candidate question starts and what the transcript says around each.
+
+A candidate is a word where a new turn may begin: a caption line's first word, a
+word after a caption gap, a YouTube `>>` speaker change, or the first word of a
+cue phrase or of an "okay"/"thank you" opener. Each gets a row of numeric
+features read off the words around it (cue phrases, question form, names
+addressed, self-introductions, the answer that follows, lexical novelty, where
+it sits in the talk). `publisher.plan.scorer` turns a row into a probability.
+Everything is computed once per talk with prefix sums, so a 60-minute talk
+costs a few hundred milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import embed, rules
+from .cohesion import Cohesion
+from .cues import ACK, FAMILIES, QUESTION_FORM, Text, find_cues
+from .words import Word
+
+MERGE = 1.0  # seconds: candidates closer than this are one
+AHEAD = 40  # words read after a candidate for the asking turn
+NEAR = 12  # words right after a candidate
+
+_SELF_INTRO = re.compile(
+    r"\b(?:my name is|my name's|name's|i'm \w+ (?:\w+ )?(?:from|with|at|and i work|i work)"
+    r"|i work (?:for|at|on|with)|i'm (?:a|an) (?:\w+ )?(?:student|engineer|developer|researcher)"
+    r"|i'm with|i'm from)\b"
+)
+_THANKS_TALK = re.compile(
+    r"\b(?:thanks?|thank you)(?: (?:so|very) much)? for (?:the|your|a|this|that)"
+    r"(?: \w+)? (?:talk|presentation|session|panel|work|insights?)\b"
+    r"|\b(?:great|nice|good|interesting|excellent|awesome|amazing) (?:talk|presentation)\b"
+)
+_ANSWER = re.compile(
+    r"\b(?:(?:a |that's a |it's a |what a |very |really )(?:\w+ )?"
+    r"(?:good|great|interesting|excellent|fantastic|tough|hard|fair) question"
+    r"|thanks? (?:you )?for (?:the|that|your) question|let me (?:take|answer) th)"
+)
+_CLOSE = re.compile(r"\b(?:thank you|thanks|cheers|great thank|okay thank|all right thank)\b")
+_ASK_VERB = re.compile(
+    r"\b(?:i was wondering|i'm wondering|i wonder|i'm curious|curious (?:to|about|if|whether)"
+    r"|my question is|i'd like to (?:ask|know|hear)|can you (?:talk|tell|speak|say|explain|"
+    r"comment|elaborate)|could you (?:talk|tell|speak|say|explain|comment|elaborate)"
+    r"|tell (?:us|me) (?:about|more|a bit|a little)|talk (?:a little|a bit|more) about"
+    r"|what do you think|what are your thoughts|how do you (?:see|feel|think))\b"
+)
+_FIRST_PERSON = frozenset({"i", "i'm", "i've", "we", "we're", "our", "my", "me", "us"})
+_SECOND = frozenset({"you", "your", "you're", "you've", "yours"})
+_WH = frozenset({"what", "how", "why", "which", "who", "where", "when", "whether"})
+_OPENERS = ACK | {"so", "yeah", "yes", "hi", "hello", "hey", "now", "and", "alright"}
+_FAMILIES = tuple(FAMILIES)
+
+# Words whose place around a turn start says something (generic English, not one talk's):
+# "okay so ...", "hi ...", "thank you ...", "do you ...", "and ..." (a turn going on).
+LEXICON = tuple(
+    [
+        "okay",
+        "ok",
+        "so",
+        "alright",
+        "thank",
+        "thanks",
+        "hi",
+        "hello",
+        "yeah",
+        "yes",
+        "um",
+        "uh",
+        "and",
+        "but",
+        "i",
+        "i'm",
+        "we",
+        "you",
+        "what",
+        "how",
+        "why",
+        "do",
+        "does",
+        "is",
+        "are",
+        "can",
+        "could",
+        "would",
+        "have",
+        "there",
+        "my",
+        "next",
+        "question",
+        "another",
+        "great",
+        "cool",
+        "well",
+        "now",
+        "just",
+        "let's",
+        "if",
+        "that",
+        "the",
+        "this",
+        "it",
+        "in",
+        "of",
+        "to",
+        "for",
+        "also",
+        "actually",
+        "right",
+        "no",
+        "oh",
+    ]
+)
+_PLACES = {"w0": 0, "w1": 1, "w2": 2, "p1": -1}
+
+NAMES = (
+    ["bias", "gap", "gap_big", "turn", "turn_near", "line_start", "ack", "opener", "closed"]
+    + [f"cue_{f}" for f in _FAMILIES]
+    + [f"cue_{f}_later" for f in _FAMILIES]
+    + ["form_near", "form", "wh", "you", "first_person", "ask_verb", "name_near"]
+    + ["you_near", "you_before", "first_before", "form_before", "question_word"]
+    + ["rule", "rule_pass", "rule_audience"]
+    + ["intro", "thanks_talk", "answer_after", "novelty", "novelty_pos", "meaning", "position"]
+    + ["in_intro", "before_qa", "after_qa", "panel", "gap_after_q", "density"]
+    + [f"{place}_{w}" for place in _PLACES for w in LEXICON]
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What is known of the talk as a whole: its shape and its people."""
+
+    panel: bool  # a moderated panel, AMA or interview (a moderator or host asks)
+    names: frozenset[str]  # lowercase first names of the people answering
+    intro_end: float  # when self-introductions end (0: none)
+    qa_start: float | None  # when a talk opens the floor (None: it never does)
+    duration: float
+
+
+@dataclass(frozen=True)
+class Candidates:
+    words: tuple[int, ...]  # index of each candidate's first word
+    times: tuple[float, ...]
+    rows: np.ndarray  # one row of NAMES per candidate
+
+
+class _Marks:
+    """Per-word 0/1 marks with prefix sums, for counts over word windows."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._cols: dict[str, np.ndarray] = {}
+
+    def add(self, name: str, mark: np.ndarray) -> None:
+        self._cols[name] = np.concatenate([[0.0], np.cumsum(mark, dtype=float)])
+
+    def count(self, name: str, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        c = self._cols[name]
+        return c[np.clip(last, 0, self.n)] - c[np.clip(first, 0, self.n)]
+
+
+def _starts(pattern: re.Pattern, text: Text, n: int) -> np.ndarray:
+    mark = np.zeros(n)
+    for m in pattern.finditer(text.text):
+        mark[text.word_at(m.start())] = 1.0
+    return mark
+
+
+def _candidate_words(words: list[Word], cue_words: set[int]) -> list[int]:
+    keep: list[int] = []
+    for i, w in enumerate(words):
+        new_line = i == 0 or words[i - 1].line != w.line
+        if not (
+            new_line
+            or w.turn
+            or i in cue_words
+            or (words[i - 1].pause >= 0.5)
+            or (w.norm in ACK and words[i - 1].norm not in ACK)
+        ):
+            continue
+        if keep and w.time - words[keep[-1]].time < MERGE:
+            continue
+        keep.append(i)
+    return keep
+
+
+def candidates(words: list[Word], ctx: Context) -> Candidates:
+    """Every possible question start in the talk, with its feature row."""
+    n = len(words)
+    if not n:
+        return Candidates((), (), np.zeros((0, len(NAMES))))
+    text = Text(words)
+    marks = _Marks(n)
+    cues = find_cues(text)
+    for fam in _FAMILIES:
+        mark = np.zeros(n)
+        for c in cues:
+            if c.family == fam:
+                mark[c.word] = 1.0
+        marks.add(fam, mark)
+    norms = [w.norm for w in words]
+    marks.add("form", _starts(QUESTION_FORM, text, n))
+    marks.add("wh", np.array([t in _WH for t in norms], float))
+    marks.add("you", np.array([t in _SECOND for t in norms], float))
+    marks.add("first", np.array([t in _FIRST_PERSON for t in norms], float))
+    marks.add("ask", _starts(_ASK_VERB, text, n))
+    marks.add("question", np.array([t in ("question", "questions") for t in norms], float))
+    marks.add("name", np.array([t in ctx.names for t in norms], float))
+    marks.add("intro", _starts(_SELF_INTRO, text, n))
+    marks.add("thanks", _starts(_THANKS_TALK, text, n))
+    marks.add("answer", _starts(_ANSWER, text, n))
+    marks.add("close", _starts(_CLOSE, text, n))
+    marks.add("turn", np.array([w.turn for w in words], float))
+
+    ruled = {r.anchor: r for r in rules.candidates(words, ctx.names)}
+    idx = np.array(_candidate_words(words, {c.word for c in cues} | set(ruled)))
+    times = np.array([words[i].time for i in idx])
+    pause = np.array([w.pause for w in words])
+    before = np.where(idx > 0, pause[np.maximum(idx - 1, 0)], 5.0)
+    wtimes = np.array([w.time for w in words])
+    line_start = np.array([i == 0 or words[i - 1].line != words[i].line for i in idx], float)
+
+    def win(name: str, a: int, b: int) -> np.ndarray:
+        return marks.count(name, idx + a, idx + b)
+
+    cols: dict[str, np.ndarray] = {
+        "bias": np.ones(len(idx)),
+        "gap": np.log1p(np.minimum(before, 30.0)),
+        "gap_big": (before >= 2.5).astype(float),
+        "turn": win("turn", 0, 1),
+        "turn_near": np.minimum(win("turn", -3, 4), 1.0),
+        "line_start": line_start,
+        "ack": np.array([words[i].norm in ACK for i in idx], float),
+        "opener": np.array([words[i].norm in _OPENERS for i in idx], float),
+        "closed": np.minimum(win("close", -8, 0), 1.0),
+    }
+    for fam in _FAMILIES:
+        cols[f"cue_{fam}"] = np.minimum(win(fam, 0, NEAR), 1.0)
+        cols[f"cue_{fam}_later"] = np.minimum(win(fam, NEAR, AHEAD), 1.0)
+    cols |= {
+        "form_near": np.minimum(win("form", 0, NEAR), 1.0),
+        "form": np.minimum(win("form", 0, AHEAD), 2.0) / 2,
+        "wh": np.minimum(win("wh", 0, AHEAD), 4.0) / 4,
+        "you": win("you", 0, AHEAD) / AHEAD,
+        "first_person": win("first", 0, AHEAD) / AHEAD,
+        "ask_verb": np.minimum(win("ask", 0, AHEAD), 1.0),
+        "name_near": np.minimum(win("name", 0, 8), 1.0),
+        "you_near": np.minimum(win("you", 0, NEAR), 2.0) / 2,
+        "you_before": win("you", -AHEAD, 0) / AHEAD,
+        "first_before": win("first", -AHEAD, 0) / AHEAD,
+        "form_before": np.minimum(win("form", -AHEAD, 0), 2.0) / 2,
+        "question_word": np.minimum(win("question", 0, 25), 1.0),
+        "intro": np.minimum(win("intro", 0, 30), 1.0),
+        "thanks_talk": np.minimum(win("thanks", 0, 25), 1.0),
+        "answer_after": np.minimum(win("answer", 8, 120), 1.0),
+    }
+    cohesion = Cohesion(words)
+    novelty = np.clip(np.array([cohesion.score(t) for t in times]), -3.0, 3.0)
+    duration = max(ctx.duration, 1.0)
+    qa = ctx.qa_start
+    ahead_end = wtimes[np.clip(idx + AHEAD, 0, n - 1)]
+    cols |= {
+        "novelty": novelty / 3,
+        "novelty_pos": np.maximum(novelty, 0.0) / 3,
+        "meaning": np.clip(embed.novelty(words, times), -3.0, 3.0) / 3,
+        "position": times / duration,
+        "in_intro": (times < ctx.intro_end).astype(float),
+        "before_qa": (
+            np.zeros(len(idx)) if ctx.panel else (times < (qa if qa is not None else 1e12) - 10)
+        ).astype(float),
+        "after_qa": (np.zeros(len(idx)) if ctx.panel or qa is None else times >= qa - 10).astype(
+            float
+        ),
+        "panel": np.full(len(idx), float(ctx.panel)),
+        "gap_after_q": np.minimum(_longest_gap(pause, idx, AHEAD), 10.0) / 10,
+        "density": np.minimum(AHEAD / np.maximum(ahead_end - times, 1.0), 5.0) / 5,
+    }
+    lex = {w: k for k, w in enumerate(LEXICON)}
+    ids = np.array([lex.get(t, -1) for t in norms] + [-1, -1, -1])
+    for place, off in _PLACES.items():
+        at = ids[np.clip(idx + off, -1, n + 2)]
+        for w, k in lex.items():
+            cols[f"{place}_{w}"] = (at == k).astype(float)
+    cols |= _rule_columns(ruled, idx, words)
+    rows = np.column_stack([cols[k] for k in NAMES])
+    return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows)
+
+
+def _rule_columns(ruled: dict[int, rules.RuleStart], idx: np.ndarray, words: list[Word]):
+    """The hand-written rules' best score for a start within 2 s of each candidate."""
+    score, audience = np.zeros(len(idx)), np.zeros(len(idx))
+    times = np.array([words[i].time for i in idx])
+    for r in ruled.values():
+        near = np.flatnonzero(np.abs(times - words[r.anchor].time) <= 2.0)
+        better = near[score[near] < r.score]
+        score[better] = r.score
+        audience[better] = float(r.asker == "audience")
+    return {
+        "rule": np.clip(score, 0.0, 8.0) / 8,
+        "rule_pass": (score >= rules.THRESHOLD).astype(float),
+        "rule_audience": audience,
+    }
+
+
+def _longest_gap(pause: np.ndarray, idx: np.ndarray, span: int) -> np.ndarray:
+    """The longest caption gap within `span` words after each candidate (a question
+    is often followed by a beat before the answer)."""
+    out = np.zeros(len(idx))
+    for k, i in enumerate(idx):
+        seg = pause[i + 3 : i + span]
+        out[k] = float(seg.max()) if seg.size else 0.0
+    return out

@@ -1,0 +1,82 @@
+"""The question-start model: logistic regression over `features.NAMES`.
+
+Its weights live in `publisher/data/question_model.json`, written by
+`scripts/train_planner.py` from the labelled corpus in `benchmarks/corpus/`.
+Only numpy is needed to use it; `fit` (Newton's method with an L2 penalty) is
+here too so training and use share one definition of the model.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import NAMES
+
+MODEL_FILE = "question_model.json"
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
+
+
+@dataclass(frozen=True)
+class Model:
+    start: tuple[float, ...]  # weights of NAMES: is this a question start?
+    audience: tuple[float, ...]  # weights of NAMES: is the asker in the audience?
+    offset: float  # log-odds a start needs to be taken (decode.choose)
+    short: float  # seconds: a question shorter than this is penalised ...
+    penalty: float  # ... by up to this much log-odds
+    names: tuple[str, ...] = tuple(NAMES)
+    trained_on: tuple[str, ...] = ()  # corpus recordings, for the record
+
+    def start_logits(self, rows: np.ndarray) -> np.ndarray:
+        return rows @ np.asarray(self.start)
+
+    def audience_probability(self, rows: np.ndarray) -> np.ndarray:
+        return _sigmoid(rows @ np.asarray(self.audience))
+
+    def save(self, path: Path) -> None:
+        data = asdict(self)
+        data["start"] = [round(w, 6) for w in self.start]
+        data["audience"] = [round(w, 6) for w in self.audience]
+        path.write_text(json.dumps(data, indent=1) + "\n")
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, iters: int = 30) -> np.ndarray:
+    """Logistic-regression weights (the first column is the bias, not penalised)."""
+    w = np.zeros(rows.shape[1])
+    reg = np.full(rows.shape[1], l2)
+    reg[0] = 1e-6
+    for _ in range(iters):
+        p = _sigmoid(rows @ w)
+        grad = rows.T @ (p - labels) + reg * w
+        hess = (rows * (p * (1 - p))[:, None]).T @ rows + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_model() -> Model:
+    """The model shipped with the package; its feature names must match the code's."""
+    data = json.loads(MODEL_PATH.read_text())
+    model = Model(
+        start=tuple(data["start"]),
+        audience=tuple(data["audience"]),
+        offset=float(data["offset"]),
+        short=float(data["short"]),
+        penalty=float(data["penalty"]),
+        names=tuple(data["names"]),
+        trained_on=tuple(data.get("trained_on", ())),
+    )
+    if model.names != tuple(NAMES):
+        raise RuntimeError(f"{MODEL_PATH} was trained on other features: retrain it")
+    return model

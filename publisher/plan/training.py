@@ -1,0 +1,200 @@
+"""Train and measure the question model on a labelled corpus of real transcripts.
+
+A corpus folder holds `<name>.labels.toml` files (format: benchmarks/corpus/README.md),
+each beside its seed `<name>.txt` or naming one with `seed = "path from the repo root"`.
+Used by scripts/train_planner.py (writes the shipped model) and
+benchmarks/segmentation.py (cross-validated figures); not at build time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..ingest import load_talk
+from ..model import Talk
+from . import read_talk
+from .decode import MIN_GAP
+from .features import Candidates, Context, candidates
+from .glossary import talk_glossary
+from .planfile import parse_time
+from .scorer import Model, fit
+from .segment import choose_starts
+
+TOLERANCE = 10.0  # seconds: a start this close to a label matches it
+POSITIVE = 5.0  # seconds: candidates this close to a label are trained as starts
+L2 = 2.0
+
+
+@dataclass(frozen=True)
+class Question:
+    start: float
+    asker: str  # "moderator" or "audience"
+    terms: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Recording:
+    name: str
+    shape: str
+    captions: str
+    talk: Talk
+    questions: tuple[Question, ...]
+    followups: tuple[float, ...]
+    source: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A recording with its candidates computed once (they don't depend on the model)."""
+
+    recording: Recording
+    context: Context
+    found: Candidates
+
+
+def load_corpus(folder: Path, root: Path) -> list[Recording]:
+    out = []
+    for path in sorted(folder.glob("*.labels.toml")):
+        data = tomllib.loads(path.read_text())
+        name = path.name.removesuffix(".labels.toml")
+        seed = root / data["seed"] if "seed" in data else path.with_name(f"{name}.txt")
+        questions = tuple(
+            Question(
+                parse_time(str(q["start"])),
+                q.get("asker", "moderator"),
+                tuple(q.get("terms", ())),
+                q.get("text", ""),
+            )
+            for q in data.get("question", [])
+        )
+        followups = tuple(parse_time(str(f["start"])) for f in data.get("followup", []))
+        out.append(
+            Recording(
+                name,
+                data.get("shape", "?"),
+                data.get("captions", "?"),
+                load_talk(seed),
+                questions,
+                followups,
+                data.get("source", ""),
+                data.get("licence", ""),
+            )
+        )
+    return out
+
+
+def prepare(rec: Recording) -> Prepared:
+    _, words, ctx = read_talk(rec.talk, talk_glossary(rec.talk, None))
+    return Prepared(rec, ctx, candidates(words, ctx))
+
+
+def _targets(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and 0/1 targets: near a question start 1, far from every start 0."""
+    times = np.asarray(prep.found.times)
+    starts = np.array([q.start for q in prep.recording.questions])
+    others = np.array(list(prep.recording.followups))
+    near = _distance(times, starts)
+    far = np.minimum(near, _distance(times, others))
+    use = (near <= POSITIVE) | (far > TOLERANCE)
+    return prep.found.rows[use], (near[use] <= POSITIVE).astype(float)
+
+
+def _distance(times: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    if not marks.size:
+        return np.full(len(times), np.inf)
+    return np.abs(times[:, None] - marks[None, :]).min(axis=1)
+
+
+def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    times = np.asarray(prep.found.times)
+    rows, ys = [], []
+    for q in prep.recording.questions:
+        if not len(times):
+            break
+        k = int(np.argmin(np.abs(times - q.start)))
+        if abs(times[k] - q.start) <= POSITIVE + 2:
+            rows.append(prep.found.rows[k])
+            ys.append(float(q.asker == "audience"))
+    return np.array(rows).reshape(-1, prep.found.rows.shape[1]), np.array(ys)
+
+
+def fit_model(preps: list[Prepared]) -> Model:
+    """Weights, then the decoding settings that give the best pooled F1 on `preps`."""
+    rows, ys = zip(*(_targets(p) for p in preps), strict=True)
+    start = fit(np.vstack(rows), np.concatenate(ys), L2)
+    arows, ays = zip(*(_asker_rows(p) for p in preps), strict=True)
+    audience = fit(np.vstack(arows), np.concatenate(ays), L2)
+    names = tuple(p.recording.name for p in preps)
+    best: tuple[float, Model] | None = None
+    for offset, short, penalty in itertools.product(
+        np.arange(-2.0, 3.01, 0.25), (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
+    ):
+        model = Model(tuple(start), tuple(audience), float(offset), short, penalty)
+        hits = sum(_counts(p, model) for p in preps)  # (hits, hyps, refs) pooled
+        f1 = 2 * hits[0] / max(hits[1] + hits[2], 1)
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, model)
+    assert best is not None
+    b = best[1]
+    return Model(b.start, b.audience, b.offset, b.short, b.penalty, trained_on=names)
+
+
+def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
+    """Each recording with a model trained on all the others (leave one out)."""
+    for k, prep in enumerate(preps):
+        yield prep, fit_model(preps[:k] + preps[k + 1 :])
+
+
+def _counts(prep: Prepared, model: Model) -> np.ndarray:
+    hyp = [prep.found.times[k] for k in choose_starts(prep.found, model, prep.context)]
+    rec = prep.recording
+    m = match([q.start for q in rec.questions], hyp, list(rec.followups))
+    return np.array([len(m.pairs), m.hypotheses, len(rec.questions)])
+
+
+@dataclass(frozen=True)
+class Match:
+    pairs: list[tuple[int, int]]  # (label index, hypothesis index)
+    hypotheses: int  # hypotheses that count: not matched to a follow-up only
+
+
+def match(
+    ref: list[float], hyp: list[float], neutral: list[float], tol: float = TOLERANCE
+) -> Match:
+    """One-to-one matching within `tol`, closest pairs first. A hypothesis left
+    unmatched but within `tol` of a follow-up is neither right nor wrong."""
+    pairs = sorted(
+        (abs(h - r), i, j)
+        for i, r in enumerate(ref)
+        for j, h in enumerate(hyp)
+        if abs(h - r) <= tol
+    )
+    used_r, used_h, out = set(), set(), []
+    for _, i, j in pairs:
+        if i not in used_r and j not in used_h:
+            used_r.add(i)
+            used_h.add(j)
+            out.append((i, j))
+    free = [h for j, h in enumerate(hyp) if j not in used_h]
+    neutral_n = sum(any(abs(h - f) <= tol for f in neutral) for h in free)
+    return Match(sorted(out), len(hyp) - neutral_n)
+
+
+__all__ = [
+    "MIN_GAP",
+    "Recording",
+    "Prepared",
+    "load_corpus",
+    "prepare",
+    "fit_model",
+    "cross_validated",
+    "match",
+]

@@ -1,0 +1,147 @@
+"""The question model: candidates and their features, the fit, the decoding, the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from publisher.model import Line
+from publisher.plan.decode import MIN_GAP, choose
+from publisher.plan.features import MERGE, NAMES, Context, candidates
+from publisher.plan.scorer import MODEL_PATH, bundled_model, fit
+from publisher.plan.training import cross_validated, load_corpus, match, prepare
+from publisher.plan.words import words_of
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "benchmarks" / "corpus"
+
+
+# --- decoding ------------------------------------------------------------------
+
+
+def test_nothing_worth_taking_gives_no_starts():
+    assert choose(np.array([10.0, 50.0]), np.array([-0.1, -3.0]), 60, 2) == []
+
+
+def test_two_starts_closer_than_the_minimum_gap_are_one():
+    times = np.array([100.0, 100.0 + MIN_GAP - 1])
+    assert choose(times, np.array([1.0, 2.0]), 30, 0) == [1]
+
+
+def test_a_short_question_costs_its_penalty():
+    times, gains = np.array([0.0, 20.0]), np.array([1.0, 1.5])
+    assert choose(times, gains, short=60, penalty=0) == [0, 1]
+    assert choose(times, gains, short=60, penalty=5) == [1]
+
+
+def test_decoding_is_global_not_greedy():
+    """A greedy pick of the best start (B) would block both of its neighbours."""
+    times, gains = np.array([0.0, 20.0, 40.0]), np.array([2.0, 3.0, 2.0])
+    assert choose(times, gains, short=30, penalty=10) == [0, 2]
+
+
+# --- the fit -------------------------------------------------------------------
+
+
+def test_fit_separates_what_is_separable_and_leaves_the_bias_free():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] > 0.5).astype(float)
+    rows = np.column_stack([np.ones(len(x)), x])
+    w = fit(rows, y, l2=1.0)
+    p = 1 / (1 + np.exp(-(rows @ w)))
+    assert ((p > 0.5) == (y == 1)).mean() > 0.95
+    assert w[0] < -1  # the bias takes the 30% base rate, unpenalised
+
+
+# --- features ------------------------------------------------------------------
+
+
+def _words(texts: list[tuple[float, str]], turn_at: float | None = None):
+    lines = [
+        Line(t, texts[i + 1][0] if i + 1 < len(texts) else t + 4, text, turn=t == turn_at)
+        for i, (t, text) in enumerate(texts)
+    ]
+    return words_of(lines)
+
+
+TALK = [
+    (0.0, "welcome everyone to the panel"),
+    (4.0, "we will talk about storage today"),
+    (9.0, "okay thanks so alice are you proposing"),
+    (13.0, "that we drop the old block layer"),
+    (20.0, "yes we should drop it because nobody uses it"),
+    (40.0, "hi thank you for the talk my name is bob"),
+    (44.0, "i work at acme how do you test it"),
+    (50.0, "that's a great question we test it in ci every night"),
+]
+
+
+@pytest.fixture(scope="module")
+def found():
+    words = _words(TALK, turn_at=40.0)
+    ctx = Context(panel=True, names=frozenset({"alice"}), intro_end=0, qa_start=None, duration=60)
+    return words, candidates(words, ctx)
+
+
+def _row(found, t: float) -> dict[str, float]:
+    words, c = found
+    k = c.times.index(t)
+    return dict(zip(NAMES, c.rows[k], strict=True))
+
+
+def test_every_line_start_is_a_candidate_and_rows_are_finite(found):
+    words, c = found
+    assert {0.0, 4.0, 9.0, 40.0, 44.0} <= set(c.times)
+    assert all(b - a >= MERGE for a, b in zip(c.times, c.times[1:], strict=False))
+    assert c.rows.shape == (len(c.times), len(NAMES)) and np.isfinite(c.rows).all()
+
+
+def test_features_read_names_turns_introductions_and_answers(found):
+    moderator, audience, answer = _row(found, 9.0), _row(found, 40.0), _row(found, 50.0)
+    assert moderator["name_near"] == 1 and moderator["ack"] == 1 and moderator["form"] > 0
+    assert audience["turn"] == 1 and audience["intro"] == 1 and audience["thanks_talk"] == 1
+    assert audience["answer_after"] == 1
+    assert answer["turn"] == 0 and answer["intro"] == 0
+    assert audience["gap"] > moderator["gap"] > 0 and audience["gap_big"] == 1  # 15 s silence
+
+
+# --- corpus and model ----------------------------------------------------------
+
+
+def test_matching_is_one_to_one_and_follow_ups_are_neutral():
+    m = match([100.0, 200.0], [101.0, 103.0, 199.0, 300.0, 405.0], neutral=[300.0])
+    assert m.pairs == [(0, 0), (1, 2)]
+    assert m.hypotheses == 4  # 103 and 405 are wrong, 300 is a follow-up
+
+
+def test_the_shipped_model_reads_these_features_and_names_its_corpus():
+    data = json.loads(MODEL_PATH.read_text())
+    assert tuple(data["names"]) == tuple(NAMES)
+    model = bundled_model()
+    assert len(model.start) == len(NAMES) == len(model.audience)
+    labelled = {p.name.removesuffix(".labels.toml") for p in CORPUS.glob("*.labels.toml")}
+    assert set(model.trained_on) == labelled and len(labelled) >= 12
+
+
+def test_corpus_is_labelled_with_sources_and_licences():
+    recs = load_corpus(CORPUS, ROOT)
+    shapes = {r.shape for r in recs}
+    assert {"panel", "talk-qa", "ama", "interview", "talk"} <= shapes
+    for r in recs:
+        assert r.source and r.licence, r.name
+        assert all(q.asker in ("moderator", "audience") for q in r.questions), r.name
+        assert all(0 <= q.start <= r.talk.duration for q in r.questions), r.name
+    assert any(r.shape == "talk" and not r.questions for r in recs)
+    size = sum(p.stat().st_size for p in CORPUS.iterdir())
+    assert size < 20_000_000
+
+
+def test_cross_validation_never_scores_a_recording_with_a_model_that_saw_it():
+    recs = [r for r in load_corpus(CORPUS, ROOT)][:4]
+    for prep, model in cross_validated([prepare(r) for r in recs]):
+        assert prep.recording.name not in model.trained_on
+        assert len(model.trained_on) == len(recs) - 1

@@ -1,0 +1,268 @@
+"""Question titles from the whole asking turn: the question, not its preamble.
+
+A question's clip starts at the asker's first word, so the turn the title is made
+from opens with greetings, thanks, introductions, compliments and meta phrases
+("a question for everybody"), and may name the person it is put to. Inputs are
+caption-style: lowercase, unpunctuated, with the fillers of speech.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from publisher.plan.titles import is_pleasantry, question_title
+
+KNOWN = {
+    "peter": "Peter",
+    "alice": "Alice",
+    "maria": "Maria",
+    "rust": "Rust",
+    "qemu": "QEMU",
+    "linux": "Linux",
+}
+PANEL = {"peter", "alice", "maria", "priya", "tom"}  # the people on stage, lowercase
+
+
+def title(turn: str, **kw) -> str:
+    return question_title(turn, set(), KNOWN, **kw)
+
+
+PREAMBLES = [
+    (  # thanks + compliment + name + workplace, then a reported question
+        "hi thanks for the great talk my name is tom i work at a small hosting company so i was"
+        " wondering how you deal with noisy neighbours on shared storage",
+        "How do you deal with noisy neighbours on shared storage?",
+    ),
+    (  # greeting + thanks + "i'm X from Y" + "my question is"
+        "yeah hello thank you very much for the presentation i'm sara from the university of"
+        " lisbon and my question is how do you measure tail latency in production",
+        "How do you measure tail latency in production?",
+    ),
+    (  # compliment + "i'm a <role> at <org>"
+        "great talk really enjoyed it i'm a kernel developer at a cloud provider and we see the"
+        " same thing so do you plan to upstream the tracing patches",
+        "Do you plan to upstream the tracing patches?",
+    ),
+    (  # "it was really interesting" + "i'm a phd student at ..."
+        "thank you so much for the talk it was really interesting my name is lena and i'm a phd"
+        " student at a university in berlin what are the biggest open problems in scheduling"
+        " for heterogeneous cores",
+        "What are the biggest open problems in scheduling for heterogeneous cores?",
+    ),
+    (  # "i'm X i work for Y" without "my name is"
+        "hello i'm jonas i work for a bank and we run everything on premises is there a way to"
+        " get the same isolation without hardware support",
+        "Is there a way to get the same isolation without hardware support?",
+    ),
+    (  # no question form after the preamble: a request
+        "thank you so much for the presentation my name is priya and i'm a developer at a bank"
+        " tell us about your experience with fuzzing the parsers",
+        "What is your experience with fuzzing the parsers?",
+    ),
+    (  # an opinion question about what was said just before it
+        "hi great talk i'm tom from a hosting company so rust in the hypervisor what do you think",
+        "What do you think about Rust in the hypervisor?",
+    ),
+]
+
+VOCATIVES = [
+    (  # a name before the question (already fine: guarded)
+        "peter what do you think about rust in qemu",
+        "What do you think about Rust in QEMU?",
+    ),
+    (  # moderator's thanks, then a name, then the question
+        "okay thanks so alice are you proposing that we deprecate the old interface entirely",
+        "Are you proposing that we deprecate the old interface entirely?",
+    ),
+    (
+        "so alice are you proposing we drop 32-bit hosts",
+        "Are you proposing we drop 32-bit hosts?",
+    ),
+    (  # a subject-less opinion question takes the subject said just before it
+        "there's been a lot of talk about rust in the kernel what do you guys think",
+        "What do you think about Rust in the kernel?",
+    ),
+    (  # the same with the name at the end
+        "so rust in the kernel what do you think maria",
+        "What do you think about Rust in the kernel?",
+    ),
+]
+
+META = [
+    (
+        "a question for everybody on the panel what's the most underrated debugging tool in"
+        " your workflow",
+        "What is the most underrated debugging tool in your workflow?",
+    ),
+    (
+        "this one is for peter how do you decide which fixes get backported to the stable branches",
+        "How do you decide which fixes get backported?",
+    ),
+    (
+        "i have a question for the whole panel should distributions enable the new allocator"
+        " by default",
+        "Should distributions enable the new allocator by default?",
+    ),
+    (
+        "okay the next question is from the chat how do you keep the size of your test matrix"
+        " under control",
+        "How do you keep the size of your test matrix under control?",
+    ),
+]
+
+PLEASANTRY_FIRST = [
+    (  # nothing but pleasantries, then the question in the next breath
+        "thank you thank you so much for having me here it's a pleasure to be on this panel"
+        " okay so why do distributions still ship such old toolchains",
+        "Why do distributions still ship such old toolchains?",
+    ),
+    (
+        "good morning everyone and thanks to the organizers for inviting me so what is the"
+        " status of the new build system",
+        "What is the status of the new build system?",
+    ),
+    (
+        "good afternoon thank you all for coming it's an honour to be here i'd like to hear"
+        " your thoughts on the new build system",
+        "What are your thoughts on the new build system?",
+    ),
+]
+
+STATEMENTS = [
+    (
+        "i'd like to hear your views on confidential computing",
+        "What are your views on confidential computing?",
+    ),
+    (
+        "tell us about your experience with live migration",
+        "What is your experience with live migration?",
+    ),
+    (
+        "maybe you could talk a little bit about the roadmap for the next release",
+        "Can you tell us about the roadmap?",  # "for the next release" names nothing of the talk
+    ),
+    (
+        "thanks for coming i'd love to get your perspective on the licensing change",
+        "What is your perspective on the licensing change?",
+    ),
+    (
+        "please walk us through the upgrade path from the old version",
+        "Can you walk us through the upgrade path?",
+    ),
+    (  # a reported question after a request: asked directly
+        "i would love to hear more about how the community handles security embargoes",
+        "How does the community handle security embargoes?",
+    ),
+]
+
+ALL = PREAMBLES + VOCATIVES + META + PLEASANTRY_FIRST + STATEMENTS
+GROUPS = {
+    "preamble skipped": PREAMBLES,
+    "person asked dropped": VOCATIVES,
+    "meta phrase skipped": META,
+    "pleasantry gives way": PLEASANTRY_FIRST,
+    "statement asked": STATEMENTS,
+}
+
+
+@pytest.mark.parametrize(
+    ("turn", "expected"),
+    [
+        pytest.param(t, e, id=f"{g}-{i}")
+        for g, cases in GROUPS.items()
+        for i, (t, e) in enumerate(cases)
+    ],
+)
+def test_the_title_is_the_question(turn, expected):
+    """Audience preambles, the person asked, meta phrases and pleasantries are not the
+    question; a statement-form request is asked."""
+    assert title(turn) == expected
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "what do you guys think peter",
+        "thanks for your perspective so what do you guys think maria",
+        "what's your take on that alice",
+    ],
+)
+def test_a_trailing_name_is_dropped(turn):
+    for names in (None, PANEL):
+        t = title(turn, names=names)
+        assert t.endswith("?"), t
+        assert not {"Peter", "Maria", "Alice"} & set(t.rstrip("?").split()), t
+        assert not is_pleasantry(t), t
+
+
+def test_names_of_the_panel_can_be_passed_in():
+    # "priya" is nobody the captions capitalise: only the list of people knows her
+    turn = "how would you approach splitting a large monolith into services priya"
+    assert (
+        title(turn, names=PANEL)
+        == "How would you approach splitting a large monolith into services?"
+    )
+    assert "priya" not in title(turn, names=PANEL).lower()
+    # without names, a capitalised word of the talk is only dropped where it can't be
+    # an object: "Emacs" stays after "use", "Peter" goes after "think"
+    known = KNOWN | {"emacs": "Emacs"}
+    assert question_title("do you still use emacs", set(), known) == "Do you still use Emacs?"
+    assert question_title("what do you think peter", set(), known) == "What do you think?"
+
+
+@pytest.mark.parametrize("turn", [t for t, _ in ALL])
+def test_no_title_is_a_pleasantry(turn):
+    for names in (None, PANEL):
+        t = title(turn, names=names)
+        assert not is_pleasantry(t), t
+        assert t[0].isupper() and t.endswith("?"), t
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you for the talk my name",
+        "Thanks for your perspective",
+        "Hi everyone",
+        "Good morning",
+        "Great talk",
+        "That was a really interesting presentation",
+        "My name is Dave and I work at Acme",
+        "I work at Acme",
+        "A question for everybody",
+        "I have a question",
+        "I have a quick question about the scheduler",
+        "My question is",
+        "This one is for Peter",
+        "Question from the chat",
+        "Peter",
+        "Peter Feiner?",
+    ],
+)
+def test_is_pleasantry(text):
+    assert is_pleasantry(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What do you think about Rust in the kernel?",
+        "How do you handle backups for large clusters?",
+        "Emacs versus VI?",
+        "Spectre and Meltdown: are they hype or are they real?",
+        "What are your views on confidential computing?",
+        "Can you tell us about the roadmap?",
+        "Is there a question you wish we had asked?",
+        "Why is thanking reviewers so rare?",
+        "Thanking reviewers: why is it so rare?",
+        "Welcoming newcomers: what works?",
+        "KVM API?",
+    ],
+)
+def test_is_not_pleasantry(text):
+    assert not is_pleasantry(text)
+
+
+def test_is_pleasantry_with_the_names_of_the_talk():
+    assert is_pleasantry("Maria?", names={"maria"})
+    assert not is_pleasantry("Kubernetes?", names={"maria"})
