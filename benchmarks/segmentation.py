@@ -27,15 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from publisher.plan import make_plan  # noqa: E402
 from publisher.plan.scorer import bundled_model  # noqa: E402
-
-try:
-    from publisher.plan.titles import is_pleasantry
-except ImportError:  # pragma: no cover
-
-    def is_pleasantry(title: str) -> bool:
-        return False
-
-
+from publisher.plan.titles import is_pleasantry  # noqa: E402
 from publisher.plan.training import (  # noqa: E402
     Recording,
     cross_validated,

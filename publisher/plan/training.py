@@ -19,7 +19,6 @@ import numpy as np
 from ..ingest import load_talk
 from ..model import Talk
 from . import read_talk
-from .decode import MIN_GAP
 from .features import Candidates, Context, candidates
 from .glossary import talk_glossary
 from .planfile import parse_time
@@ -189,7 +188,6 @@ def match(
 
 
 __all__ = [
-    "MIN_GAP",
     "Recording",
     "Prepared",
     "load_corpus",
