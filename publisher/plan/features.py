@@ -57,64 +57,15 @@ _FAMILIES = tuple(FAMILIES)
 
 # Words whose place around a turn start says something (generic English, not one talk's):
 # "okay so ...", "hi ...", "thank you ...", "do you ...", "and ..." (a turn going on).
-LEXICON = tuple(
-    [
-        "okay",
-        "ok",
-        "so",
-        "alright",
-        "thank",
-        "thanks",
-        "hi",
-        "hello",
-        "yeah",
-        "yes",
-        "um",
-        "uh",
-        "and",
-        "but",
-        "i",
-        "i'm",
-        "we",
-        "you",
-        "what",
-        "how",
-        "why",
-        "do",
-        "does",
-        "is",
-        "are",
-        "can",
-        "could",
-        "would",
-        "have",
-        "there",
-        "my",
-        "next",
-        "question",
-        "another",
-        "great",
-        "cool",
-        "well",
-        "now",
-        "just",
-        "let's",
-        "if",
-        "that",
-        "the",
-        "this",
-        "it",
-        "in",
-        "of",
-        "to",
-        "for",
-        "also",
-        "actually",
-        "right",
-        "no",
-        "oh",
-    ]
+# fmt: off
+LEXICON = (
+    "okay", "ok", "so", "alright", "thank", "thanks", "hi", "hello", "yeah", "yes", "um", "uh",
+    "and", "but", "i", "i'm", "we", "you", "what", "how", "why", "do", "does", "is", "are",
+    "can", "could", "would", "have", "there", "my", "next", "question", "another", "great",
+    "cool", "well", "now", "just", "let's", "if", "that", "the", "this", "it", "in", "of",
+    "to", "for", "also", "actually", "right", "no", "oh",
 )
+# fmt: on
 _PLACES = {"w0": 0, "w1": 1, "w2": 2, "p1": -1}
 
 NAMES = (
