@@ -208,10 +208,15 @@ def test_interrupted_build_leaves_published_files(built: Path, tmp_path: Path, s
         "--standin-audio",
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)  # a cold cache: it is synthesising or rendering now
+    staging = built / "public" / ".demo.staging"
+    deadline = time.monotonic() + 20
+    while not staging.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the build is under way, with a cold cache: synthesising or rendering
+    assert proc.poll() is None, "the build ended before it could be interrupted"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert digest(out) == before
+    assert digest(out) == before, (proc.returncode, err[-500:])
     if sig == signal.SIGINT:
         assert proc.returncode == 130
         assert "Traceback" not in err and "interrupted" in err
