@@ -188,6 +188,12 @@ def test_bundled_seed_builds_at_least_eight_question_clips(tmp_path: Path):
     assert len(ID3(full).getall("CHAP")) == len(clips.entries)
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """SIGINT as a shell leaves it: an ignored SIGINT (inherited from whatever the test
+    process ran before) would let the build finish instead of being interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_interrupted_build_leaves_published_files(built: Path, tmp_path: Path, sig):
     built = shutil.copytree(built, tmp_path / "copy", symlinks=True)
@@ -207,7 +213,13 @@ def test_interrupted_build_leaves_published_files(built: Path, tmp_path: Path, s
         str(tmp_path / "cold"),
         "--standin-audio",
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
+    )
     staging = built / "public" / ".demo.staging"
     deadline = time.monotonic() + 20
     while not staging.exists() and proc.poll() is None and time.monotonic() < deadline:
