@@ -15,10 +15,10 @@ import numpy as np
 from .cues import Text, qa_openings
 from .decode import choose
 from .features import NAMES, Candidates, Context, candidates
+from .rules import GAP
 from .scorer import Model, bundled_model
 from .words import Word
 
-GAP = 2.5  # seconds of caption silence that mark a change of speaker
 QA_AFTER_APPLAUSE = 30.0  # seconds of speech after applause that make it a Q&A
 
 _INTRO = re.compile(
