@@ -167,7 +167,8 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     marks.add("close", _starts(_CLOSE, text, n))
     marks.add("turn", np.array([w.turn for w in words], float))
 
-    ruled = {r.anchor: r for r in rules.candidates(words, ctx.names)}
+    cohesion = Cohesion(words)
+    ruled = {r.anchor: r for r in rules.candidates(words, ctx.names, text, cues, cohesion)}
     idx = np.array(_candidate_words(words, {c.word for c in cues} | set(ruled)))
     times = np.array([words[i].time for i in idx])
     pause = np.array([w.pause for w in words])
@@ -209,7 +210,6 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         "thanks_talk": np.minimum(win("thanks", 0, 25), 1.0),
         "answer_after": np.minimum(win("answer", 8, 120), 1.0),
     }
-    cohesion = Cohesion(words)
     novelty = np.clip(np.array([cohesion.score(t) for t in times]), -3.0, 3.0)
     duration = max(ctx.duration, 1.0)
     qa = ctx.qa_start

@@ -18,7 +18,6 @@ from .cues import (
     OPEN_ENDED,
     Cue,
     Text,
-    find_cues,
     question_form,
 )
 from .words import Word
@@ -94,12 +93,15 @@ def _addressed(words: list[Word], text: Text, names: set[str]) -> list[Cue]:
 
 
 def candidates(
-    words: list[Word], names: set[str] | frozenset = frozenset()
+    words: list[Word],
+    names: set[str] | frozenset,
+    text: Text,
+    cues: list[Cue],
+    cohesion: Cohesion,
 ) -> list[RuleStart]:
-    """Every possible question start with its signals and score."""
-    text = Text(words)
-    cohesion = Cohesion(words)
-    groups = _group(sorted(find_cues(text) + _addressed(words, text, names), key=lambda c: c.word))
+    """Every possible question start with its signals and score; `text`, `cues`
+    (find_cues of it) and `cohesion` are the talk's, computed once by the caller."""
+    groups = _group(sorted(cues + _addressed(words, text, names), key=lambda c: c.word))
     # A question asked without any cue phrase, right after an "okay"/"thank you".
     for m in re.finditer(_OPENER, text.text):
         i = text.word_at(m.end())
