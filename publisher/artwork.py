@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import re
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -234,13 +237,41 @@ def _font(face: str, size: int):
 # --- files and caching -----------------------------------------------------------------
 
 
+def image_problem(path: Path) -> str:
+    """Why the image file at `path` can't be used as artwork ("" if it can): it is read
+    whole (a cut-off file fails here, not in every talk's cover); a FIFO is not opened."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return "artwork is not a regular file"
+        with Image.open(path) as img:
+            img.draft("RGB", (SIZE, SIZE))
+            img.load()
+    except OSError as e:
+        return f"cannot read artwork: {e.strerror}" if e.strerror else _unusable(e)
+    except (UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError) as e:
+        return _unusable(e)
+    return ""
+
+
+def _unusable(e: Exception) -> str:
+    """An image library error as words, without the object reprs Pillow puts in them."""
+    if isinstance(e, UnidentifiedImageError):
+        return "artwork is not an image file Pillow can read"
+    reason = re.sub(r"\s*<[^>]*>", "", str(e)).strip() or type(e).__name__
+    return f"artwork is not an image ({reason})"
+
+
 def _source_bytes(show: Show) -> bytes | None:
     if show.artwork is None:
         return None
     try:
         return Path(show.artwork).read_bytes()
     except OSError as e:
-        raise ShowError(f"cannot read artwork {show.artwork}: {e.strerror}", show.path) from None
+        raise _artwork_error(show, f"cannot read artwork: {e.strerror}") from None
+
+
+def _artwork_error(show: Show, problem: str) -> ShowError:
+    return ShowError(f"{problem} (the artwork set in {show.path})", show.artwork)
 
 
 def _square(data: bytes, show: Show) -> Image.Image:
@@ -249,8 +280,8 @@ def _square(data: bytes, show: Show) -> Image.Image:
         with Image.open(io.BytesIO(data)) as src:
             src.load()
             img = src.convert("RGBA")
-    except (UnidentifiedImageError, OSError) as e:
-        raise ShowError(f"artwork {show.artwork} is not an image ({e})", show.path) from None
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as e:
+        raise _artwork_error(show, _unusable(e)) from None
     flat = Image.new("RGB", img.size, WHITE)
     flat.paste(img, (0, 0), img)
     return ImageOps.fit(flat, (SIZE, SIZE), Image.LANCZOS)

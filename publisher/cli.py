@@ -119,12 +119,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import Options, build
-    from .show import load_show
+    from .show import load_shows
 
     paths = args.shows or sorted(FEEDS_DIR.glob("*.toml"))
     if not paths:
         raise InputError("no show definitions given and none in feeds/")
-    shows = [load_show(p, base_url=args.base_url) for p in paths]
+    shows = load_shows(paths, base_url=args.base_url)
     options = Options(
         out=args.out,
         cache_dir=args.cache_dir,
@@ -175,7 +175,7 @@ def _plan(args: argparse.Namespace) -> int:
     plan = old
     if old is None or args.replan:
         new = make_plan(talk, glossary)
-        plan = replan(old, new) if old else new
+        plan = replan(old, new)  # the planner's own values kept, for a later replan
         save_plan(plan, path, talk)
         print(f"wrote {path}", file=sys.stderr)
     if args.json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -48,37 +49,110 @@ def copy_file(src: Path, target: Path) -> None:
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+# renameat2 errors that mean "can't exchange here", not "failed": EINVAL, ENOSYS and
+# EOPNOTSUPP (old kernels, some file systems), EXDEV (overlay file systems).
+_CANT_EXCHANGE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV)
+
+
+def backup_dir(target: Path) -> Path:
+    """Where the fallback swap keeps `target` between its renames: hidden (a dot
+    name), so it is never served nor taken for a show."""
+    return target.with_name(f".{target.name}.old")
 
 
 def replace_dir(new: Path, target: Path) -> None:
     """Put the folder `new` in the place of `target` in one atomic step (Linux
     renameat2 RENAME_EXCHANGE), so `target` is complete at every moment; the old
     contents end up at `new`, for the caller to remove. Where the kernel or file
-    system can't exchange, falls back to two renames (a short gap)."""
+    system can't exchange, falls back to two renames with `target` at backup_dir()
+    between them: a failure puts it back; a kill leaves it for restore_dir()."""
     if not target.exists():
         os.replace(new, target)
         return
     if _exchange(new, target):
         return
-    old = target.with_name(target.name + ".old")
+    old = backup_dir(target)
     shutil.rmtree(old, ignore_errors=True)
     os.replace(target, old)
-    os.replace(new, target)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
     os.replace(old, new)
 
 
+def restore_dir(target: Path) -> Path | None:
+    """If `target` is gone but its backup is left (a swap killed between its two
+    renames), rename the backup back; the backup restored, else None. The caller
+    holds the show's lock. `<target>.old` is where versions before 13 left it."""
+    if os.path.lexists(target):
+        return None
+    for old in backups(target):
+        os.rename(old, target)
+        return old
+    return None
+
+
+def backups(target: Path) -> list[Path]:
+    """The backup folders of `target` there are (see restore_dir)."""
+    found = (backup_dir(target), target.with_name(target.name + ".old"))
+    return [old for old in found if old.is_dir() and not old.is_symlink()]
+
+
 def _exchange(a: Path, b: Path) -> bool:
+    err = _renameat2(a, b, _RENAME_EXCHANGE)
+    if err == 0:
+        return True
+    if err in _CANT_EXCHANGE:
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _renameat2(a: Path, b: Path, flags: int) -> int:
+    """renameat2(2) through libc: 0, or the errno (ENOSYS where libc lacks it)."""
     import ctypes
 
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
+        call = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not supported here
-        return False
-    raise OSError(err, os.strerror(err), str(b))
+        return errno.ENOSYS
+    if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), flags) == 0:
+        return 0
+    return ctypes.get_errno()
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_FULL_TEXT = ("No space left on device", "Disk quota exceeded")  # a tool's own words
+
+
+def full_folder(e: BaseException, folders: dict[str, Path]) -> tuple[str, Path] | None:
+    """(name, folder) of the one of `folders` whose disk is full, if `e` came from a
+    full disk; None if it did not. The folder is the one holding the file written
+    (copyfile names its target second), else for a tool that said so the last folder
+    (tools write there), else the one with the least room left."""
+    tool = not isinstance(e, OSError) and any(text in str(e) for text in _FULL_TEXT)
+    if not (tool or isinstance(e, OSError) and e.errno in _FULL):
+        return None
+    written = getattr(e, "path", None) if tool else (e.filename2 or e.filename)
+    for name, folder in folders.items():
+        if written is not None and _inside(Path(os.fsdecode(written)), Path(folder)):
+            return name, folder
+    if tool:
+        return list(folders.items())[-1]
+    return min(folders.items(), key=lambda item: _room(item[1]))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.absolute().is_relative_to(folder.absolute())
+
+
+def _room(folder: Path) -> int:
+    """Bytes free for us in the file system holding `folder` (or its nearest parent)."""
+    for where in (folder, *folder.absolute().parents):
+        try:
+            st = os.statvfs(where)
+        except OSError:
+            continue
+        return st.f_bavail * st.f_frsize
+    return 0

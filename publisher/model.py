@@ -68,6 +68,7 @@ class Talk:
     transcript: list[Line]  # cleaned, time-ordered
     url: str  # YouTube URL
     video_id: str
+    url_line: int = 0  # the seed's line that gives the video (its URL or Video ID line)
 
     @property
     def year(self) -> int:
@@ -161,6 +162,10 @@ class Plan:
     # The talk's transcript with glossary corrections applied and speakers
     # attributed where known; recomputed from the Talk, never stored in the file.
     transcript: list[Line] = field(default_factory=list)
+    # guid -> the planner's own value of each field (times as written, text as a short
+    # hash), so a replan can tell what a person edited; kept in the plan file's [planner]
+    planned: dict[str, dict[str, str]] = field(default_factory=dict)
+    digest: str = ""  # planfile.text_digest of the file's text it was read from, if any
 
 
 # --- audio ------------------------------------------------------------------
@@ -255,8 +260,7 @@ class Episode:
     duration: float
     size: int
     pub_date: dt.datetime  # timezone-aware
-    track: int  # 1-based position among its siblings
-    track_total: int
+    track: int  # 1-based position among its siblings (tags carry no total: see tags/)
     notes_html: str  # show notes, Apple-safe HTML
     notes_text: str  # the same as plain text (ID3 COMM)
     summary: str

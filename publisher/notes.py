@@ -156,7 +156,9 @@ def _position(talk, plan, seg, chapters, clip_urls) -> list[Part]:
     where = f"{timestamp(start)}–{timestamp(start + seg.duration)}"
     label = seg.kind.capitalize()
     if seg in questions:
-        label = f"Question {questions.index(seg) + 1} of {len(questions)}"
+        # no "of N": the notes go into the clip's tags, and dropping another clip
+        # must not change this one's bytes
+        label = f"Question {questions.index(seg) + 1}"
     full = clip_urls.get(f"yt-{talk.video_id}", "")
     talk_name: Part = (talk.title, full) if full else f"“{talk.title}”"
     return [f"{label}, at {where} of the full talk ", talk_name, f" ({talk.playlist})."]

@@ -9,7 +9,11 @@ This module fills the gaps found by tests/test_serve.py:
   MAX_RANGES ranges, or several ranges together with a conditional header,
   get the whole file (200) or the 304;
 - "bytes=-0" (an empty suffix) is unsatisfiable: 416, not the whole file;
+- a range unit other than bytes ("items=0-5") is ignored: the whole file, 200
+  (RFC 9110 section 14.2);
 - If-Range with an ETag that no longer matches -> the whole file, 200;
+- a show left at its backup by a publish killed between its two renames
+  (fsutil.replace_dir's fallback) is put back before it would be a 404;
 - safe path resolution (no "..", encoded or not, no absolute paths, no dotfiles,
   no symlinks leading out of the root), directory index.html, podcast MIME
   types, CORS on every file.
@@ -29,6 +33,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from aiohttp import hdrs, web
+
+from .errors import InputError, PublisherError
+from .fsutil import backups, restore_dir
 
 MAX_RANGES = 16
 CHUNK = 256 * 1024
@@ -129,6 +136,11 @@ def parse_ranges(header: str, size: int) -> list[tuple[int, int]] | None:
     return merged
 
 
+def _in_bytes(headers: list[str]) -> bool:
+    """Whether Range headers are in the one unit served: bytes."""
+    return all(h.partition("=")[0].strip().lower() == "bytes" for h in headers)
+
+
 def _etag(st: os.stat_result) -> str:
     return f"{st.st_mtime_ns:x}-{st.st_size:x}"  # the same value FileResponse sends
 
@@ -157,6 +169,8 @@ async def _send_file(request: web.Request, path: Path) -> web.StreamResponse:
     request_headers = request.headers.copy()
     rng = request_headers.popall(hdrs.RANGE, [])
     request_headers.popall(hdrs.IF_RANGE, None)
+    if rng and not _in_bytes(rng):
+        rng = []  # another unit: ignored (RFC 9110 14.2), the whole file
     if rng and _if_range_holds(request, st):
         ranges = parse_ranges(", ".join(rng), st.st_size)
         if not ranges:
@@ -255,6 +269,9 @@ def make_app(root: Path) -> web.Application:
     """An aiohttp app serving the files under `root` (GET, HEAD and CORS preflight)."""
     root = Path(root).resolve()
 
+    for backup in root.glob("*.old"):  # at start, and when a show is asked for
+        _restore(root / backup.name.removeprefix(".").removesuffix(".old"))
+
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.method == hdrs.METH_OPTIONS:
             return web.Response(
@@ -272,6 +289,8 @@ def make_app(root: Path) -> web.Application:
             raise web.HTTPForbidden(headers=_CORS) from None
         except (FileNotFoundError, UnicodeDecodeError):
             raise web.HTTPNotFound(headers=_CORS) from None
+        if path != root and not path.exists():
+            _restore(root / path.relative_to(root).parts[0])
         if path.is_dir():
             if not request.path.endswith("/"):
                 # relative links in index.html need the trailing slash
@@ -291,6 +310,20 @@ def make_app(root: Path) -> web.Application:
     return app
 
 
+def _restore(target: Path) -> bool:
+    """Put back the show folder `target` if a publish killed between its two renames
+    left only its backup (under the show's build lock: never in a build's way)."""
+    if target.exists() or not backups(target):
+        return False
+    from .pipeline.lock import BusyError, show_lock
+
+    try:
+        with show_lock(target.with_name(f".{target.name}.lock"), str(target)):
+            return restore_dir(target) is not None
+    except (BusyError, OSError):
+        return False  # a build is publishing it now, or the folder is read-only
+
+
 async def _start(root: Path, host: str, port: int) -> tuple[web.AppRunner, int]:
     runner = web.AppRunner(make_app(root), access_log=None)
     await runner.setup()
@@ -304,8 +337,14 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve `root` until interrupted (blocking); prints the URL first."""
     root = Path(root)
 
+    if not 0 <= port <= 65535:
+        raise InputError(f"--port {port} is not a port number (0 to 65535)")
+
     async def main() -> None:
-        runner, bound = await _start(root, host, port)
+        try:
+            runner, bound = await _start(root, host, port)
+        except OSError as e:
+            raise PublisherError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
         everywhere = host in ("0.0.0.0", "::", "")
         shown = "localhost" if everywhere or host == "127.0.0.1" else host
         where = " (all interfaces)" if everywhere else ""

@@ -6,15 +6,19 @@ import dataclasses
 import glob
 import os
 import re
+import stat
 import tomllib
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import tomlkit
 
-from .errors import ShowError
+from .errors import InputError, ShowError
 from .fsutil import write_text
+from .ingest.limits import check_value, read_input
 from .model import AUDIO_FORMATS, AudioSettings, slugify
 
 
@@ -45,82 +49,297 @@ class Show:
 
 
 _REQUIRED = ("title", "description", "author", "owner_name", "owner_email", "base_url", "seeds")
+_TEXTS = (*_REQUIRED[:-1], "language", "category", "subcategory", "copyright", "link", "slug")
+# public/<slug>/ is one plain folder name: "." or ".." would be --out or beyond it.
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+SAMPLE_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)  # MP3's
+BITRATES = range(8_000, 320_001)  # bits per second an MP3 can have
 
 
 def load_show(path: Path, base_url: str | None = None) -> Show:
-    """Read and check a show definition; seed globs are relative to the file."""
+    """Read and check a show definition; seed globs are relative to the file.
+
+    Every setting is checked here, a bad one refused naming its line: a show file
+    must not get as far as publishing feeds `publisher validate` rejects, nor
+    writing outside --out."""
     path = Path(path)
+    text = _read(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ShowError("show file not found", path) from None
-    except UnicodeDecodeError as e:
-        raise ShowError(f"not UTF-8 text ({e.reason})", path) from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = getattr(e, "lineno", None)
         raise ShowError(f"invalid TOML: {e.msg if hasattr(e, 'msg') else e}", path, line) from None
-    show = data.get("show", data)
-    missing = [k for k in _REQUIRED if not show.get(k)]
+    except RecursionError:
+        raise ShowError("invalid TOML: nested too deeply", path) from None
+    if problem := check_value(data):  # a control character would reach the feeds' XML
+        raise ShowError(problem, path)
+    root = _Table(data, None, path, text)
+    t = root.table("show") if "show" in data else root
+    missing = [k for k in _REQUIRED if not t.data.get(k)]
     if missing:
         raise ShowError(f"missing {', '.join(missing)} in [show]", path)
-    seeds: list[Path] = []
-    patterns = show["seeds"] if isinstance(show["seeds"], list) else [show["seeds"]]
-    for pattern in patterns:
-        matched = sorted(glob.glob(str(path.parent / pattern), recursive=True))
-        if not matched:
-            raise ShowError(f"seed pattern {pattern!r} matches no file", path)
-        seeds += [Path(os.path.normpath(m)) for m in matched]  # errors name seeds/x.txt
-    audio = data.get("audio", {})
-    try:
-        settings = AudioSettings(
-            bitrate=str(audio.get("bitrate", "64k")),
-            channels=int(audio.get("channels", 1)),
-            sample_rate=int(audio.get("sample_rate", 44100)),
-            formats=_formats(audio.get("formats", ["mp3"]), path),
-        )
-    except (TypeError, ValueError) as e:
-        raise ShowError(f"bad [audio] setting: {e}", path) from None
-    if settings.channels not in (1, 2):
-        raise ShowError("[audio] channels must be 1 or 2", path)
-    base = (base_url or show["base_url"]).rstrip("/") + "/"
-    slug = show.get("slug") or slugify(path.stem)
-    artwork = show.get("artwork")
+    texts = {k: t.text_of(k) for k in _TEXTS}
+    if base_url is not None and (problem := url_problem(base_url)):
+        raise InputError(f"--base-url {_shown(base_url)} {problem}")
+    _check(t, texts)
+    base = (base_url or texts["base_url"]).rstrip("/") + "/"
+    artwork = t.text_of("artwork")
     return Show(
         path=path,
-        slug=slug,
-        title=show["title"],
-        description=show["description"],
-        author=show["author"],
-        owner_name=show["owner_name"],
-        owner_email=show["owner_email"],
-        language=show.get("language", "en"),
-        category=show.get("category", "Technology"),
-        subcategory=show.get("subcategory", ""),
+        slug=texts["slug"] or slugify(path.stem),
+        title=texts["title"],
+        description=texts["description"],
+        author=texts["author"],
+        owner_name=texts["owner_name"],
+        owner_email=texts["owner_email"],
+        language=texts["language"] or "en",
+        category=texts["category"] or "Technology",
+        subcategory=texts["subcategory"],
         base_url=base,
-        seeds=list(dict.fromkeys(seeds)),
-        artwork=(path.parent / artwork) if artwork else None,
-        explicit=bool(show.get("explicit", False)),
-        copyright=show.get("copyright", ""),
-        link=show.get("link", base),
-        audio=settings,
-        glossary={str(k): str(v) for k, v in data.get("glossary", {}).items()},
-        podcast_guid=str(show.get("guid", "")),
+        seeds=_seeds(t),
+        artwork=_artwork(t, path.parent / artwork) if artwork else None,
+        explicit=t.value("explicit", False, bool),
+        copyright=texts["copyright"],
+        link=texts["link"] or base,
+        audio=_audio(root.table("audio")),
+        glossary={str(k): str(v) for k, v in root.table("glossary").data.items()},
+        podcast_guid=t.text_of("guid"),
     )
 
 
-def _formats(value: object, path: Path) -> tuple[str, ...]:
-    """[audio] formats: "mp3" first (the published enclosure), then optional others."""
+class _Table:
+    """A table of a show file: its values, each of the right type or a ShowError
+    naming the value's line."""
+
+    def __init__(self, data: object, name: str | None, path: Path, text: str):
+        if not isinstance(data, dict):
+            raise ShowError(f"{name} must be a table: [{name}]", path)
+        self.data, self.name, self.path, self.text = data, name, path, text
+
+    def line(self, key: str) -> int | None:
+        """The line `key = ...` is on in this table, if it can be found."""
+        current = None
+        for n, line in enumerate(self.text.splitlines(), 1):
+            s = line.strip()
+            if m := re.match(r"^\[([^\[\]]+)\]", s):
+                current = m.group(1).strip().strip("\"'")
+            elif current == self.name and re.match(rf"^([\"']?){re.escape(key)}\1\s*=", s):
+                return n
+        return None
+
+    def fail(self, key: str, message: str) -> ShowError:
+        return ShowError(message, self.path, self.line(key))
+
+    def value(self, key: str, default: Any, kind: type) -> Any:
+        value = self.data.get(key, default)
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return value
+        what = {str: "text in quotes", int: "a whole number", bool: "true or false"}[kind]
+        raise self.fail(key, f"{key} must be {what}, not {_shown(value)}")
+
+    def text_of(self, key: str) -> str:
+        return self.value(key, "", str).strip()
+
+    def table(self, key: str) -> _Table:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            raise ShowError(f"{key} must be a table: [{key}]", self.path, self.line(key))
+        return _Table(value, key, self.path, self.text)
+
+
+def _shown(value: object) -> str:
+    """A value as the error quotes it: repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _read(path: Path) -> str:
+    """The show file's text (a UTF-8 BOM dropped); a FIFO is refused, never read."""
+    if not os.path.lexists(path):
+        raise ShowError("show file not found", path)
+    return read_input(path, "show file", ShowError)
+
+
+def url_problem(url: str) -> str:
+    """What keeps `url` from being a base URL (absolute http or https, with a host, no
+    query or fragment, nothing that needs escaping); "" if nothing."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as e:
+        return f"is not a URL ({e})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "is not an http:// or https:// URL"
+    if not parts.hostname:
+        return "has no host name"
+    if parts.query or parts.fragment or url.rstrip("?#") != url:
+        return "has a query or fragment (? or #)"
+    if re.search(r"[\s<>\"'`{}|\\^]", url):
+        return "has a space or a character that must be escaped"
+    return ""
+
+
+def _check(t: _Table, texts: dict[str, str]) -> None:
+    """What `publisher validate` would refuse in the feeds, refused here, at its line."""
+    from .feed.categories import category_problem
+    from .feed.validate import EMAIL, LANGUAGE
+
+    for key in ("base_url", "link"):
+        if texts[key] and (problem := url_problem(texts[key])):
+            raise t.fail(key, f"{key} {_shown(texts[key])} {problem}")
+    email = texts["owner_email"]
+    if not EMAIL.match(email):
+        raise t.fail("owner_email", f"owner_email {_shown(email)} is not an email address")
+    if texts["language"] and not LANGUAGE.match(texts["language"]):
+        problem = "is not a language tag like en or en-GB"
+        raise t.fail("language", f"language {_shown(texts['language'])} {problem}")
+    category = texts["category"] or "Technology"
+    if problem := category_problem(category):
+        raise t.fail("category", f"category {problem}")
+    if problem := category_problem(category, texts["subcategory"]):
+        raise t.fail("subcategory", f"subcategory {problem}")
+    if texts["slug"] and not SLUG.match(texts["slug"]):
+        problem = "is not one plain folder name (letters, digits, - and _; at most 100)"
+        raise t.fail("slug", f"slug {_shown(texts['slug'])} {problem}")
+    guid = t.text_of("guid")
+    if guid and not is_uuid5(guid):
+        raise t.fail("guid", f"guid {_shown(guid)} is not a UUIDv5 (delete the line for one)")
+
+
+def _seeds(t: _Table) -> list[Path]:
+    """The seed files the patterns match, in order; anything that is not a regular
+    file (a FIFO would block the build, a symlink loop can't be read) is refused
+    before the build opens it."""
+    value = t.data["seeds"]
+    patterns = value if isinstance(value, list) else [value]
+    if not all(isinstance(p, str) and p.strip() for p in patterns):
+        problem = "must be a pattern in quotes or a list of them"
+        raise t.fail("seeds", f"seeds {problem}, not {_shown(value)}")
+    seeds: list[Path] = []
+    for pattern in patterns:
+        matched = sorted(glob.glob(str(t.path.parent / pattern), recursive=True))
+        if not matched:
+            raise t.fail("seeds", f"seed pattern {pattern!r} matches no file")
+        for m in matched:
+            seed = Path(os.path.normpath(m))  # errors name seeds/x.txt
+            if problem := _not_a_file(seed):
+                where = f"{t.path}:{t.line('seeds')}" if t.line("seeds") else str(t.path)
+                raise ShowError(f"{problem} (matched by seeds in {where})", seed)
+            seeds.append(seed)
+    return list(dict.fromkeys(seeds))
+
+
+def _not_a_file(path: Path) -> str:
+    """Why `path` can't be a seed ("" if it can), from stat: nothing is opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return f"cannot read seed: {e.strerror or e}"
+    return "" if stat.S_ISREG(mode) else "seed is not a regular file"
+
+
+def _artwork(t: _Table, path: Path) -> Path:
+    """The show's own artwork, if it is an image that can be read."""
+    from .artwork import image_problem
+
+    if problem := image_problem(path):
+        where = f"{t.path}:{t.line('artwork')}" if t.line("artwork") else str(t.path)
+        raise ShowError(f"{problem} (the artwork set in {where})", path)
+    return path
+
+
+def _audio(t: _Table) -> AudioSettings:
+    channels = t.value("channels", 1, int)
+    if channels not in (1, 2):
+        raise t.fail("channels", f"[audio] channels must be 1 or 2, not {_shown(channels)}")
+    rate = t.value("sample_rate", 44100, int)
+    if rate not in SAMPLE_RATES:
+        rates = ", ".join(map(str, SAMPLE_RATES))
+        raise t.fail("sample_rate", f"[audio] sample_rate {_shown(rate)} is not one of {rates}")
+    bitrate = t.value("bitrate", "64k", str).strip()
+    if not re.fullmatch(r"\d{1,6}(\.\d{1,3})?k?", bitrate, re.IGNORECASE) or (
+        bits_per_second(bitrate) not in BITRATES
+    ):
+        problem = 'is not a bitrate from "8k" to "320k"'
+        raise t.fail("bitrate", f"[audio] bitrate {_shown(bitrate)} {problem}")
+    if problem := _formats(formats := t.data.get("formats", ["mp3"])):
+        raise t.fail("formats", problem)
+    return AudioSettings(bitrate, channels, rate, formats=tuple(formats))
+
+
+def bits_per_second(bitrate: str) -> int:
+    """A bitrate setting ("64k", "96000") in bits per second; 0 if unreadable."""
+    text = bitrate.strip().lower()
+    try:
+        return int(float(text[:-1]) * 1000) if text.endswith("k") else int(text)
+    except ValueError:
+        return 0
+
+
+def _formats(value: object) -> str:
+    """What is wrong with [audio] formats ("" if nothing): "mp3" first (the published
+    enclosure), then optional others."""
     known = ", ".join(f'"{f}"' for f in AUDIO_FORMATS)
     if not (isinstance(value, list) and all(isinstance(f, str) for f in value)):
-        raise ShowError(f"[audio] formats must be a list of strings from {known}", path)
+        return f"[audio] formats must be a list of strings from {known}"
     if value[:1] != ["mp3"]:
-        raise ShowError('[audio] formats must start with "mp3" (the published enclosure)', path)
+        return '[audio] formats must start with "mp3" (the published enclosure)'
     unknown = [f for f in value if f not in AUDIO_FORMATS]
     if unknown:
-        raise ShowError(f"[audio] formats: unknown format {unknown[0]!r} (known: {known})", path)
+        return f"[audio] formats: unknown format {unknown[0]!r} (known: {known})"
     if len(set(value)) != len(value):
-        raise ShowError("[audio] formats lists a format twice", path)
-    return tuple(value)
+        return "[audio] formats lists a format twice"
+    return ""
+
+
+def is_uuid5(text: str) -> bool:
+    try:
+        return uuid.UUID(text).version == 5
+    except ValueError:
+        return False
+
+
+def load_shows(paths: list[Path], base_url: str | None = None) -> list[Show]:
+    """Load the shows to build, refusing two show files (among these and the others
+    beside them) that would publish into the same folder or under the same
+    podcast:guid: each build would replace the other's show."""
+    shows = [load_show(p, base_url=base_url) for p in paths]
+    files = {s.path.resolve(): s.path for s in shows}
+    for show in shows:
+        for other in sorted(show.path.parent.glob("*.toml")):
+            files.setdefault(other.resolve(), other)
+    seen: dict[tuple[str, str], Path] = {}
+    for path in files.values():
+        for what, value, key, line in _identity(path):
+            other = seen.setdefault((what, value), path)
+            if other != path:
+                problem = f"{what} {value!r} is also that of {other}: give each show its own"
+                raise ShowError(f"{problem} {key}", path, line)
+    return shows
+
+
+def _identity(path: Path) -> list[tuple[str, str, str, int | None]]:
+    """(what, value, key, line) for the show file's output folder (its slug, case
+    folded) and feed.xml's podcast:guid; [] if the file can't be read (no build reads it)."""
+    try:
+        text = read_input(path, "show file", ShowError)
+        data = tomllib.loads(text)
+    except (ShowError, tomllib.TOMLDecodeError, RecursionError):
+        return []
+    try:
+        root = _Table(data, None, path, text)
+        t = root.table("show") if "show" in data else root
+    except ShowError:
+        return []
+    slug, guid, base = (t.data.get(k) for k in ("slug", "guid", "base_url"))
+    slug = (slug if isinstance(slug, str) and slug else slugify(path.stem)).casefold()
+    found = [("slug", slug, "slug", t.line("slug"))]
+    if isinstance(guid, str) and guid:
+        found.append(("podcast:guid", guid, "guid", t.line("guid")))
+    elif isinstance(base, str) and base:
+        guid = podcast_guid(base.rstrip("/") + "/feed.xml")
+        found.append(("podcast:guid", guid, "base_url", t.line("base_url")))
+    return found
 
 
 PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0

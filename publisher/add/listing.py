@@ -15,6 +15,7 @@ from typing import Any
 from ..audio.fetch import QuietLog, error_reason
 from ..errors import InputError, PublisherError, SeedError
 from ..ingest.captions import parse_captions
+from ..ingest.limits import strip_bad
 from ..model import Cue
 
 _ENGLISH = re.compile(r"^en(?:[-_]|$)", re.I)
@@ -122,18 +123,24 @@ def talk_info(ydl: Any, entry: dict[str, Any]) -> TalkInfo:
         video_id=video_id,
         url=f"https://www.youtube.com/watch?v={video_id}" if youtube else entry_url(info),
         youtube=youtube,
-        title=" ".join(str(info.get("title") or "").split()) or video_id,
+        title=" ".join(_text(info.get("title")).split()) or video_id,
         date=_date(info),
-        description=str(info.get("description") or "").strip(),
-        uploader=str(info.get("uploader") or ""),
+        description=_text(info.get("description")).strip(),
+        uploader=_text(info.get("uploader")),
         duration=info.get("duration"),
         cues=cues,
         captions=which,
         chapters=[
-            (float(c.get("start_time") or 0), str(c.get("title") or ""))
+            (float(c.get("start_time") or 0), _text(c.get("title")))
             for c in info.get("chapters") or []
         ],
     )
+
+
+def _text(value: object) -> str:
+    """Text from YouTube as a seed may hold it: machine-made, so control characters
+    are dropped, not refused (ingest.limits)."""
+    return strip_bad(str(value or ""))
 
 
 def _date(info: dict[str, Any]) -> dt.date:
@@ -175,7 +182,7 @@ def _captions(ydl: Any, info: dict[str, Any]) -> tuple[list[Cue], str]:
             else:
                 with ydl.urlopen(url) as response:
                     text = response.read().decode("utf-8-sig")
-            return parse_captions(text.splitlines(), 1, Path(url)), which
+            return parse_captions(strip_bad(text).splitlines(), 1, Path(url), machine=True), which
         except (RequestError, OSError, UnicodeDecodeError) as e:
             problem = f"cannot fetch the {which} captions: {e}"
         except SeedError as e:

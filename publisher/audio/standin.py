@@ -4,6 +4,7 @@ it lives under <cache>/standin/, not <cache>/audio/."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -65,8 +66,12 @@ def synthesise_standin(talk: Talk, cache_dir: Path) -> Path:
         cmd += ["-f", "flac", str(tmp)]
         with subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=err) as proc:
             assert proc.stdin
-            _write_speech(espeak, lines, total, proc.stdin, what, talk.source)
-            proc.stdin.close()
+            try:
+                _write_speech(espeak, lines, total, proc.stdin, what, talk.source)
+                proc.stdin.close()
+            except BrokenPipeError:  # ffmpeg stopped (a full disk?): its error says why
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
         if proc.returncode:
             err.seek(0)
             raise AudioError(
@@ -87,10 +92,18 @@ def _write_speech(espeak: str, lines: list[Line], total: int, out, what: str, se
             for (ln, slot), pcm in zip(batch, spoken, strict=True):
                 start = min(max(round(ln.start * RATE), at), total)
                 pcm = _fit(pcm, min(round(slot * RATE), total - start))
-                out.write(bytes(2 * (start - at)))
+                _silence(out, start - at)
                 out.write(pcm.tobytes())
                 at = start + len(pcm)
-    out.write(bytes(2 * (total - at)))
+    _silence(out, total - at)
+
+
+def _silence(out, samples: int) -> None:
+    """Write `samples` of silence a second at a time: a long pause needs no big buffer."""
+    second = bytes(2 * RATE)
+    for _ in range(samples // RATE):
+        out.write(second)
+    out.write(bytes(2 * (samples % RATE)))
 
 
 def _speak(espeak: str, line: Line, slot: float, what: str, seed: Path) -> AudioSegment:

@@ -8,7 +8,7 @@ from feedgen.feed import FeedGenerator
 
 from ..errors import ShowError
 from ..model import Episode
-from ..show import Show, podcast_guid
+from ..show import Show, bits_per_second, is_uuid5, podcast_guid
 from .catalog import FeedSpec, Item
 from .categories import category_problem
 from .ext import AlternateEnclosure, Person, Soundbite, Transcript, register
@@ -29,13 +29,9 @@ PERSON_ROLES = {"moderator": "host"}  # every other credit is a guest
 def channel_guid(show: Show, spec: FeedSpec) -> str:
     """feed.xml keeps the show's pinned guid if it has one; others derive from their URL."""
     if spec.name == "feed" and show.podcast_guid:
-        try:
-            pinned = uuid.UUID(show.podcast_guid)
-        except ValueError:
-            pinned = None
-        if pinned is None or pinned.version != 5:
+        if not is_uuid5(show.podcast_guid):
             raise ShowError(f"guid {show.podcast_guid!r} is not a UUIDv5", show.path)
-        return str(pinned)
+        return str(uuid.UUID(show.podcast_guid))
     return podcast_guid(show.url(spec.relpath))
 
 
@@ -124,15 +120,6 @@ def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[st
         for fmt, alt in e.alternates.items()
         for mime, title, codecs in [ALTERNATES[fmt]]
     ]
-
-
-def bits_per_second(bitrate: str) -> int:
-    """ffmpeg's bitrate setting ("64k", "96000") in bits per second; 0 if unreadable."""
-    text = bitrate.strip().lower()
-    try:
-        return int(float(text[:-1]) * 1000) if text.endswith("k") else int(text)
-    except ValueError:
-        return 0
 
 
 def persons(e: Episode) -> list[Person]:

@@ -10,7 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SeedError
-from ..model import WORD_SECONDS, Cue
+from ..model import WORD_SECONDS, Cue, timestamp
+from .limits import MAX_CUE, MAX_GAP, MAX_TALK, bad_char, strip_bad
 
 _TS = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TS}\s*-->\s*{_TS}(?:\s+.*)?$")
@@ -23,8 +24,12 @@ _BLOCKS_TO_SKIP = ("NOTE", "STYLE", "REGION")
 OUT_OF_ORDER = 2.0  # seconds a cue may start before the previous one (YouTube overlaps)
 
 
-def parse_captions(lines: list[str], first_line: int, path: Path) -> list[Cue]:
+def parse_captions(
+    lines: list[str], first_line: int, path: Path, *, machine: bool = False
+) -> list[Cue]:
     """Parse a Captions section body; `first_line` is the file line of `lines[0]`.
+    Control characters are refused, or dropped if the captions are `machine`-made
+    (fetched by `publisher add`, not in a seed a person edits).
 
     Accepts SRT-style cues (index numbers optional), YouTube's rolling WebVTT
     and YouTube json3; the latter two time words too (Cue.word_times). A ">>" mark
@@ -45,6 +50,9 @@ def parse_captions(lines: list[str], first_line: int, path: Path) -> list[Cue]:
             cues = _rolling_to_lines(cues)
         else:
             cues = [Cue(c.start, c.end, _clean(c.text), c.line) for c in cues]
+    if machine:
+        cues = [replace(c, text=strip_bad(c.text)) for c in cues]
+    _check_bounds(cues, path)
     cues = _turns(cues)
     if not cues:
         raise SeedError("no caption cues", path, first_line)
@@ -260,6 +268,46 @@ def _turns(cues: list[Cue]) -> list[Cue]:
         ends = [max(c.start, n.start) for c, n in zip(pieces, pieces[1:], strict=False)]
         out += [replace(c, end=e) for c, e in zip(pieces, [*ends, cue.end], strict=True)]
     return out
+
+
+def _check_bounds(cues: list[Cue], path: Path) -> None:
+    """Refuse what no real recording has (see ingest.limits): text XML can't carry,
+    a cue of more than MAX_CUE characters, times past MAX_TALK or after a gap of
+    more than MAX_GAP."""
+    ended = 0.0
+    for cue in cues:
+        if bad := bad_char(cue.text):
+            raise SeedError(f"{bad} in a caption cue: delete it", path, cue.line)
+        if len(cue.text) > MAX_CUE:
+            raise SeedError(
+                f"caption cue is {len(cue.text):,} characters long (at most {MAX_CUE:,})",
+                path,
+                cue.line,
+            )
+        last = max([cue.end, *cue.word_times])
+        if last > MAX_TALK:
+            raise SeedError(
+                f"caption time {_clock(last)} is past {timestamp(MAX_TALK)}, longer than any"
+                " recording: a typo?",
+                path,
+                cue.line,
+            )
+        if cue.start > ended + MAX_GAP:
+            raise SeedError(
+                f"caption cue at {_clock(cue.start)} starts {timestamp(cue.start - ended)}"
+                f" after the captions before it end ({_clock(ended)}): a typo?",
+                path,
+                cue.line,
+            )
+        ended = max(ended, cue.end)
+
+
+def _clock(seconds: float) -> str:
+    """A time for a message, to the millisecond, however large ("1e308" is no clock)."""
+    if not seconds < 1e7:
+        return f"{seconds:.3g} s"
+    h, ms = divmod(round(seconds * 1000), 3_600_000)
+    return f"{h}:{ms // 60_000:02d}:{ms % 60_000 / 1000:06.3f}"
 
 
 def _check_order(cues: list[Cue], path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import SeedError
 from ..model import Speaker, Talk
 from .captions import parse_captions
+from .limits import check_lines
 from .people import CREDITS, MODERATED, People, listed_people
 from .transcript import clean_transcript
 
@@ -101,6 +102,7 @@ def parse_seed(text: str, path: Path) -> Talk:
     """Parse a seed document. Raises SeedError naming the file and line."""
     lines = [ln.rstrip("\r") for ln in text.removeprefix("\ufeff").split("\n")]
     sec = _split(lines, path)
+    check_lines(lines, path, error=SeedError, long_ok=_json3_lines(sec))
     last = len(lines)
     title = _required(sec, "Title", path, 1).text()
     if not title:
@@ -112,9 +114,8 @@ def parse_seed(text: str, path: Path) -> Talk:
     if not any(ln.strip() for ln in sec.captions):
         raise SeedError("no captions after 'Captions:'", path, sec.captions_line)
     cues = parse_captions(sec.captions, sec.captions_first, path)
-    url, video_id = _url(
-        _required(sec, "YouTube URL", path, last), sec.fields.get("Video ID"), path
-    )
+    url_field, id_field = _required(sec, "YouTube URL", path, last), sec.fields.get("Video ID")
+    url, video_id = _url(url_field, id_field, path)
     if "Description" in sec.fields:
         sec.credits.fill(listed_people(sec.fields["Description"].paragraphs()))
     sec.credits.fill(listed_people("\n".join(sec.trailer)))
@@ -131,7 +132,15 @@ def parse_seed(text: str, path: Path) -> Talk:
         transcript=clean_transcript(cues),
         url=url,
         video_id=video_id,
+        url_line=(id_field or url_field).line,
     )
+
+
+def _json3_lines(sec: _Sections) -> range:
+    """The line numbers of json3 captions, which may be one long line."""
+    head = next((ln.strip() for ln in sec.captions if ln.strip()), "")
+    start = sec.captions_first
+    return range(start, start + len(sec.captions)) if head.startswith("{") else range(0)
 
 
 def _split(lines: list[str], path: Path) -> _Sections:

@@ -1,29 +1,39 @@
 """What each published talk was built from, kept with the show's output.
 
-A record holds the talk's fingerprint (code, show settings, seed and plan
-file) and its episodes. The next build relinks an unchanged talk's published
-files instead of building it again, and a talk that fails keeps the episodes
-it had: listeners never lose what was published.
+A record holds a talk's episodes as published, the fingerprint of what they were
+built from (code, show settings, and the seed and plan text the build read), the
+seed's path and text digest, and the plan's planner values. Records are named by
+video id, so a talk's record outlives its seed's name: the next build relinks an
+unchanged talk's published files instead of building it again; a talk that fails
+keeps the episodes it had, whatever made it fail; and a talk whose plan file is
+gone is planned again with its published GUIDs. Listeners never lose what was
+published.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import pickle
+import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from ..errors import InputError
 from ..fsutil import write_bytes
-from ..model import Episode
-from ..plan.planfile import plan_path
+from ..ingest.limits import read_input
+from ..model import Episode, Plan, Segment
+from ..plan.planfile import plan_path, text_digest
+from ..plan.replan import FIELDS, ROUGH, TIMES, marks
 from ..show import Show
 
 FOLDER = ".records"  # under public/<show>/; dotfiles are not served
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -31,6 +41,19 @@ class Record:
     fingerprint: str
     video_id: str
     episodes: list[Episode]  # paths relative to the show's folder
+    seed: str = ""  # the seed's path relative to the show file's folder ("" before VERSION 2)
+    seed_digest: str = ""  # text_digest of the seed the build read
+    planned: dict[str, dict[str, str]] | None = None  # the plan's planner values
+    origin: Path | None = field(default=None, compare=False, repr=False)  # file read from
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "origin"}
+
+    @property
+    def plan(self) -> Plan:
+        """The talk's plan as published: its clips, with their GUIDs, times and titles."""
+        clips = sorted((ep.segment for ep in self.episodes if ep.segment), key=lambda s: s.start)
+        return Plan(self.video_id, clips, planned=dict(self.planned or {}))
 
 
 @cache
@@ -44,52 +67,100 @@ def code_identity() -> str:
     return h.hexdigest()
 
 
-def fingerprint(show: Show, seed: Path, standin: bool) -> str | None:
-    """What a talk's published files depend on; None if its plan file is not written yet."""
-    plan = plan_path(seed)
-    try:
-        inputs = [seed.read_bytes(), plan.read_bytes()]
-    except OSError:
-        return None
+def fingerprint(show: Show, standin: bool, seed_digest: str, plan_digest: str) -> str:
+    """What a talk's published files depend on, given the digests of the seed and
+    plan text that were (or would be) read."""
     settings = dataclasses.replace(show, path=Path(), seeds=[], podcast_guid="")
     art = show.artwork.read_bytes() if show.artwork and show.artwork.is_file() else b""
     h = hashlib.sha256(f"{VERSION}\0{code_identity()}\0{settings!r}\0{standin}".encode())
-    for data in (*inputs, art):
-        h.update(hashlib.sha256(data).digest())
+    for part in (seed_digest, plan_digest, hashlib.sha256(art).hexdigest()):
+        h.update(part.encode() + b"\0")
     return h.hexdigest()
 
 
-def _path(folder: Path, show: Show, seed: Path) -> Path:
-    """One record per seed, named by the seed's path relative to the show file."""
-    rel = os.path.relpath(seed.resolve(), show.path.resolve().parent)
-    return folder / FOLDER / f"{hashlib.sha256(rel.encode()).hexdigest()[:24]}.pickle"
+def digests(seed: Path) -> tuple[str | None, str | None]:
+    """The digests of a seed's text and its plan file's as they are now, each None
+    if it can't be read (no plan file yet, not a regular file...)."""
+    return _digest(seed), _digest(plan_path(seed))
 
 
-def save(folder: Path, show: Show, seed: Path, fp: str, video_id: str, episodes: list[Episode]):
-    """Record a talk built into `folder` (the staged show)."""
-    rel = [dataclasses.replace(ep, path=ep.path.relative_to(folder)) for ep in episodes]
-    write_bytes(_path(folder, show, seed), pickle.dumps(Record(fp, video_id, rel)))
-
-
-def load(folder: Path, show: Show, seed: Path) -> Record | None:
-    """The record of a seed in a published show, if there is a readable one."""
+def _digest(path: Path) -> str | None:
     try:
-        record = pickle.loads(_path(folder, show, seed).read_bytes())
-    except (OSError, pickle.UnpicklingError, AttributeError, EOFError, TypeError, ImportError):
-        return None  # none yet, or written by other code: build afresh
-    if not isinstance(record, Record):
+        return text_digest(read_input(path, "input"))
+    except InputError:
         return None
+
+
+def seed_key(show: Show, seed: Path) -> str:
+    """A seed's path relative to the show file, as records keep it."""
+    return os.path.relpath(Path(seed).resolve(), show.path.resolve().parent)
+
+
+def _path(folder: Path, video_id: str) -> Path:
+    return folder / FOLDER / f"{video_id}.pickle"
+
+
+def save(folder: Path, record: Record) -> None:
+    """Write a record (episode paths relative to `folder`) into the staged show; one
+    read from a published show and unchanged is linked, byte for byte."""
+    if record.origin is None:
+        write_bytes(_path(folder, record.video_id), pickle.dumps(record))
+        return
+    (folder / FOLDER).mkdir(parents=True, exist_ok=True)
+    _link_or_copy(str(record.origin), str(folder / FOLDER / record.origin.name))
+
+
+def load_all(folder: Path) -> dict[str, Record]:
+    """Every readable record of a published show, by video id (records of older
+    versions, named by seed path, too)."""
+    found = (_read(p) for p in sorted((folder / FOLDER).glob("*.pickle")))
+    return {r.video_id: r for r in found if r}
+
+
+def find(folder: Path, video_id: str) -> Record | None:
+    """The record of one talk of a published show, if there is a readable one."""
+    record = _read(_path(folder, video_id))
+    if record is None:  # named by seed path, by a version before 2?
+        older = (folder / FOLDER).glob("*.pickle")
+        found = (_read(p) for p in sorted(older) if re.fullmatch("[0-9a-f]{24}", p.stem))
+        record = next((r for r in found if r and r.video_id == video_id), None)
+    return record
+
+
+def published_plan(folder: Path, video_id: str) -> Plan | None:
+    """A talk's clips as published: from its record; without one (deleted), from its
+    published chapters, which know each clip's GUID, title and times."""
+    record = find(folder, video_id)
+    if record:
+        return record.plan
+    try:
+        data = json.loads((folder / "episodes" / video_id / "chapters.json").read_text())
+        clips = [
+            Segment(float(c["startTime"]), float(c["endTime"]), "question", str(c["title"]),
+                    "", [], [], Path(urlsplit(c["url"]).path).stem)
+            for c in data["chapters"]
+        ]  # fmt: skip
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    # the title counts as a person's (kept), the times as rough, the rest as the planner's
+    known = [f for f in FIELDS if f != "title"]
+    rough = dict.fromkeys(TIMES, ROUGH)
+    planned = {c.guid: {f: marks(c)[f] for f in known} | rough for c in clips}
+    return Plan(video_id, clips, planned=planned)
+
+
+def _read(path: Path) -> Record | None:
+    try:
+        record = pickle.loads(path.read_bytes())
+    except Exception:  # none yet, damaged, or written by other code: build afresh
+        return None
+    if not isinstance(record, Record) or not isinstance(record.video_id, str):
+        return None
+    record.origin = path
     names = [f.name for f in dataclasses.fields(Episode)]
     if not all(hasattr(ep, n) for ep in record.episodes for n in names):
         return None  # written before Episode gained a field: build afresh
     return record
-
-
-def carry(published: Path, staging: Path, show: Show, seed: Path) -> None:
-    """Link a seed's record, unchanged, from the published show into the staged one."""
-    src, dst = _path(published, show, seed), _path(staging, show, seed)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    _link_or_copy(str(src), str(dst))
 
 
 def relink(record: Record, published: Path, staging: Path) -> list[Episode]:

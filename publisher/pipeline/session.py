@@ -5,6 +5,11 @@ changed since the last build, sends the others through the per-talk stages on
 an executor (this process, local processes, or a Dask cluster), keeps the last
 published episodes of a talk that fails, then publishes the whole show by
 swapping a staged copy in.
+
+A published talk leaves the show only when its seed is gone on purpose: in a
+build where every seed could be read, no seed is that talk (by video id) and
+no failing seed was it (by path or text). While any seed can't be read, we
+can't tell whose its talk was, so every published talk no seed claims is kept.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from pathlib import Path
 
 from ..audio.cache import prune_decoded
 from ..errors import PublisherError
-from ..fsutil import replace_dir
+from ..fsutil import full_folder, replace_dir, restore_dir
+from ..ingest import refuse_copies
 from ..show import Show, pin_guid
 from . import records, stages
 from .executor import talk_executor
@@ -50,6 +56,11 @@ class BuildSession:
     staging: Path  # the show's folder being built
     encode_jobs: int | None = None  # parallel encodes within one talk
     progress: bool = False  # per-talk progress bars (only when talks run one at a time)
+
+    @property
+    def published(self) -> Path:
+        """The show's folder as it is online."""
+        return self.options.out / self.show.slug
 
 
 @dataclass
@@ -97,7 +108,7 @@ def build_talk(session: BuildSession, task: TalkTask) -> TalkTask:
         try:
             stage(session, task)
         except (PublisherError, OSError) as e:
-            task.error = as_error(e, f"building {task.name!r}", task.seed)
+            task.error = as_error(e, f"building {task.name!r}", task.seed, session.options)
             break
     task.seconds = time.monotonic() - t0
     return task
@@ -114,6 +125,7 @@ class Build:
     def run(self) -> BuildResult:
         lock = self.options.out / f".{self.show.slug}.lock"
         with show_lock(lock, str(self.out_dir), wait=self.options.wait):
+            restore_dir(self.out_dir)  # a swap killed between its renames: the show back
             return self._run()
 
     def _run(self) -> BuildResult:
@@ -131,21 +143,26 @@ class Build:
 
     def _build(self, t0: float) -> BuildResult:
         tasks = [TalkTask(seed) for seed in self.show.seeds]
-        old = {t.seed: records.load(self.out_dir, self.show, t.seed) for t in tasks}
+        published = records.load_all(self.out_dir)
+        self.carried: dict[Path, list[records.Record]] = {}  # seed -> records relinked
         board = Board(self.show.title, [t.seed.stem for t in tasks], self.log, self._live())
         with board:
             for i, task in enumerate(tasks):
-                if self._reuse(task, old[task.seed]):
+                if self._reuse(task, published, tasks):
                     board.set(i, "reused")
             self._run_tasks(tasks, board)
-            for i, task in enumerate(tasks):
-                if task.error and self._keep(task, old[task.seed]):
-                    board.set(i, "kept", str(task.error))
+            keys = {r.seed for r in published.values()}  # a copied seed is refused
+            refuse_copies(
+                [(t.seed, t.talk) for t in tasks if t.talk],
+                lambda seed: records.seed_key(self.show, seed) in keys,
+            )
+            for i in self._keep_failed(tasks, published):
+                board.set(i, "kept", str(tasks[i].error))
         for task in tasks:
             if task.error:
                 kept = " (its last published episodes were kept)" if task.kept else ""
                 self.log(f"publisher: error: {task.error}{kept}")
-        lost = [t for t in tasks if t.error and not t.kept and self._was_published(t)]
+        lost = [t for t in tasks if t.error and not t.kept and self._was_published(t, tasks)]
         published = not lost and any(t.episodes for t in tasks)
         if lost:
             self.log(
@@ -169,11 +186,21 @@ class Build:
     def _live(self) -> bool:
         return self.options.progress and sys.stderr.isatty()
 
-    def _reuse(self, task: TalkTask, record: records.Record | None) -> bool:
-        """Relink a talk unchanged since it was published."""
-        if record is None or self.options.replan:
+    def _reuse(
+        self, task: TalkTask, published: dict[str, records.Record], tasks: list[TalkTask]
+    ) -> bool:
+        """Relink a talk unchanged since it was published (its seed found by path, or
+        by text if it was renamed)."""
+        now = records.digests(task.seed)
+        if self.options.replan or None in now:
             return False
-        if record.fingerprint != records.fingerprint(self.show, task.seed, self.options.standin):
+        taken = {t.talk.video_id for t in tasks if t.reused and t.talk}
+        free = [r for r in published.values() if r.video_id not in taken]
+        key = records.seed_key(self.show, task.seed)
+        record = next((r for r in free if r.seed == key), None)
+        record = record or next((r for r in free if r.seed_digest == now[0]), None)
+        fp = records.fingerprint(self.show, self.options.standin, *now)
+        if record is None or record.fingerprint != fp:
             return False
         try:
             task.episodes = records.relink(record, self.out_dir, self.staging)
@@ -181,21 +208,56 @@ class Build:
             return False  # a published file went missing: build it again
         task.talk, task.reused = task.episodes[0].talk, True
         task.standin = task.episodes[0].standin
+        moved = record.seed != key  # a renamed seed: its record notes the new path
+        self.carried[task.seed] = [replace(record, seed=key, origin=None) if moved else record]
         return True
 
-    def _keep(self, task: TalkTask, record: records.Record | None) -> bool:
+    def _keep_failed(
+        self, tasks: list[TalkTask], published: dict[str, records.Record]
+    ) -> list[int]:
+        """Keep the last published episodes of every talk that failed, found by its
+        video id, or by its seed's path or text if the seed could not be read; while
+        any seed could not be read, published talks no seed claims are kept too.
+        The failed talks kept, by index."""
+        owned = {t.talk.video_id for t in tasks if t.talk and not t.error}
+        free = {vid: r for vid, r in published.items() if vid not in owned}
+        failed = [i for i, t in enumerate(tasks) if t.error]
+        mine = {i: self._published_of(tasks[i], free) for i in failed}
+        unread = [i for i in failed if not tasks[i].talk]
+        if unread and free:  # can't tell whose these are: the first unread seed keeps them
+            mine[unread[0]] += free.values()
+        return [i for i in failed if self._keep(tasks[i], mine[i], owned)]
+
+    def _published_of(
+        self, task: TalkTask, free: dict[str, records.Record]
+    ) -> list[records.Record]:
+        """The published talks a failed seed was, taken out of `free`: by video id if
+        it was read, and by path or by text (renamed) as records remember the seed."""
+        now = records.digests(task.seed)
+        key = records.seed_key(self.show, task.seed)
+        vid = task.talk.video_id if task.talk else None
+        found = [
+            r for r in free.values()
+            if r.video_id == vid or r.seed == key or r.seed_digest == now[0]
+        ]  # fmt: skip
+        for r in found:
+            del free[r.video_id]
+        return found
+
+    def _keep(self, task: TalkTask, kept: list[records.Record], owned: set[str]) -> bool:
         """Keep a failed talk's last published episodes, unchanged."""
         task.episodes = []  # whatever the failed attempt staged is dropped
-        if task.talk:
+        if task.talk and task.talk.video_id not in owned:
             shutil.rmtree(self.staging / "episodes" / task.talk.video_id, ignore_errors=True)
-        if record is None:
-            return False
         try:
-            task.episodes = records.relink(record, self.out_dir, self.staging)
+            for record in kept:
+                task.episodes += records.relink(record, self.out_dir, self.staging)
         except OSError:
+            task.episodes = []
             return False
-        task.kept = True
-        return True
+        task.kept = bool(kept)
+        self.carried[task.seed] = kept
+        return task.kept
 
     def _run_tasks(self, tasks: list[TalkTask], board: Board) -> None:
         """Build the talks that were not reused, several at once."""
@@ -251,10 +313,14 @@ class Build:
             detail = f"{len(task.episodes)} episodes, {task.encodes} encodes, {task.seconds:.1f} s"
             board.set(i, "built", detail)
 
-    def _was_published(self, task: TalkTask) -> bool:
-        """Whether a failed talk has episodes online (found by its folder)."""
-        video_id = task.talk.video_id if task.talk else None
-        return bool(video_id) and (self.out_dir / "episodes" / video_id).exists()
+    def _was_published(self, task: TalkTask, tasks: list[TalkTask]) -> bool:
+        """Whether a failed talk may have episodes online: its folder, if its seed was
+        read; if not, any published talk's folder that no talk staged now."""
+        folders = self.out_dir / "episodes"
+        if task.talk:
+            return (folders / task.talk.video_id).exists()
+        staged = {ep.path.parent.name for t in tasks for ep in t.episodes}
+        return folders.is_dir() and any(p.name not in staged for p in folders.iterdir())
 
     def _publish(self, tasks: list[TalkTask]) -> None:
         try:
@@ -266,19 +332,29 @@ class Build:
             )
             replace_dir(self.staging, self.out_dir)
             shutil.rmtree(self.staging, ignore_errors=True)  # now the old show
-        except OSError as e:
-            raise as_error(e, f"publishing {self.show.title!r}", self.show.path) from e
+        except (PublisherError, OSError) as e:
+            doing = f"publishing {self.show.title!r}"
+            raise as_error(e, doing, self.show.path, self.options) from e
 
     def _record(self, task: TalkTask) -> None:
-        """Write the record of a talk built now into the staged show; a relinked or
-        kept talk keeps its record file as it was."""
+        """Write the record of a talk into the staged show: a relinked or kept talk's
+        as it was (a renamed seed's new path noted), a talk built now from what its
+        stages read."""
         if task.reused or task.kept:
-            records.carry(self.out_dir, self.staging, self.show, task.seed)
+            for record in self.carried.get(task.seed, []):
+                records.save(self.staging, record)
             return
-        fp = records.fingerprint(self.show, task.seed, task.standin) or ""
-        video_id = task.episodes[0].talk.video_id
-        episodes = [replace(ep, path=ep.path.resolve()) for ep in task.episodes]
-        records.save(self.staging.resolve(), self.show, task.seed, fp, video_id, episodes)
+        assert task.talk and task.plan
+        fp = records.fingerprint(self.show, task.standin, task.seed_digest, task.plan.digest)
+        staging = self.staging.resolve()
+        episodes = [
+            replace(ep, path=ep.path.resolve().relative_to(staging)) for ep in task.episodes
+        ]
+        key = records.seed_key(self.show, task.seed)
+        record = records.Record(
+            fp, task.talk.video_id, episodes, key, task.seed_digest, task.plan.planned
+        )
+        records.save(self.staging, record)
 
 
 def _absolute(session: BuildSession) -> BuildSession:
@@ -294,8 +370,16 @@ def _absolute(session: BuildSession) -> BuildSession:
     )
 
 
-def as_error(e: PublisherError | OSError, doing: str, path: Path) -> PublisherError:
-    """An OS error (disk full, permissions) as a one-line error naming what was being done."""
+def as_error(
+    e: PublisherError | OSError, doing: str, path: Path, options: Options | None = None
+) -> PublisherError:
+    """An OS error (permissions) as a one-line error naming what was being done; a
+    full disk names the folder that is full (--out or --cache-dir), not a file."""
+    folders = {"--out": options.out, "--cache-dir": options.cache_dir} if options else {}
+    if folders and (full := full_folder(e, folders)):
+        flag, folder = full
+        full_text = "Disk quota exceeded" if "quota" in str(e) else "No space left on device"
+        return PublisherError(f"{full_text}: the {flag} folder is full, while {doing}", folder)
     if isinstance(e, PublisherError):
         return e
     return PublisherError(f"{e.strerror or e} while {doing}", e.filename or path)

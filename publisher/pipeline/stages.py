@@ -9,8 +9,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from .. import artwork, audio, chapters, feed, notes, plan, site, tags, transcripts
+from ..errors import PublisherError, SeedError
 from ..fsutil import copy_file
-from ..ingest import load_talk
+from ..ingest import parse_seed
+from ..ingest.limits import read_input
 from ..model import (
     Alternate,
     Chapter,
@@ -24,6 +26,7 @@ from ..model import (
     video_at,
 )
 from ..plan import planfile
+from . import records
 from .tasks import TalkTask
 
 if TYPE_CHECKING:
@@ -34,8 +37,11 @@ if TYPE_CHECKING:
 
 
 def read_talk(session: BuildSession, task: TalkTask) -> None:
-    """Parse the seed document into a Talk with a clean transcript."""
-    task.talk = load_talk(task.seed)
+    """Parse the seed document into a Talk with a clean transcript; remember what was
+    read, for the talk's record."""
+    text = read_input(task.seed, "seed", SeedError)
+    task.talk = parse_seed(text, task.seed)
+    task.seed_digest = planfile.text_digest(text)
 
 
 def find_source(session: BuildSession, task: TalkTask) -> None:
@@ -53,20 +59,26 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
     """Use the talk's plan file; without one, plan the talk and save the plan.
 
     Saving on first build is what keeps GUIDs forever: later builds read them
-    back instead of recomputing. With --replan the plan is recomputed and
-    every clip that overlaps an old one by half keeps its GUID.
+    back instead of recomputing. The talk's published clips (its record) are
+    checked against the file: a published GUID changed by hand is refused. With
+    --replan, or when the plan file is gone (a renamed seed, a deleted file), the
+    talk is planned again from the plan it had, or else the one last published:
+    every clip that overlaps an old one by half keeps its GUID, and edits are kept.
     """
     assert task.talk and task.source
     talk, glossary = task.talk, session.show.glossary
     path = planfile.plan_path(task.seed)
-    # write_back: a hand-split clip without a GUID gets one stored, so it never changes
-    old = planfile.load_plan(path, talk, glossary, write_back=True) if path.exists() else None
+    published = records.published_plan(session.published, talk.video_id)
+    old = None
+    if path.exists():  # write_back: a clip without a GUID gets one stored, never to change
+        clips = published.segments if published else None
+        old = planfile.load_plan(path, talk, glossary, write_back=True, published=clips)
     if old and not session.options.replan:
         task.plan = old
         return
     pauses = audio.silences(task.source, session.options.cache_dir)
     new = plan.make_plan(talk, glossary, pauses=pauses)
-    planfile.save_plan(planfile.replan(old, new) if old else new, path, talk)
+    planfile.save_plan(planfile.replan(old or published, new), path, talk)
     task.plan = planfile.load_plan(path, talk, glossary)  # exactly what later builds will read
 
 
@@ -106,7 +118,7 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     clip_urls[f"yt-{talk.video_id}"] = show.url(f"{rel}full.mp3")
     full = _episode(
         session, task, None, render.full, render.full_duration,
-        lines=_retime(task.plan.transcript, render), chaps=chaps, when=noon, track=(1, 1),
+        lines=_retime(task.plan.transcript, render), chaps=chaps, when=noon, track=1,
         embed=embed,
     )  # fmt: skip
     full.notes_html, full.notes_text, full.summary = _notes(task, None, chaps, clip_urls)
@@ -117,7 +129,7 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
         ep = _episode(
             session, task, piece, piece.path, piece.duration,
             lines=lines_between(task.plan.transcript, piece.start, piece.end), chaps=[],
-            when=noon + dt.timedelta(seconds=int(piece.segment.start)), track=(n, len(clips)),
+            when=noon + dt.timedelta(seconds=int(piece.segment.start)), track=n,
             embed=embed,
         )  # fmt: skip
         ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, chaps, clip_urls)
@@ -141,8 +153,32 @@ def publish_show(
     art = artwork.show_artwork(show, cache_dir / "art" / f"show-{show.slug}.jpg")
     copy_file(art, out / "artwork.jpg")
     retired = feed.retired_topics(show, episodes, published)
-    feed.write_feeds(show, episodes, out, retired)
+    written = feed.write_feeds(show, episodes, out, retired)
     site.build_site(show, episodes, out, feed.feed_urls(show, episodes, retired), retired)
+    retired_feeds = {out / "topics" / f"{slug}.xml" for slug in retired}
+    _check_feeds(show, [p for p in written if p.suffix == ".xml"], out, published, retired_feeds)
+
+
+def _check_feeds(
+    show: Show, feeds: list[Path], out: Path, published: Path, retired: set[Path]
+) -> None:
+    """Refuse to publish feeds that `publisher validate` rejects (the staged files and
+    their enclosures checked, as they will be online); the first problem, named at
+    its published path. A retired topic's feed may be empty (every clip it had was
+    dropped): it stays at its URL for its subscribers, and no app is asked to list it."""
+    problems = [
+        p
+        for path in feeds
+        for p in feed.validate_feed(path, out, show.base_url)
+        if not (path in retired and p.endswith(": channel has no <item>"))
+    ]
+    if problems:
+        first = problems[0].replace(str(out), str(published), 1)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise PublisherError(
+            f"{first}{more}: feeds `publisher validate` rejects are not published; "
+            f"{published} left as it was"
+        )
 
 
 # --- helpers ------------------------------------------------------------------
@@ -158,7 +194,7 @@ def _episode(
     lines: list[Line],
     chaps: list[Chapter],
     when: dt.datetime,
-    track: tuple[int, int],
+    track: int,
     embed: Path,
 ) -> Episode:
     """Copy one rendered file into the staging tree, write its transcripts, describe it."""
@@ -184,8 +220,7 @@ def _episode(
         duration=duration,
         size=path.stat().st_size,
         pub_date=when,
-        track=track[0],
-        track_total=track[1],
+        track=track,
         notes_html="",
         notes_text="",
         summary="",

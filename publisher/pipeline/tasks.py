@@ -19,6 +19,7 @@ class TalkTask:
 
     seed: Path
     talk: Talk | None = None
+    seed_digest: str = ""  # of the seed text the talk was parsed from (plan.digest: the plan's)
     source: Path | None = None  # the audio the clips are cut from
     standin: bool = False  # source is synthesised stand-in speech
     plan: Plan | None = None

@@ -7,11 +7,17 @@ Editing rules (also written at the top of every plan file):
   when loaded: deterministic, so it is stable without rewriting the file;
   load_plan(..., write_back=True) writes such GUIDs into the file (comments kept),
   so later edits of that clip's start can't change its published identity;
-- GUIDs are never recomputed; replan() carries them over to the new plan.
+- GUIDs are never recomputed; replan() (publisher.plan.replan) carries them over to
+  the new plan, and keeps what a person edited, told from the planner's own values
+  in the file's [planner] table;
+- with the talk's published clips given, a published clip's GUID changed by hand is
+  refused, and a clip whose guid line was deleted gets its published GUID back.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -20,13 +26,27 @@ import tomlkit
 
 from ..errors import PlanError
 from ..fsutil import write_text
+from ..ingest.limits import MAX_TALK, check_value, read_input
 from ..model import KINDS, ROLES, Credit, Plan, Segment, Talk, timestamp
 from . import corrected_transcript, new_guid
+from .replan import keep_published, replan
+
+__all__ = [
+    "describe",
+    "format_time",
+    "load_plan",
+    "parse_time",
+    "plan_path",
+    "replan",
+    "save_plan",
+    "text_digest",
+]
 
 SUFFIX = ".plan.toml"
 SLACK = 1.0  # seconds a clip may run past the captions' end
+MIN_CLIP = 1.0  # seconds; the audio cutter needs room to move a cut to a quiet point
 _TIME = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
-_GUID = re.compile(r"^[A-Za-z0-9_-]+$")
+_GUID = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 _CREDIT = re.compile(r"^\s*(.+?)\s*\((\w+)\)\s*$")
 CLIP_KEYS = ("start", "end", "kind", "title", "topic", "keywords", "speakers", "guid", "summary")
 
@@ -45,7 +65,12 @@ Edit, then rebuild:
   it gets "yt-{video_id}-<start seconds>" (5 digits) when the plan is loaded.
 kind is one of {kinds}. Never change the guid of a published clip:
 podcast apps know the episode by it. `publisher plan --replan` recomputes the
-clips and keeps the guid of every clip that keeps at least half of its time."""
+clips, keeps the guid of every clip that keeps at least half of its time,
+and keeps what you edited."""
+PLANNER = """\
+The planner's own values of each clip above (by guid: times, and a hash of each
+other field), so `publisher plan --replan` can tell your edits from its own and
+keep them. Leave this table as it is."""
 NO_SPEAKERS = (
     "The seed lists no speakers: add them to {seed} and run publisher plan --replan {seed}"
 )
@@ -64,12 +89,24 @@ def format_time(seconds: float) -> str:
 
 
 def parse_time(value: object) -> float:
-    """Seconds from "MM:SS.s", "H:MM:SS.s", a number, or a number in a string."""
+    """Seconds from "MM:SS.s", "H:MM:SS.s", a number, or a number in a string; a
+    ValueError saying why for anything else, NaN, infinity, negative or past MAX_TALK."""
+    seconds = _seconds(value)
+    if not math.isfinite(seconds):
+        raise ValueError("not a number of seconds")
+    if seconds < 0:
+        raise ValueError("negative")
+    if seconds > MAX_TALK:
+        raise ValueError(f"past {format_time(MAX_TALK)}, longer than any recording")
+    return seconds
+
+
+def _seconds(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("not a time")
     if isinstance(value, int | float):
         return round(float(value), 3)
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 40:
         m = _TIME.match(value)
         if m:
             h, mi, s = int(m.group(1) or 0), int(m.group(2)), float(m.group(3))
@@ -111,16 +148,34 @@ def save_plan(plan: Plan, path: Path, talk: Talk) -> None:
             t["summary"] = seg.summary
         clips.append(t)
     doc["clip"] = clips
+    if plan.planned:
+        doc.add(tomlkit.nl())
+        for line in PLANNER.splitlines():
+            doc.add(tomlkit.comment(line))
+        planner = tomlkit.table()
+        for guid, values in plan.planned.items():
+            planner[guid] = tomlkit.inline_table()
+            planner[guid].update(values)
+        doc["planner"] = planner
     write_text(path, tomlkit.dumps(doc))
+
+
+def text_digest(text: str) -> str:
+    """What a build read of a seed or plan file (its text as read_input gives it)."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _lines(text: str) -> list[dict[str, int]]:
     """For each [[clip]] in the file: key -> line number (and "" -> the header's line)."""
     out: list[dict[str, int]] = []
+    inside = False
     for n, raw in enumerate(text.splitlines(), 1):
         if re.match(r"^\s*\[\[\s*clip\s*\]\]", raw):
             out.append({"": n})
-        elif out and (m := re.match(r"^\s*([A-Za-z_]+)\s*=", raw)):
+            inside = True
+        elif re.match(r"^\s*\[\s*planner\s*\]", raw):
+            inside = False  # the planner's own values, not a clip's
+        elif inside and (m := re.match(r"^\s*([A-Za-z_]+)\s*=", raw)):
             out[-1].setdefault(m.group(1), n)
     return out
 
@@ -135,9 +190,9 @@ def _credits(value: object, talk: Talk, fail) -> list[Credit]:
         elif isinstance(item, str) and (m := _CREDIT.match(item)):
             name, role = m.group(1), m.group(2)
         else:
-            fail(f'speaker {item!r} is not "Name (role)"')
+            fail(f'speaker {item!r:.60} is not "Name (role)"')
         if role not in ROLES or not name:
-            fail(f"speaker {item!r}: role must be one of {', '.join(ROLES)}")
+            fail(f"speaker {item!r:.60}: role must be one of {', '.join(ROLES)}")
         person = talk.speaker(name)
         out.append(Credit(name, role, person.organisation if person else ""))
     return out
@@ -149,25 +204,27 @@ def _segment(clip: dict, lines: dict[str, int], talk: Talk, path: Path) -> Segme
 
     for key in clip:
         if key not in CLIP_KEYS:
-            fail(f"unknown clip key {key!r}: use {', '.join(CLIP_KEYS)}", key)
+            fail(f"unknown clip key {key!r:.40}: use {', '.join(CLIP_KEYS)}", key)
+        if problem := check_value(clip[key], key):
+            fail(problem, key)
     times = {}
     for key in ("start", "end"):
         if key not in clip:
             fail(f"clip has no {key}")
         try:
             times[key] = parse_time(clip[key])
-        except ValueError:
-            fail(f"bad {key} time {clip[key]!r}: use MM:SS.s or seconds", key)
+        except (ValueError, OverflowError) as e:
+            fail(f"bad {key} time {clip[key]!r:.40} ({e}): use MM:SS.s or seconds", key)
     start, end = times["start"], times["end"]
-    if start < 0:
-        fail("start before the beginning of the talk", "start")
     if end <= start:
         fail(f"end {format_time(end)} is not after start {format_time(start)}", "end")
+    if end - start < MIN_CLIP:
+        fail(f"clip lasts {end - start:.2f} s: a clip lasts at least {MIN_CLIP} s", "end")
     if end > talk.duration + SLACK:
         fail(f"end {format_time(end)} is beyond the talk ({format_time(talk.duration)})", "end")
     kind = clip.get("kind", "question")
     if kind not in KINDS:
-        fail(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}", "kind")
+        fail(f"unknown kind {kind!r:.40}: use one of {', '.join(KINDS)}", "kind")
     title = clip.get("title")
     if not isinstance(title, str) or not title.strip():
         fail("clip needs a title", "title")
@@ -176,7 +233,10 @@ def _segment(clip: dict, lines: dict[str, int], talk: Talk, path: Path) -> Segme
         fail("keywords must be a list of strings", "keywords")
     guid = clip.get("guid", "")
     if not isinstance(guid, str) or (guid and not _GUID.match(guid)):
-        fail(f"bad guid {guid!r}: letters, digits, '-' and '_' only", "guid")
+        fail(f"bad guid {guid!r:.60}: up to 200 letters, digits, '-' and '_'", "guid")
+    for key in ("topic", "summary"):
+        if not isinstance(clip.get(key, ""), str):
+            fail(f"{key} must be a string", key)
     speakers = _credits(clip.get("speakers", []), talk, lambda m: fail(m, "speakers"))
     return Segment(
         start,
@@ -193,34 +253,39 @@ def _segment(clip: dict, lines: dict[str, int], talk: Talk, path: Path) -> Segme
 
 
 def load_plan(
-    path: Path, talk: Talk, glossary: dict[str, str] | None = None, *, write_back: bool = False
+    path: Path,
+    talk: Talk,
+    glossary: dict[str, str] | None = None,
+    *,
+    write_back: bool = False,
+    published: list[Segment] | None = None,
 ) -> Plan:
-    """Read and check a plan file. Every problem is a PlanError naming the file and line."""
+    """Read and check a plan file. Every problem is a PlanError naming the file and line.
+    `published`: the talk's clips as last published, whose GUIDs the file must keep."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanError("plan file not found", path) from None
-    except UnicodeDecodeError as e:
-        raise PlanError(f"not UTF-8 text ({e.reason})", path) from None
+    text = read_input(path, "plan file", PlanError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column \d+\)", str(e))
         msg = re.sub(r"\s*\(at line.*", "", str(e))
         raise PlanError(f"invalid TOML: {msg}", path, int(m.group(1)) if m else None) from None
+    except RecursionError:
+        raise PlanError("invalid TOML: nested too deeply", path) from None
     for key in data:
-        if key not in ("video_id", "clip"):  # e.g. a deleted [[clip]] line left its keys here
+        if key not in ("video_id", "clip", "planner"):  # a deleted [[clip]] line left its keys
             m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
             line = text.count("\n", 0, m.start()) + 1 if m else None
-            raise PlanError(f"{key!r} outside any [[clip]] table", path, line)
+            raise PlanError(f"{key!r:.40} outside any [[clip]] table", path, line)
     video_id = data.get("video_id", talk.video_id)
     if video_id != talk.video_id:
-        raise PlanError(f"plan is for video {video_id!r}, the seed is {talk.video_id!r}", path)
+        raise PlanError(f"plan is for video {video_id!r:.40}, the seed is {talk.video_id!r}", path)
     clips = data.get("clip")
     if not isinstance(clips, list) or not clips or not all(isinstance(c, dict) for c in clips):
         raise PlanError("no [[clip]] tables", path)
     where = _lines(text)
+    if len(where) != len(clips):  # clip = [{...}]: no [[clip]] lines to name
+        raise PlanError("write each clip as a [[clip]] table", path)
     segments = [_segment(c, where[i], talk, path) for i, c in enumerate(clips)]
     key_line = {id(s): where[i] for i, s in enumerate(segments)}
     ordered = sorted(segments, key=lambda s: s.start)
@@ -237,70 +302,51 @@ def load_plan(
         line = key_line[id(seg)].get("guid", seg.line)
         if seg.guid in seen:
             raise PlanError(
-                f"duplicate guid {seg.guid!r} (also at line {seen[seg.guid]})", path, line
+                f"duplicate guid {seg.guid!r:.60} (also at line {seen[seg.guid]})", path, line
             )
         if seg.guid:
             seen[seg.guid] = line
     assigned = [seg for seg in ordered if not seg.guid]
+    if published:
+
+        def refuse(seg: Segment, message: str) -> None:
+            raise PlanError(message, path, key_line[id(seg)].get("guid", seg.line))
+
+        keep_published(ordered, published, refuse)
+    taken = set(seen) | {p.guid for p in published or []}
     for seg in assigned:
-        seg.guid = new_guid(talk.video_id, seg.start, set(seen))
-        seen[seg.guid] = seg.line
+        seg.guid = seg.guid or new_guid(talk.video_id, seg.start, taken)
+        taken.add(seg.guid)
     if write_back and assigned:
-        _write_guids(path, text, segments)
-    plan = Plan(talk.video_id, ordered, path=path)
+        text = _write_guids(path, text, segments)
+    plan = Plan(talk.video_id, ordered, path=path, planned=_planned(data.get("planner")))
     plan.transcript = corrected_transcript(talk, glossary)
+    plan.digest = text_digest(text)
     return plan
 
 
-def _write_guids(path: Path, text: str, segments: list[Segment]) -> None:
-    """Store assigned GUIDs in the file, keeping the author's comments and layout."""
+def _planned(table: object) -> dict[str, dict[str, str]]:
+    """The [planner] table, as far as it is well-formed: it only helps a replan tell
+    edits apart, and without it every text field counts as edited (kept)."""
+    if not isinstance(table, dict):
+        return {}
+    return {
+        guid: {k: v for k, v in values.items() if isinstance(v, str)}
+        for guid, values in table.items()
+        if isinstance(values, dict)
+    }
+
+
+def _write_guids(path: Path, text: str, segments: list[Segment]) -> str:
+    """Store assigned GUIDs in the file, keeping the author's comments and layout;
+    the file's new text."""
     doc = tomlkit.parse(text)
     for table, seg in zip(doc["clip"], segments, strict=True):
         if "guid" not in table:
             table["guid"] = seg.guid
-    write_text(path, tomlkit.dumps(doc))
-
-
-def replan(old: Plan, new: Plan) -> Plan:
-    """The new plan, with the GUID of every old clip it keeps.
-
-    A new segment keeps an old GUID when the two share at least half of the
-    longer one's time (so a moved boundary keeps it; of a split, only the part
-    with most of the old clip does; of a merge, only the old clip that makes up
-    at least half of the new one). Matching is one-to-one, best overlap first.
-    Other new segments get fresh GUIDs that collide with no old or new GUID.
-    """
-    pairs = []
-    for i, n in enumerate(new.segments):
-        for j, o in enumerate(old.segments):
-            shared = min(n.end, o.end) - max(n.start, o.start)
-            if shared > 0 and shared >= 0.5 * max(n.duration, o.duration):
-                pairs.append((shared, i, j))
-    kept: dict[int, str] = {}
-    used: set[int] = set()
-    for _, i, j in sorted(pairs, reverse=True):
-        if i not in kept and j not in used:
-            kept[i], _ = old.segments[j].guid, used.add(j)
-    taken = {s.guid for s in old.segments} | set(kept.values())
-    segments = []
-    for i, seg in enumerate(new.segments):
-        guid = kept.get(i) or new_guid(new.video_id, seg.start, taken)
-        taken.add(guid)
-        segments.append(
-            Segment(
-                seg.start,
-                seg.end,
-                seg.kind,
-                seg.title,
-                seg.topic,
-                list(seg.keywords),
-                list(seg.speakers),
-                guid,
-                seg.summary,
-                seg.line,
-            )
-        )
-    return Plan(new.video_id, segments, new.path, list(new.transcript))
+    text = tomlkit.dumps(doc)
+    write_text(path, text)
+    return text
 
 
 def describe(plan: Plan, old: Plan | None = None) -> list[str]:

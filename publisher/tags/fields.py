@@ -18,8 +18,7 @@ class Fields:
     title: str
     artist: str  # every credited person, "; "-joined
     album: str  # the talk for a clip, the playlist (forum year) for a full talk
-    track: int
-    track_total: int
+    track: int  # no total: dropping one clip must not change every other clip's bytes
     date: str  # ISO date of the talk
     notes: str  # the show notes as plain text
     description: str  # the summary, else the notes
@@ -40,7 +39,6 @@ def fields(ep: Episode, feed_url: str = "") -> Fields:
         artist="; ".join(dict.fromkeys(names)),
         album=talk.title if ep.kind == "clip" else talk.playlist or talk.title,
         track=ep.track,
-        track_total=ep.track_total,
         date=talk.date.isoformat(),
         notes=ep.notes_text,
         description=ep.summary or ep.notes_text,

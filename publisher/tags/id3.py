@@ -77,7 +77,7 @@ def _frames(ep: Episode, feed_url: str) -> list:
         TIT2(encoding=3, text=[f.title]),
         TPE1(encoding=3, text=[f.artist]),
         TALB(encoding=3, text=[f.album]),
-        TRCK(encoding=3, text=[f"{f.track}/{f.track_total}"]),
+        TRCK(encoding=3, text=[str(f.track)]),
         TDRC(encoding=3, text=[f.date]),
         TCON(encoding=3, text=[GENRE]),
         TLEN(encoding=3, text=[str(f.length_ms)]),

@@ -45,7 +45,7 @@ def _atoms(ep: Episode, feed_url: str) -> dict:
         "©nam": [f.title],
         "©ART": [f.artist],
         "©alb": [f.album],
-        "trkn": [(f.track, f.track_total)],
+        "trkn": [(f.track, 0)],  # 0: no total
         "©day": [f.date],
         "©gen": [GENRE],
         "©cmt": [f.notes],

@@ -1,0 +1,163 @@
+"""A plan's identity: GUIDs that never change, and edits a replan keeps.
+
+A plan remembers the planner's own value of each field of each clip (the plan
+file's [planner] table: times as written, other fields as a short hash), so a
+field that differs from it is a person's edit. `replan(old, new)`:
+- gives each new clip the GUID of the old clip with which it shares at least half
+  of the longer one's time (one-to-one, best overlap first); the others get fresh
+  GUIDs that collide with no old or new one;
+- keeps every field a person edited (kind, title, topic, keywords, speakers,
+  summary, a boundary they moved) of the old clip whose GUID it keeps. Where the
+  old plan has no planner values (written before they were kept), its text
+  fields are kept as they are;
+- leaves an unedited boundary where it was when the new plan finds it again
+  within NEAR seconds, so its clips' audio is not cut again;
+- drops a clip the kept boundaries leave no time (the person merged it away).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..model import Plan, Segment
+from . import new_guid
+
+NEAR = 3.0  # seconds: a new boundary this near an old one is the same boundary, found again
+TIMES = ("start", "end")
+FIELDS = ("kind", "title", "topic", "keywords", "speakers", "summary")
+ROUGH = "~"  # a planner time known only roughly (a published chapter's): matched, never kept
+
+
+def marks(seg: Segment) -> dict[str, str]:
+    """The values the planner gave a clip, as the plan file's [planner] table keeps them."""
+    return {f: _mark(seg, f) for f in TIMES + FIELDS}
+
+
+def _mark(seg: Segment, f: str) -> str:
+    if f in TIMES:
+        return f"{getattr(seg, f):.1f}"
+    value = getattr(seg, f)
+    if f == "speakers":
+        value = [f"{c.name} ({c.role})" for c in value]
+    data = json.dumps(value, ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()[:8]
+
+
+def shared(a: Segment, b: Segment) -> float:
+    """The time two clips share when it is at least half of the longer one's, else 0."""
+    both = min(a.end, b.end) - max(a.start, b.start)
+    return both if both > 0 and both >= 0.5 * max(a.duration, b.duration) else 0.0
+
+
+def matches(new: list[Segment], old: list[Segment]) -> dict[int, int]:
+    """Index of a new clip -> index of the old clip whose GUID it keeps."""
+    pairs = [(shared(n, o), i, j) for i, n in enumerate(new) for j, o in enumerate(old)]
+    kept: dict[int, int] = {}
+    for both, i, j in sorted(pairs, reverse=True):
+        if both and i not in kept and j not in kept.values():
+            kept[i] = j
+    return kept
+
+
+def keep_published(
+    segments: list[Segment], published: list[Segment], fail: Callable[[Segment, str], None]
+) -> None:
+    """Check a plan file's clips against the talk's published ones: a clip holding
+    most of a published clip's time, whose GUID is not in the file, may not carry
+    another GUID (`fail`); if its guid line was deleted, it gets the GUID back."""
+    here = {s.guid for s in segments}
+    known = {p.guid for p in published}
+    for p in published:
+        seg = next((s for s in segments if s.guid not in known and shared(s, p)), None)
+        if p.guid in here or seg is None:
+            continue
+        if seg.guid:
+            fail(
+                seg,
+                f"guid {seg.guid!r} replaces {p.guid!r}, the published guid of this clip "
+                f"(podcast apps know the episode by it): put {p.guid!r} back",
+            )
+        seg.guid = p.guid
+        here.add(p.guid)
+
+
+def replan(old: Plan | None, new: Plan) -> Plan:
+    """The new plan, keeping the old one's GUIDs and a person's edits (see the module)."""
+    from .planfile import MIN_CLIP  # (planfile imports this module)
+
+    if old is None:
+        return replace(new, planned={s.guid: marks(s) for s in new.segments}, digest="")
+    match = matches(new.segments, old.segments)
+    olds = [old.segments[match[i]] if i in match else None for i in range(len(new.segments))]
+    pairs = list(zip(new.segments, olds, strict=True))
+    times = {t: [_time(n, o, t, old) for n, o in pairs] for t in TIMES}
+    _join(new.segments, times["start"], times["end"])
+    made: list[tuple[Segment, Segment, Segment | None]] = []  # (kept, planner's, old)
+    taken = {s.guid for s in old.segments}
+    end = 0.0
+    for i, (n, o) in enumerate(pairs):
+        start = max(end, _pick(times["start"][i], n.start))
+        end = max(start, _pick(times["end"][i], n.end))
+        if end - start < MIN_CLIP:  # merged away, or too short to cut: the clip before
+            if made and made[-1][0].end == start:  # takes its time
+                made[-1][0].end = end
+            continue
+        keep = {f: getattr(o, f) for f in FIELDS if o and _edited(o, f, old.planned)}
+        guid = o.guid if o else new_guid(new.video_id, start, taken)
+        taken.add(guid)
+        made.append((replace(n, start=start, end=end, guid=guid, line=0, **keep), n, o))
+    segments = [seg for seg, _, _ in made]
+    planned = {
+        seg.guid: marks(n)
+        | {t: _mark(seg, t) for t in TIMES if not (o and _edited(o, t, old.planned))}
+        for seg, n, o in made
+    }
+    return Plan(new.video_id, segments, new.path, list(new.transcript), planned)
+
+
+def _edited(o: Segment, f: str, planned: dict[str, dict[str, str]]) -> bool:
+    """Whether a person changed field `f` of old clip `o` from the planner's value.
+    Unknown planner values: text fields count as edited (kept), times as not."""
+    mine = planned.get(o.guid, {})
+    if f not in mine:
+        return f not in TIMES
+    return mine[f] != ROUGH and _mark(o, f) != mine[f]
+
+
+def _time(n: Segment, o: Segment | None, t: str, old: Plan) -> float | None:
+    """The old clip's time `t` when a person set it, or when the new plan finds it
+    again: within NEAR of where the planner put it, and nearer than any other old
+    clip's `t`."""
+    if o is None or old.planned.get(o.guid, {}).get(t) == ROUGH:
+        return None
+    if _edited(o, t, old.planned):
+        return getattr(o, t)
+    away = {id(x): abs(getattr(n, t) - _planned_time(x, t, old.planned)) for x in old.segments}
+    near = away[id(o)] <= NEAR and away[id(o)] == min(away.values())
+    return getattr(o, t) if near else None
+
+
+def _planned_time(o: Segment, t: str, planned: dict[str, dict[str, str]]) -> float:
+    """Where the planner put an old clip's time `t` (where it is, if not known)."""
+    try:
+        return float(planned[o.guid][t])
+    except (KeyError, TypeError, ValueError):
+        return getattr(o, t)
+
+
+def _join(new: list[Segment], starts: list[float | None], ends: list[float | None]) -> None:
+    """A boundary two new clips share stays shared: where one side keeps an old
+    time and the other has none, both take it."""
+    for i in range(1, len(new)):
+        if new[i - 1].end == new[i].start:
+            if ends[i - 1] is None:
+                ends[i - 1] = starts[i]
+            elif starts[i] is None:
+                starts[i] = ends[i - 1]
+
+
+def _pick(kept: float | None, fresh: float) -> float:
+    return fresh if kept is None else kept
