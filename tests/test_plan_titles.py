@@ -266,3 +266,17 @@ def test_is_not_pleasantry(text):
 def test_is_pleasantry_with_the_names_of_the_talk():
     assert is_pleasantry("Maria?", names={"maria"})
     assert not is_pleasantry("Kubernetes?", names={"maria"})
+
+
+def test_a_question_naming_nothing_is_headed_by_what_the_asker_set_it_up_with():
+    """'can you talk a little bit' says nothing of its own: the key phrase the asker
+    said before it heads the title; one said only after it (in the answer) does not."""
+    turn = (
+        "backpropagation does not look like what happens in the brain"
+        " so can you talk a little bit"
+    )
+    about = ["dendrites", "backpropagation"]
+    assert title(turn, about=about) == "Backpropagation: can you talk a little bit?"
+    assert title(turn + " yes dendrites", about=["dendrites"]) == "Can you talk a little bit?"
+    named = "backpropagation is odd so can you talk about the brain"
+    assert title(named, about=about) == "Can you talk about the brain?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-MIN_GAP = 12.0  # seconds
+MIN_GAP = 20.0  # seconds: 1 in 222 labelled questions in the corpus is shorter
 
 
 def choose(times: np.ndarray, gains: np.ndarray, short: float, penalty: float) -> list[int]:

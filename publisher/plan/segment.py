@@ -44,6 +44,8 @@ _CLOSING = re.compile(
     r"|(?:a )?(?:big )?round of applause|that's all (?:the time )?we have"
     r"|(?:we're|we are) (?:out of|over) time|see you (?:all )?(?:next|tomorrow|later))"
 )
+INTRO_OPENS = 0.1  # of the talk: a round of introductions starts before this
+INTRO_GAP = 120.0  # seconds between one introduction and the next in the round
 TALK_BODY = 0.4  # of a talk with no words opening the floor: no questions before this
 CLOSING_AFTER = 0.75  # of the talk: a closing before this is only thanks in passing
 CLOSING_WORDS = 20
@@ -77,15 +79,24 @@ def _asked_in_gap(words: list[Word], anchor: int) -> float | None:
 
 
 def intro_end(words: list[Word], names: set[str] | frozenset = frozenset()) -> float:
-    """When the self-introductions at the start of a panel end (0 if there are none)."""
+    """When the round of self-introductions at the start of a panel ends (0 if
+    there is none): introductions that follow one another, the first of them
+    early in the talk. A lone "I'm Richard" is an answer, not a round."""
     text = Text(words)
-    limit = words[-1].time * 0.3 if words else 0.0
-    ends = [words[text.word_at(m.start())].time for m in _INTRO.finditer(text.text)]
-    ends += [
+    duration = words[-1].time if words else 0.0
+    times = [words[text.word_at(m.start())].time for m in _INTRO.finditer(text.text)]
+    times += [
         w.time for i, w in enumerate(words[1:], 1) if w.norm in names and words[i - 1].norm == "i'm"
     ]
-    ends = [t for t in ends if t <= limit]
-    return max(ends) + 1.0 if ends else 0.0
+    times = sorted(times)
+    if not times or times[0] > INTRO_OPENS * duration:
+        return 0.0
+    chain = times[:1]
+    for t in times[1:]:
+        if t - chain[-1] > INTRO_GAP:
+            break
+        chain.append(t)
+    return chain[-1] + 1.0 if len(chain) > 1 else 0.0
 
 
 def qa_start(words: list[Word], applause: list[float] | None = None) -> float | None:
@@ -115,7 +126,7 @@ def context(
         panel=panel,
         names=frozenset(addressed or names),
         intro_end=intro_end(words, names) if panel else 0.0,
-        qa_start=None if panel else qa_start(words, applause),
+        qa_start=qa_start(words, applause),
         duration=max(duration, words[-1].time if words else 0.0),
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from lemminflect import getAllLemmas
 
@@ -50,6 +50,10 @@ _LOOSE = wordset("people them everyone everybody stuff things it")
 _OPINION = wordset(
     "thoughts thought think opinion opinions comment comments experience experiences "
     "suggestions ideas view views feel say guys take perspective"
+)
+# Words that frame a question without saying what it is about: "can you talk a little bit".
+_FRAME = _OPINION | wordset(
+    "talk little bit elaborate explain tell general able expand speak share describe give"
 )
 _WONDER = {"wondering", "wonder", "curious", "asking", "asks", "know"}
 _HEAR = wordset("hear more learn question questions")  # "... about how X works" is asked
@@ -275,6 +279,12 @@ def _drop_loose_tail(clause: list[str], important: set[str]) -> list[str]:
     return clause
 
 
+def _names_little(clause: list[str], important: set[str]) -> bool:
+    """'can you talk a little bit', 'how were you able to effectively': a question
+    naming at most one thing, and nothing the talk is about."""
+    return not set(clause) & important and sum(w not in STOPWORDS | _FRAME for w in clause) < 2
+
+
 _THINKERS = wordset("you we they people guys all")
 
 
@@ -424,6 +434,7 @@ def question_title(
     pairs: set[tuple[str, str]] | frozenset = frozenset(),
     *,
     names: Iterable[str] | None = None,
+    about: Sequence[str] = (),
 ) -> str:
     """The title for a question asked in `turn` (the asker's words, raw captions).
 
@@ -431,7 +442,9 @@ def question_title(
     `pairs` the two-word terms it uses (to undo a misheard 'and' between them).
     `names` are the lowercase names of the people a question may be put to (the
     panel, presenters, moderator); without them the capitalised words of `known`
-    stand in, and a name is only dropped where it can't be an object ("think X")."""
+    stand in, and a name is only dropped where it can't be an object ("think X").
+    `about`: the clip's key phrases, best first; a question that names no subject
+    ("can you talk a little bit") is headed by the first the asker said before it."""
     people = frozenset(n.lower() for n in names) if names is not None else _names_in(known)
     words = _expand(join_pairs(clean(turn).split(), set(pairs)))
     words = [_reported_if(words, k) for k in range(len(words))]
@@ -457,6 +470,9 @@ def question_title(
         clear = [(m, k) for m, k in scored if not _vague(found[k][2])]
         if clear:  # "are they hype or real ... what are your thoughts on that"
             best = found[max(clear)[1]][2]
+    if not subject and _names_little(best, important):
+        said = set(words[:start])  # what the asker set the question up with
+        subject = next((p.split() for p in about if set(p.split()) <= said), [])
     if subject and (set(subject) - STOPWORDS - set(best)):
         head = sentence(subject, known, question=False)
         rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)
