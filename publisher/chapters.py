@@ -12,7 +12,6 @@ from .model import Chapter, Render, Segment
 
 def chapters_from_render(
     render: Render,
-    title_of: Callable[[Segment], str] = lambda seg: seg.title,
     url_of: Callable[[Segment], str] = lambda seg: "",
 ) -> list[Chapter]:
     """One chapter per segment, timed in the full episode.
@@ -29,7 +28,7 @@ def chapters_from_render(
                 chapters[-1] = _ending(chapters[-1], start)
             seg = piece.segment
             chapters.append(
-                Chapter(start, t + piece.duration, title_of(seg), url_of(seg), seg.kind)
+                Chapter(start, t + piece.duration, seg.title, url_of(seg), seg.kind)
             )
         t += piece.duration
     if chapters:

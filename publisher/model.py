@@ -285,6 +285,13 @@ class Episode:
         return self.path.with_suffix(f".{fmt}")
 
     @property
+    def page(self) -> str:
+        """The episode's web page, relative to the show root: its talk page, at the
+        clip's own card for a clip (make it absolute with Show.url)."""
+        vid = self.talk.video_id
+        return talk_page(vid) if self.kind == "full" else clip_page(vid, self.guid)
+
+    @property
     def topic_slug(self) -> str:
         """The topic feed and page this episode belongs to: question and talk clips only
         (an intro or outro is no topic); "" for none."""
@@ -295,6 +302,17 @@ class Episode:
 
 
 # --- shared helpers ---------------------------------------------------------
+
+
+def talk_page(video_id: str) -> str:
+    """A talk's web page, relative to the show root: the site writes it here, and the
+    feeds, notes and chapters link to it."""
+    return f"episodes/{video_id}/index.html"
+
+
+def clip_page(video_id: str, guid: str) -> str:
+    """A clip's card on its talk page: the card's id is the clip's GUID."""
+    return f"{talk_page(video_id)}#{guid}"
 
 
 def slugify(text: str, limit: int = 60) -> str:

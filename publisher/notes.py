@@ -55,14 +55,18 @@ def make_notes(
     chapters: list[Chapter],
     *,
     standin: bool,
-    clip_urls: dict[str, str] | None = None,
+    pages: dict[str, str] | None = None,
 ) -> Notes:
-    """The show notes of the full talk (segment None) or of one question clip."""
-    clip_urls = clip_urls or {}
+    """The show notes of the full talk (segment None) or of one question clip.
+
+    `pages` maps an episode's GUID to its web page (a clip's card on the talk page,
+    the talk page itself for the full talk): chapters and the talk link point there.
+    """
+    pages = pages or {}
     if segment is None:
-        summary, blocks = _full_notes(talk, plan, chapters, clip_urls)
+        summary, blocks = _full_notes(talk, plan, chapters, pages)
     else:
-        summary, blocks = _clip_notes(talk, plan, segment, chapters, clip_urls)
+        summary, blocks = _clip_notes(talk, plan, segment, chapters, pages)
     if standin:
         blocks.insert(1, _Block("p", [[STANDIN]]))
     _fit(blocks)
@@ -72,7 +76,7 @@ def make_notes(
 # --- content ----------------------------------------------------------------------
 
 
-def _full_notes(talk, plan, chapters, clip_urls) -> tuple[str, list[_Block]]:
+def _full_notes(talk, plan, chapters, pages) -> tuple[str, list[_Block]]:
     segs = plan.segments
     questions = [s for s in segs if s.kind == "question"]
     topics = list(dict.fromkeys(s.topic for s in questions if s.topic))
@@ -83,7 +87,7 @@ def _full_notes(talk, plan, chapters, clip_urls) -> tuple[str, list[_Block]]:
     summary = _clip(summary, SUMMARY_CHARS)
     blocks = [_Block("p", [[summary]], shrink=[0])]
     blocks.append(_Block("p", [[f"{talk.title}, {talk.playlist}, {_date(talk)}."]]))
-    items = _timeline(segs, chapters, clip_urls)
+    items = _timeline(segs, chapters, pages)
     if items:
         blocks += [
             _Block("p", [["Chapters:"]]),
@@ -96,7 +100,7 @@ def _full_notes(talk, plan, chapters, clip_urls) -> tuple[str, list[_Block]]:
     return summary, blocks
 
 
-def _clip_notes(talk, plan, seg, chapters, clip_urls) -> tuple[str, list[_Block]]:
+def _clip_notes(talk, plan, seg, chapters, pages) -> tuple[str, list[_Block]]:
     question = seg.kind == "question"
     asked = [c for c in seg.speakers if question and c.role in ASKERS]
     answered = [c for c in seg.speakers if c not in asked]
@@ -108,7 +112,7 @@ def _clip_notes(talk, plan, seg, chapters, clip_urls) -> tuple[str, list[_Block]
         blocks.append(
             _Block("p", [["From the transcript: “", _clip(quote, QUOTE_CHARS), "”"]], shrink=[1])
         )
-    blocks.append(_Block("p", [_position(talk, plan, seg, chapters, clip_urls)]))
+    blocks.append(_Block("p", [_position(talk, plan, seg, chapters, pages)]))
     people = [_person(talk, c.name, c.role, c, "Asked by ") for c in asked]
     people += [
         _person(talk, c.name, c.role, c, "Answered by " if question else "") for c in answered
@@ -126,13 +130,13 @@ def _clip_notes(talk, plan, seg, chapters, clip_urls) -> tuple[str, list[_Block]
     return summary, blocks
 
 
-def _timeline(segs: list[Segment], chapters: list[Chapter], clip_urls) -> list[list[Part]]:
+def _timeline(segs: list[Segment], chapters: list[Chapter], pages) -> list[list[Part]]:
     """'00:00 Title' per chapter (or per segment when there are fewer chapters)."""
     if len(chapters) >= min(3, len(segs)) and chapters:
         paired = _pair(segs, chapters)
-        entries = [(ch.start, ch.title, ch.url or _url(seg, clip_urls)) for ch, seg in paired]
+        entries = [(ch.start, ch.title, ch.url or _url(seg, pages)) for ch, seg in paired]
     else:
-        entries = [(s.start, s.title, _url(s, clip_urls)) for s in segs]
+        entries = [(s.start, s.title, _url(s, pages)) for s in segs]
     if entries and timestamp(entries[0][0]) != timestamp(0):
         entries.insert(0, (0.0, "Start", ""))
     items: list[list[Part]] = []
@@ -150,7 +154,7 @@ def _pair(segs: list[Segment], chapters: list[Chapter]) -> list[tuple[Chapter, S
     return [(ch, by_title.get(ch.title)) for ch in chapters]
 
 
-def _position(talk, plan, seg, chapters, clip_urls) -> list[Part]:
+def _position(talk, plan, seg, chapters, pages) -> list[Part]:
     questions = [s for s in plan.segments if s.kind == "question"]
     start = next((ch.start for ch, s in _pair(plan.segments, chapters) if s == seg), seg.start)
     where = f"{timestamp(start)}–{timestamp(start + seg.duration)}"
@@ -159,7 +163,7 @@ def _position(talk, plan, seg, chapters, clip_urls) -> list[Part]:
         # no "of N": the notes go into the clip's tags, and dropping another clip
         # must not change this one's bytes
         label = f"Question {questions.index(seg) + 1}"
-    full = clip_urls.get(f"yt-{talk.video_id}", "")
+    full = pages.get(f"yt-{talk.video_id}", "")
     talk_name: Part = (talk.title, full) if full else f"“{talk.title}”"
     return [f"{label}, at {where} of the full talk ", talk_name, f" ({talk.playlist})."]
 
@@ -238,14 +242,15 @@ def _drop_last(b: _Block) -> None:
 
 
 def _html(blocks: list[_Block]) -> str:
+    """One block or list item a line: apps that strip tags keep the words apart."""
     out = []
     for b in blocks:
         inner = ["".join(_part_html(p) for p in item) for item in b.items]
         if b.tag == "p":
             out.append(f"<p>{inner[0]}</p>")
         else:
-            out.append("<ul>" + "".join(f"<li>{i}</li>" for i in inner) + "</ul>")
-    return "".join(out)
+            out.append("\n".join(["<ul>", *(f"<li>{i}</li>" for i in inner), "</ul>"]))
+    return "\n".join(out)
 
 
 def _part_html(part: Part) -> str:
@@ -304,5 +309,5 @@ def _date(talk: Talk) -> str:
     return f"{talk.date.day} {talk.date:%B %Y}"
 
 
-def _url(seg: Segment | None, clip_urls: dict[str, str]) -> str:
-    return clip_urls.get(seg.guid, "") if seg else ""
+def _url(seg: Segment | None, pages: dict[str, str]) -> str:
+    return pages.get(seg.guid, "") if seg else ""

@@ -9,6 +9,7 @@ import re
 import stat
 import tomllib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,17 @@ class Show:
     audio: AudioSettings = field(default_factory=AudioSettings)
     glossary: dict[str, str] = field(default_factory=dict)  # misheard -> right
     podcast_guid: str = ""  # [show] guid: pins feed.xml's podcast:guid once assigned
+    feed_guids: dict[str, str] = field(default_factory=dict)  # [show.guids]: every other feed's
 
     def url(self, relpath: str) -> str:
         return self.base_url + relpath.lstrip("/")
+
+    def guid_of(self, relpath: str) -> str:
+        """The podcast:guid pinned for the feed at `relpath` ("clips.xml"); "" if none yet."""
+        return self.podcast_guid if relpath == HOME_FEED else self.feed_guids.get(relpath, "")
+
+
+HOME_FEED = "feed.xml"  # its podcast:guid is [show] guid; every other feed's is in [show.guids]
 
 
 _REQUIRED = ("title", "description", "author", "owner_name", "owner_email", "base_url", "seeds")
@@ -104,6 +113,7 @@ def load_show(path: Path, base_url: str | None = None) -> Show:
         audio=_audio(root.table("audio")),
         glossary={str(k): str(v) for k, v in root.table("glossary").data.items()},
         podcast_guid=t.text_of("guid"),
+        feed_guids=_guids(t.table("guids")),
     )
 
 
@@ -142,9 +152,10 @@ class _Table:
 
     def table(self, key: str) -> _Table:
         value = self.data.get(key, {})
+        name = f"{self.name}.{key}" if self.name else key  # [show.guids]
         if not isinstance(value, dict):
-            raise ShowError(f"{key} must be a table: [{key}]", self.path, self.line(key))
-        return _Table(value, key, self.path, self.text)
+            raise ShowError(f"{key} must be a table: [{name}]", self.path, self.line(key))
+        return _Table(value, name, self.path, self.text)
 
 
 def _shown(value: object) -> str:
@@ -204,6 +215,23 @@ def _check(t: _Table, texts: dict[str, str]) -> None:
     guid = t.text_of("guid")
     if guid and not is_uuid5(guid):
         raise t.fail("guid", f"guid {_shown(guid)} is not a UUIDv5 (delete the line for one)")
+
+
+def _guids(t: _Table) -> dict[str, str]:
+    """[show.guids]: the podcast:guid pinned for each feed but feed.xml, by its path
+    under the show folder ("clips.xml", "topics/<slug>.xml", "years/<year>.xml")."""
+    guids: dict[str, str] = {}
+    for key in t.data:
+        guid = t.text_of(key)
+        if not key.endswith(".xml") or key == HOME_FEED:
+            problem = "is not the path of a feed other than feed.xml (its guid is [show] guid)"
+            raise t.fail(key, f"[{t.name}] {_shown(key)} {problem}")
+        if not is_uuid5(guid):
+            raise t.fail(key, f"[{t.name}] {key} = {_shown(guid)} is not a UUIDv5")
+        if guid in guids.values():
+            raise t.fail(key, f"[{t.name}] {key} has the podcast:guid of another feed")
+        guids[key] = guid
+    return guids
 
 
 def _seeds(t: _Table) -> list[Path]:
@@ -337,8 +365,14 @@ def _identity(path: Path) -> list[tuple[str, str, str, int | None]]:
     if isinstance(guid, str) and guid:
         found.append(("podcast:guid", guid, "guid", t.line("guid")))
     elif isinstance(base, str) and base:
-        guid = podcast_guid(base.rstrip("/") + "/feed.xml")
+        guid = podcast_guid(base.rstrip("/") + "/" + HOME_FEED)
         found.append(("podcast:guid", guid, "base_url", t.line("base_url")))
+    pinned = t.data.get("guids")
+    if isinstance(pinned, dict):
+        guids = t.table("guids")
+        for key, value in pinned.items():
+            if isinstance(value, str) and value:
+                found.append(("podcast:guid", value, f"[{guids.name}] {key}", guids.line(key)))
     return found
 
 
@@ -351,18 +385,42 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NS, bare))
 
 
-def pin_guid(show: Show) -> Show:
-    """Give the show its podcast:guid once, from the base URL in its file (not a
-    --base-url override), and store it there as [show] guid, comments kept; after
-    that it never changes, even if the base URL does."""
-    if show.podcast_guid:
+def pin_guids(show: Show, relpaths: Iterable[str]) -> Show:
+    """The show with a podcast:guid for every feed at `relpaths` (under its folder):
+    one already pinned is kept; a new one is computed once, from the base URL in the
+    show file (not a --base-url override). Nothing is written: save_guids does that,
+    and from then on the guid never changes, even if the base URL does."""
+    missing = [r for r in dict.fromkeys(relpaths) if not show.guid_of(r)]
+    if not missing:
         return show
-    doc = tomlkit.parse(show.path.read_text(encoding="utf-8"))
+    data = tomllib.loads(_read(show.path))
+    base = str(data.get("show", data)["base_url"]).strip().rstrip("/") + "/"
+    new = {r: podcast_guid(base + r) for r in missing}
+    home = new.pop(HOME_FEED, show.podcast_guid)
+    return dataclasses.replace(show, podcast_guid=home, feed_guids=show.feed_guids | new)
+
+
+def save_guids(show: Show) -> None:
+    """Store the show's pinned podcast:guids in its file, comments kept: feed.xml's
+    as [show] guid, every other feed's in [show.guids]. A guid is only ever added,
+    so a feed that is gone keeps its own; a file holding them all is left untouched."""
+    doc = tomlkit.parse(_read(show.path))
     table = doc.get("show", doc)
-    guid = podcast_guid(str(table["base_url"]).rstrip("/") + "/feed.xml")
-    table["guid"] = guid
+    home = show.podcast_guid and table.get("guid") != show.podcast_guid
+    saved = table.get("guids", {})
+    new = {k: v for k, v in sorted(show.feed_guids.items()) if saved.get(k) != v}
+    if not (home or new):
+        return
+    if home:
+        table["guid"] = show.podcast_guid
+    if "guids" in table:
+        table["guids"].update(new)
+    elif new:
+        guids = tomlkit.table()
+        guids.comment("each feed's podcast:guid, pinned when first published: never change")
+        guids.update(new)
+        table["guids"] = guids.add(tomlkit.nl())
     write_text(show.path, tomlkit.dumps(doc))
-    return dataclasses.replace(show, podcast_guid=guid)
 
 
 def find_show_for(

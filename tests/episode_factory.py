@@ -318,7 +318,7 @@ def _links(show, root, vid, stem, lines, chapters) -> dict[str, str]:
     if chapters:
         chaps = [{"startTime": c.start, "title": c.title} for c in chapters]
         files["chapters"] = ("chapters.json", json.dumps({"version": "1.2.0", "chapters": chaps}))
-    links = {"page": show.url(rel)}
+    links: dict[str, str] = {}
     for key, (fname, text) in files.items():
         (root / rel / fname).write_text(text, encoding="utf-8")
         links[key] = show.url(rel + fname)

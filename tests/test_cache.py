@@ -54,3 +54,31 @@ def test_a_pruned_talk_renders_without_encoding_and_recuts_by_decoding(tmp_path:
     recut = render_talk(talk, moved, source, AudioSettings(), cache, standin=True)
     assert 0 < recut.encodes < first.encodes + 1
     assert list((cache / "render" / "decoded").glob("*.s16le"))  # decoded again
+
+
+def test_the_cache_key_is_the_recipe(tmp_path: Path, monkeypatch):
+    """A piece is found again while nothing that makes it changes, and made again when
+    its filter graph, its codec options or the encoder's version change."""
+    from publisher.audio import levels, m4a, render, tools
+
+    talk, cache = make_talk(), tmp_path / "cache"
+    source = synthesise_standin(talk, cache)
+    settings = AudioSettings(formats=("mp3", "m4a"))
+
+    def encodes() -> int:
+        return render_talk(talk, make_plan(), source, settings, cache, standin=True).encodes
+
+    first = encodes()
+    assert first > 0 and encodes() == 0
+
+    chain = levels.level_chain
+    monkeypatch.setattr(levels, "level_chain", lambda *a: chain(*a).replace("attack=5", "attack=4"))
+    monkeypatch.setattr(m4a, "level_chain", levels.level_chain)
+    assert encodes() == first  # a new limiter: every piece and the full M4A again
+    monkeypatch.setattr(render, "_BARE", [*render._BARE, "-fflags", "+bitexact"])
+    assert 0 < encodes() < first  # new MP3 output options: the MP3 pieces, not the M4As
+    assert encodes() == 0
+    monkeypatch.setattr(tools, "version", lambda name: "ffmpeg version 99")
+    monkeypatch.setattr(levels, "version", tools.version)
+    monkeypatch.setattr(render, "version", tools.version)
+    assert encodes() == first  # a new ffmpeg makes everything again

@@ -115,15 +115,15 @@ def timestamps(text: str) -> list[str]:
 
 def test_full_talk_notes_have_chapters_speakers_and_link():
     talk, plan = make_talk_and_plan()
-    clip_urls = {s.guid: f"https://pod.example.org/{s.guid}.mp3" for s in plan.segments}
-    notes = make_notes(talk, plan, None, chapters_of(plan), standin=False, clip_urls=clip_urls)
+    pages = {s.guid: f"https://pod.example.org/t.html#{s.guid}" for s in plan.segments}
+    notes = make_notes(talk, plan, None, chapters_of(plan), standin=False, pages=pages)
     c = check_html(notes.html)
     assert timestamps(notes.text) == ["00:00", "00:30", "01:30", "02:30", "03:30"]
     assert "00:30 Question 1 about migration" in c.text
     assert "Stefan Hajnoczi (moderator) — Principal Software Engineer, Red Hat" in c.text
     assert "Peter Maydell (panelist) — Emulation Specialist, Linaro" in c.text
     assert URL in c.hrefs
-    assert "https://pod.example.org/yt-q22lu6l1Cdk-00030.mp3" in c.hrefs
+    assert "https://pod.example.org/t.html#yt-q22lu6l1Cdk-00030" in c.hrefs
     assert "4 questions, on Testing, Security and Live migration." in notes.summary
     assert "<" not in notes.summary and len(notes.summary) <= 400
     assert "STAND-IN" not in notes.html.upper() and "STAND-IN" not in notes.text.upper()
@@ -156,14 +156,14 @@ def test_huge_transcript_still_fits_and_keeps_what_matters():
 def test_clip_notes_name_question_people_and_place_in_talk():
     talk, plan = make_talk_and_plan()
     seg = plan.segments[2]
-    full_url = "https://pod.example.org/full.mp3"
+    full_url = "https://pod.example.org/t.html"
     notes = make_notes(
         talk,
         plan,
         seg,
         chapters_of(plan, shift=-0.4),
         standin=False,
-        clip_urls={f"yt-{talk.video_id}": full_url},
+        pages={f"yt-{talk.video_id}": full_url},
     )
     c = check_html(notes.html)
     assert notes.summary == "Stefan Hajnoczi asks Peter Maydell and Cornelia Huck: " + seg.title

@@ -11,11 +11,13 @@ import json
 import time
 from pathlib import Path
 
-VERSION = 2  # bump when the rendering code changes what it writes
+VERSION = 3  # of the cache's layout; what a file is made by is in its key's parts
 
 
 def key(*parts: object) -> str:
-    """A short stable hash of JSON-able parts (plus the cache version)."""
+    """A short stable hash of JSON-able parts: the recipe a file is made by (the ffmpeg
+    arguments and filter graph it runs, the tool's version), so changing any of them
+    makes the file again and changing none finds it."""
     text = json.dumps([VERSION, *parts], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 

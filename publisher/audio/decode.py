@@ -18,7 +18,7 @@ from ..fsutil import atomic_path
 from . import cache, halves
 from .analyse import CHUNK_BLOCKS, Analyser, Analysis
 from .progress import bar
-from .tools import follow, last_line, tool
+from .tools import follow, last_line, tool, version
 
 HIGHPASS_HZ = 70  # rumble under this is cut from the decode, so from every output
 
@@ -34,7 +34,8 @@ class Decoded:
 
 
 def _paths(source: Path, cache_dir: Path, rate: int, channels: int) -> tuple[str, Path, Path]:
-    k = cache.key("decode", cache.source_identity(source), rate, channels, HIGHPASS_HZ)
+    recipe = [_output(rate, channels), version("ffmpeg")]
+    k = cache.key("decode", cache.source_identity(source), recipe)
     where = cache.folder(cache_dir, "decoded")
     return k, where / f"{k}.s16le", where / f"{k}.npz"
 
@@ -76,7 +77,7 @@ def decode(
     ffmpeg = tool("ffmpeg", what, source)
     analyser = Analyser(rate, channels)
     chunk = analyser.block * CHUNK_BLOCKS * channels * 2
-    fmt = [*_shape(rate, channels), "-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
+    fmt = _output(rate, channels)
     with (
         tempfile.TemporaryFile() as err,
         atomic_path(raw) as tmp,
@@ -114,6 +115,11 @@ def decode(
             )
     analysis.save(npz)
     return Decoded(source, k, raw, analysis)
+
+
+def _output(rate: int, channels: int) -> list[str]:
+    """ffmpeg's output options for the raw decode."""
+    return [*_shape(rate, channels), "-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
 
 
 def _shape(rate: int, channels: int) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..fsutil import atomic_path
 from ..model import AudioSettings
 from .decode import Decoded
-from .tools import run_ffmpeg, sample_peak
+from .tools import run_ffmpeg, sample_peak, version
 
 PEAK_TRIES = 3  # encodes of one file before its peak is left as it is
 PEAK_SLACK = 0.4  # dB over the aim (-1.5 dBTP by default, Apple's ceiling is -1) before that
@@ -61,6 +61,29 @@ def level_chain(gain: float, limit: float, length: float, fade_ms: int) -> str:
         f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
         f"afade=t=in:d={fade:.3f},afade=t=out:st={length - fade:.6f}:d={fade:.3f}"
     )
+
+
+def recipe(
+    decoded: Decoded,
+    start: int,
+    end: int,
+    gain: float,
+    limit: float,
+    settings: AudioSettings,
+    codec: Callable[[Decoded, AudioSettings], list[str]],
+) -> list[object]:
+    """What decides the bytes encode_span writes, for its render-cache key: the decode,
+    the span, the filter graph and output options it runs, the peak check's rules and
+    ffmpeg's version."""
+    length = (end - start) / decoded.analysis.rate
+    return [
+        decoded.key,
+        raw_input(decoded, start, end)[:-2],  # not "-i <path>": the key names the decode
+        level_chain(gain, limit, length, settings.fade_ms),
+        codec(decoded, settings),
+        [PEAK_TRIES, PEAK_SLACK, INTERSAMPLE, settings.true_peak],
+        version("ffmpeg"),
+    ]
 
 
 def encode_span(

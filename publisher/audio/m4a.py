@@ -22,7 +22,7 @@ from pathlib import Path
 from ..model import AudioSettings, Render
 from . import cache
 from .decode import Decoded
-from .levels import encode_span, encode_under_peak, layout, level_chain, raw_input
+from .levels import encode_span, encode_under_peak, layout, level_chain, raw_input, recipe
 from .progress import bar
 from .tools import run_ffmpeg
 
@@ -36,7 +36,7 @@ Job = Callable[[Decoded], None]
 
 def add_m4a(
     render: Render,
-    key: str,
+    decoded: Decoded,
     raw: Callable[[], Decoded],
     gain: float,
     limit: float,
@@ -48,17 +48,17 @@ def add_m4a(
     what: str = "",
 ) -> Render:
     """`render` with an M4A of each piece and of the full episode as alternates,
-    encoded only where the render cache lacks them. `key` identifies the decode,
-    `raw()` gives it with its raw PCM (called only when something is encoded);
+    encoded only where the render cache lacks them. `decoded` is the decode (its
+    analysis at least), `raw()` gives it with its raw PCM (called only when something is encoded);
     `gain` and `limit` are the MP3 pieces' levels."""
     rate = settings.sample_rate
     spans = [(round(p.start * rate), round(p.end * rate)) for p in render.pieces]
     pads = [round(p.duration * rate) for p in render.pieces]  # each MP3's length in the full
-    level = [round(gain, 2), round(limit, 4), "peak checked"]
-    fmt = [settings.bitrate, settings.channels, rate, settings.fade_ms, "aac-lc", CODER]
+    made = [recipe(decoded, *span, gain, limit, settings, _aac) for span in spans]
     where = cache.folder(cache_dir, "pieces")
-    paths = [where / f"{cache.key('m4a', key, *span, level, fmt)}.m4a" for span in spans]
-    full_key = cache.key("m4a-full", key, spans, pads, level, fmt)
+    paths = [where / f"{cache.key('m4a', r)}.m4a" for r in made]
+    graph = _graph(spans, pads, gain, limit, rate, settings.fade_ms)
+    full_key = cache.key("m4a-full", made, graph)
     full = cache.folder(cache_dir, "full") / f"{full_key}.m4a"
     common = dict(gain=gain, limit=limit, settings=settings, what=what)
     todo: list[tuple[int, Job]] = []  # (samples, encode)
@@ -124,18 +124,26 @@ def _encode_full(
     part through the pieces' chain and padded to its MP3's length, joined again."""
     rate = decoded.analysis.rate
     source = raw_input(decoded)
-    splits = "|".join(str(start) for start, _ in spans[1:])
-    parts = "".join(f"[s{i}]" for i in range(len(spans)))
-    head = f"[0:a]asegment=samples={splits}{parts}" if splits else "[0:a]anull[s0]"
 
     def encode(lim: float, tmp: Path) -> None:
-        graph = [head]
-        for i, ((start, end), pad) in enumerate(zip(spans, pads, strict=True)):
-            chain = level_chain(gain, lim, (end - start) / rate, settings.fade_ms)
-            graph.append(f"[s{i}]asetpts=PTS-STARTPTS,{chain},apad=whole_len={pad}[c{i}]")
-        joined = "".join(f"[c{i}]" for i in range(len(spans)))
-        graph.append(f"{joined}concat=n={len(spans)}:v=0:a=1[out]")
-        args = [*source, "-filter_complex", ";".join(graph), "-map", "[out]"]
+        graph = _graph(spans, pads, gain, lim, rate, settings.fade_ms)
+        args = [*source, "-filter_complex", graph, "-map", "[out]"]
         run_ffmpeg([*args, *_aac(decoded, settings), str(tmp)], what, decoded.source)
 
     encode_under_peak(encode, target, limit, settings, what, decoded.source)
+
+
+def _graph(
+    spans: list[tuple[int, int]], pads: list[int], gain: float, limit: float, rate: int, fade: int
+) -> str:
+    """The full episode's filter graph: the raw file split at the pieces' bounds, each
+    part through the pieces' chain and padded to its MP3's length, joined again."""
+    splits = "|".join(str(start) for start, _ in spans[1:])
+    parts = "".join(f"[s{i}]" for i in range(len(spans)))
+    graph = [f"[0:a]asegment=samples={splits}{parts}" if splits else "[0:a]anull[s0]"]
+    for i, ((start, end), pad) in enumerate(zip(spans, pads, strict=True)):
+        chain = level_chain(gain, limit, (end - start) / rate, fade)
+        graph.append(f"[s{i}]asetpts=PTS-STARTPTS,{chain},apad=whole_len={pad}[c{i}]")
+    joined = "".join(f"[c{i}]" for i in range(len(spans)))
+    graph.append(f"{joined}concat=n={len(spans)}:v=0:a=1[out]")
+    return ";".join(graph)

@@ -19,11 +19,11 @@ from ..model import AudioSettings, Piece, Plan, Render, Segment, Talk, timestamp
 from . import cache
 from .analyse import Analysis, normalising_gain, quietest
 from .decode import Decoded, decode
-from .levels import encode_span, layout
+from .levels import encode_span, layout, recipe
 from .m4a import add_m4a
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
-from .tools import run_ffmpeg, tool
+from .tools import run_ffmpeg, tool, version
 
 REACH = 1.5  # a cut may move this far (seconds) to find quiet
 JOIN = 0.25  # segments closer than this share one cut
@@ -74,19 +74,19 @@ def render_talk(
     cuts = plan_cuts(plan, a, what, source)
     chunks = [split(c, a) for c in cuts]
     where = cache.folder(cache_dir, "pieces")
-    fmt = [settings.bitrate, settings.channels, settings.sample_rate, settings.fade_ms]
-    level = [round(gain, 2), round(limit, 4), "peak checked (sample + 0.5 dB)"]
     chunk_path = {
-        ch: where / f"{cache.key('chunk', decoded.key, *ch, level, fmt)}.mp3"
+        ch: where / f"{cache.key('chunk', recipe(decoded, *ch, gain, limit, settings, _mp3))}.mp3"
         for parts in chunks
         for ch in parts
     }
+    joined = [_BARE, version("ffmpeg")]  # a stream copy's recipe
     paths = [
         chunk_path[parts[0]] if len(parts) == 1
-        else where / f"{cache.key('joined', [chunk_path[ch].name for ch in parts])}.mp3"
+        else where / f"{cache.key('joined', [chunk_path[ch].name for ch in parts], joined)}.mp3"
         for parts in chunks
     ]  # fmt: skip
-    full = cache.folder(cache_dir, "full") / f"{cache.key('full', [p.name for p in paths])}.mp3"
+    full_key = cache.key("full", [p.name for p in paths], joined)
+    full = cache.folder(cache_dir, "full") / f"{full_key}.mp3"
     needed = [
         ch
         for parts, path in zip(chunks, paths, strict=True)
@@ -118,7 +118,7 @@ def render_talk(
     if "m4a" in settings.formats:
         raw = functools.partial(load, need_raw=True)
         render = add_m4a(
-            render, decoded.key, raw, gain, limit, settings, cache_dir,
+            render, decoded, raw, gain, limit, settings, cache_dir,
             jobs=jobs, progress=progress, what=what,
         )  # fmt: skip
     return render

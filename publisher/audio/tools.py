@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -24,6 +25,14 @@ def tool(name: str, what: str = "", path: Path | None = None) -> str:
         where = f"{what}: " if what else ""
         raise AudioError(f"{where}{name} not found on PATH (apt-get install {pkg})", path)
     return found
+
+
+@functools.cache
+def version(name: str) -> str:
+    """The first line of `name -version` (a render-cache key part: a new encoder renders
+    again)."""
+    done = subprocess.run([tool(name), "-version"], capture_output=True, check=False)
+    return done.stdout.decode("utf-8", "replace").partition("\n")[0].strip()
 
 
 def run_ffmpeg(args: list[str], what: str, path: Path | None) -> None:

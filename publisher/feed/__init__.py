@@ -2,6 +2,7 @@
 
 write_feeds(show, episodes, out_dir, retired) -> paths written under public/<show>/
 feed_urls(show, episodes, retired)   -> {"feed", "clips", "topic:<slug>", "year:<y>", "opml"}
+feed_paths(show, episodes, retired)  -> the same names (no "opml"): each feed's path in the show
 retired_topics(show, episodes, published) -> topic feeds that outlive their topic
 validate_feed(path, root, base_url)  -> one "path:line: problem" string per problem
 """
@@ -25,6 +26,7 @@ OPML = "feeds.opml"
 
 __all__ = [
     "Retired",
+    "feed_paths",
     "feed_urls",
     "home_feed_url",
     "podcast_guid",
@@ -36,12 +38,19 @@ __all__ = [
 Retired = dict[str, tuple[str, set[str]]]  # topic slug -> (feed title, item GUIDs)
 
 
+def feed_paths(
+    show: Show, episodes: list[Episode], retired: Retired | None = None
+) -> dict[str, str]:
+    """Every feed's path under the show folder by name (retired topics' too)."""
+    paths = {spec.name: spec.relpath for spec in feed_specs(show, episodes)}
+    return paths | {f"topic:{slug}": f"topics/{slug}.xml" for slug in retired or {}}
+
+
 def feed_urls(
     show: Show, episodes: list[Episode], retired: Retired | None = None
 ) -> dict[str, str]:
     """Every feed's absolute URL by name (retired topics' too), plus "opml"."""
-    urls = {spec.name: show.url(spec.relpath) for spec in feed_specs(show, episodes)}
-    urls |= {f"topic:{slug}": show.url(f"topics/{slug}.xml") for slug in retired or {}}
+    urls = {name: show.url(p) for name, p in feed_paths(show, episodes, retired).items()}
     return urls | {"opml": show.url(OPML)}
 
 

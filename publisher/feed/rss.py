@@ -27,12 +27,14 @@ PERSON_ROLES = {"moderator": "host"}  # every other credit is a guest
 
 
 def channel_guid(show: Show, spec: FeedSpec) -> str:
-    """feed.xml keeps the show's pinned guid if it has one; others derive from their URL."""
-    if spec.name == "feed" and show.podcast_guid:
-        if not is_uuid5(show.podcast_guid):
-            raise ShowError(f"guid {show.podcast_guid!r} is not a UUIDv5", show.path)
-        return str(uuid.UUID(show.podcast_guid))
-    return podcast_guid(show.url(spec.relpath))
+    """The feed's podcast:guid as pinned in the show file (pin_guids); one not pinned
+    yet (a feed rendered outside a build) derives from its URL."""
+    pinned = show.guid_of(spec.relpath)
+    if not pinned:
+        return podcast_guid(show.url(spec.relpath))
+    if not is_uuid5(pinned):
+        raise ShowError(f"guid {pinned!r} is not a UUIDv5", show.path)
+    return str(uuid.UUID(pinned))
 
 
 def render_feed(
@@ -91,8 +93,7 @@ def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[st
     e = item.episode
     fe = fg.add_entry(order="append")
     fe.title(e.title)
-    if e.links.get("page"):
-        fe.link(href=e.links["page"])
+    fe.link(href=show.url(e.page))  # the talk page; a clip's own card on it
     fe.guid(e.guid, permalink=False)
     fe.content(e.notes_html, type="CDATA")  # alone, feedgen puts it in <description>
     fe.enclosure(e.url, str(e.size), MIME_TYPES.get(e.path.suffix.lower(), "audio/mpeg"))
@@ -123,20 +124,16 @@ def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[st
 
 
 def persons(e: Episode) -> list[Person]:
-    """Moderator as host, everyone else credited as guest; "Name (Organisation)"."""
+    """Moderator as host, everyone else credited as guest; the name alone (apps show
+    it as the name: the organisation is in the notes)."""
     talk = e.talk
     if e.kind == "full" or not e.speakers:
-        credits = [
-            (s.name, "host" if s == talk.moderator else "guest", s.organisation)
-            for s in talk.people
-        ]
+        credits = [(s.name, "host" if s == talk.moderator else "guest") for s in talk.people]
     else:
-        credits = [(c.name, PERSON_ROLES.get(c.role, "guest"), c.organisation) for c in e.speakers]
+        credits = [(c.name, PERSON_ROLES.get(c.role, "guest")) for c in e.speakers]
     out: dict[str, Person] = {}
-    for name, role, org in credits:
-        known = talk.speaker(name)
-        org = org or (known.organisation if known else "")
-        out.setdefault(name, Person(f"{name} ({org})" if org else name, role))
+    for name, role in credits:
+        out.setdefault(name, Person(name, role))  # a person credited twice: the first role
     return list(out.values())
 
 

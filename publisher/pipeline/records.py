@@ -70,7 +70,9 @@ def code_identity() -> str:
 def fingerprint(show: Show, standin: bool, seed_digest: str, plan_digest: str) -> str:
     """What a talk's published files depend on, given the digests of the seed and
     plan text that were (or would be) read."""
-    settings = dataclasses.replace(show, path=Path(), seeds=[], podcast_guid="")
+    settings = dataclasses.replace(  # pinned guids: what a build stores, not a setting
+        show, path=Path(), seeds=[], podcast_guid="", feed_guids={}
+    )
     art = show.artwork.read_bytes() if show.artwork and show.artwork.is_file() else b""
     h = hashlib.sha256(f"{VERSION}\0{code_identity()}\0{settings!r}\0{standin}".encode())
     for part in (seed_digest, plan_digest, hashlib.sha256(art).hexdigest()):
@@ -137,7 +139,7 @@ def published_plan(folder: Path, video_id: str) -> Plan | None:
         data = json.loads((folder / "episodes" / video_id / "chapters.json").read_text())
         clips = [
             Segment(float(c["startTime"]), float(c["endTime"]), "question", str(c["title"]),
-                    "", [], [], Path(urlsplit(c["url"]).path).stem)
+                    "", [], [], _clip_guid(c["url"]))
             for c in data["chapters"]
         ]  # fmt: skip
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -147,6 +149,13 @@ def published_plan(folder: Path, video_id: str) -> Plan | None:
     rough = dict.fromkeys(TIMES, ROUGH)
     planned = {c.guid: {f: marks(c)[f] for f in known} | rough for c in clips}
     return Plan(video_id, clips, planned=planned)
+
+
+def _clip_guid(url: str) -> str:
+    """The GUID of the clip a published chapter links to: the anchor of its card on
+    the talk page (model.clip_page), or its MP3's name in shows published before."""
+    parts = urlsplit(url)
+    return parts.fragment or Path(parts.path).stem
 
 
 def _read(path: Path) -> Record | None:

@@ -27,7 +27,7 @@ from ..audio.cache import prune_decoded
 from ..errors import PublisherError
 from ..fsutil import full_folder, replace_dir, restore_dir
 from ..ingest import refuse_copies
-from ..show import Show, pin_guid
+from ..show import Show, save_guids
 from . import records, stages
 from .executor import talk_executor
 from .lock import show_lock
@@ -324,12 +324,12 @@ class Build:
 
     def _publish(self, tasks: list[TalkTask]) -> None:
         try:
-            self.show = pin_guid(self.show)  # assigned once, then kept in the file
             for task in tasks:
                 self._record(task)
-            stages.publish_show(
+            self.show = stages.publish_show(
                 self.show, self.staging, self.out_dir, self.options.cache_dir, tasks
             )
+            save_guids(self.show)  # each feed's, once; not if the build failed before here
             replace_dir(self.staging, self.out_dir)
             shutil.rmtree(self.staging, ignore_errors=True)  # now the old show
         except (PublisherError, OSError) as e:

@@ -22,10 +22,13 @@ from ..model import (
     Piece,
     Render,
     Talk,
+    clip_page,
     lines_between,
+    talk_page,
     video_at,
 )
 from ..plan import planfile
+from ..show import pin_guids
 from . import records
 from .tasks import TalkTask
 
@@ -113,15 +116,15 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     noon = dt.datetime.combine(talk.date, dt.time(12), tzinfo=dt.UTC)
 
     clips = [p for p in render.pieces if p.segment]
-    clip_urls = {p.segment.guid: show.url(f"{rel}{p.segment.guid}.mp3") for p in clips}
-    chaps = chapters.chapters_from_render(render, url_of=lambda seg: clip_urls[seg.guid])
-    clip_urls[f"yt-{talk.video_id}"] = show.url(f"{rel}full.mp3")
+    pages = {p.segment.guid: show.url(clip_page(talk.video_id, p.segment.guid)) for p in clips}
+    chaps = chapters.chapters_from_render(render, url_of=lambda seg: pages[seg.guid])
+    pages[f"yt-{talk.video_id}"] = show.url(talk_page(talk.video_id))
     full = _episode(
         session, task, None, render.full, render.full_duration,
         lines=_retime(task.plan.transcript, render), chaps=chaps, when=noon, track=1,
         embed=embed,
     )  # fmt: skip
-    full.notes_html, full.notes_text, full.summary = _notes(task, None, chaps, clip_urls)
+    full.notes_html, full.notes_text, full.summary = _notes(task, None, chaps, pages)
     chapters.write_chapters_json(chaps, folder / "chapters.json", title=talk.title)
     full.links["chapters"] = show.url(f"{rel}chapters.json")
     task.episodes = [full]
@@ -132,7 +135,7 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
             when=noon + dt.timedelta(seconds=int(piece.segment.start)), track=n,
             embed=embed,
         )  # fmt: skip
-        ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, chaps, clip_urls)
+        ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, chaps, pages)
         task.episodes.append(ep)
 
 
@@ -145,18 +148,21 @@ def tag_episodes(session: BuildSession, task: TalkTask) -> None:
 
 def publish_show(
     show: Show, out: Path, published: Path, cache_dir: Path, tasks: list[TalkTask]
-) -> None:
+) -> Show:
     """The consumer: number every talk's episodes and write the show's art, feeds and
-    site into `out` (the staged show folder); `published` is the show as it is online."""
+    site into `out` (the staged show folder); `published` is the show as it is online.
+    The show returned has every feed's podcast:guid pinned, for save_guids to store."""
     episodes = [ep for t in tasks for ep in t.episodes]
     _number(episodes)
     art = artwork.show_artwork(show, cache_dir / "art" / f"show-{show.slug}.jpg")
     copy_file(art, out / "artwork.jpg")
     retired = feed.retired_topics(show, episodes, published)
+    show = pin_guids(show, feed.feed_paths(show, episodes, retired).values())
     written = feed.write_feeds(show, episodes, out, retired)
     site.build_site(show, episodes, out, feed.feed_urls(show, episodes, retired), retired)
     retired_feeds = {out / "topics" / f"{slug}.xml" for slug in retired}
     _check_feeds(show, [p for p in written if p.suffix == ".xml"], out, published, retired_feeds)
+    return show
 
 
 def _check_feeds(
@@ -237,7 +243,6 @@ def _episode(
             "vtt": show.url(f"{rel}{stem}.vtt"),
             "srt": show.url(f"{rel}{stem}.srt"),
             "json": show.url(f"{rel}{stem}.transcript.json"),
-            "page": show.url(rel),
         },
         season=talk.year,
         alternates=_alternates(
@@ -255,14 +260,14 @@ def _alternates(sources: dict[str, Path], path: Path, stem_url: str) -> dict[str
     return out
 
 
-def _notes(task: TalkTask, piece: Piece | None, chaps: list[Chapter], clip_urls: dict[str, str]):
+def _notes(task: TalkTask, piece: Piece | None, chaps: list[Chapter], pages: dict[str, str]):
     n = notes.make_notes(
         task.talk,
         task.plan,
         piece.segment if piece else None,
         chaps,
         standin=task.standin,
-        clip_urls=clip_urls,
+        pages=pages,
     )
     return n.html, n.text, n.summary
 

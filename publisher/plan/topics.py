@@ -202,11 +202,6 @@ class Topics:
         best = max(grams, key=rank, default=None)
         return " ".join(best) if best else ""
 
-    def asked(self, ranked: list[str], asked: list[str]) -> list[str]:
-        """Of the ranked phrases, those the asker used."""
-        keys = {_key(g) for g in _grams(asked)}
-        return [p for p in ranked if _key(p.split()) in keys]
-
 
 def singular(word: str) -> str:
     if word.endswith("s") and word[:-1] in ACRONYMS:

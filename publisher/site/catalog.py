@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..feed import Retired
-from ..model import Chapter, Episode, Line, Talk, slugify
+from ..model import Chapter, Episode, Line, Talk, slugify, talk_page
 from ..show import Show
 
 ROLE_ORDER = ("moderator", "presenter", "panelist", "panel", "audience")
@@ -159,7 +159,7 @@ def make_catalog(
     talks: dict[str, TalkPage] = {}
     for ep in episodes:
         vid = ep.talk.video_id
-        page = talks.get(vid) or TalkPage(ep.talk, None, f"episodes/{vid}/index.html")
+        page = talks.get(vid) or TalkPage(ep.talk, None, talk_page(vid))
         talks[vid] = page
         if ep.image and not page.image:
             page.image = link.path(ep.image, ep.image_url)
@@ -175,7 +175,7 @@ def make_catalog(
                     episode=ep,
                     talk=page,
                     audio=link.path(ep.path, ep.url),
-                    anchor=f"{page.page}#{ep.guid}",
+                    anchor=ep.page,
                     download_name=_download_name(ep.talk, ep.title),
                     files=link.files(ep),
                     downloads=link.downloads(ep, _download_name(ep.talk, ep.title)),
