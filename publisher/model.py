@@ -9,6 +9,7 @@ Every stage takes these and returns these; nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -225,6 +226,47 @@ class Render:
             t += p.duration
         raise ValueError("piece not in render")
 
+    def places(self) -> dict[str, Place]:
+        """Each segment's Place (by GUID): where its piece sits in the full episode."""
+        spans = [(p.segment, self.offset(p), p.duration) for p in self.pieces if p.segment]
+        return places(spans, self.full_duration)
+
+
+KIND_LABELS = {"intro": "Introduction", "talk": "Talk", "outro": "Closing", "question": "Question"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A clip's number, label and times in its talk, decided once (places) and read
+    by the notes, tags, feeds and site. Times are whole seconds in the full episode,
+    which follows the video from its start, so they are the video's t= too."""
+
+    number: int  # 1-based among the talk's questions; 0 for an intro, talk or outro
+    label: str  # "Question 3", "Introduction"
+    start: int  # floored start
+    end: int  # the next piece's start; never past the full episode's floored length
+
+    @property
+    def question(self) -> bool:
+        return self.number > 0
+
+
+def places(spans: list[tuple[Segment, float, float]], total: float) -> dict[str, Place]:
+    """The Place of each (segment, start, duration) in time order, in a `total`-second
+    talk, by segment GUID: starts floored, each end the next start (floored the same
+    way, so ranges never overlap), and no end past the talk's floored length."""
+    last = math.floor(total)
+    out: dict[str, Place] = {}
+    asked = 0
+    for seg, start, duration in spans:
+        asked += seg.kind == "question"
+        number = asked if seg.kind == "question" else 0
+        label = f"Question {number}" if number else KIND_LABELS.get(seg.kind, seg.kind.title())
+        begin = min(math.floor(start), last)
+        end = max(min(math.floor(start + duration), last), begin)
+        out[seg.guid] = Place(number, label, begin, end)
+    return out
+
 
 # --- publish ----------------------------------------------------------------
 
@@ -277,8 +319,9 @@ class Episode:
         default_factory=dict
     )  # kind -> absolute URL (vtt, srt, json, chapters, page)
     season: int = 0  # the forum year (itunes:season)
-    number: int = 0  # itunes:episode within the season, in publishing order
+    number: int = 0  # a full talk's itunes:episode in its season (clips have none: feed/catalog)
     alternates: dict[str, Alternate] = field(default_factory=dict)  # format ("m4a") -> file
+    place: Place | None = None  # a clip's number, label and times in its talk (Render.places)
 
     def alternate_path(self, fmt: str) -> Path:
         """Where the episode's `fmt` encoding sits: beside its MP3, same stem."""

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import PublisherError
-from .model import Chapter, Credit, Line, Plan, Segment, Talk, timestamp, video_at
+from .model import Credit, Line, Place, Plan, Segment, Talk, timestamp, video_at
 
 LIMIT = 4000  # bytes of HTML (Apple's description limit)
 SUMMARY_CHARS = 400
@@ -52,21 +52,24 @@ def make_notes(
     talk: Talk,
     plan: Plan,
     segment: Segment | None,
-    chapters: list[Chapter],
+    places: dict[str, Place],
     *,
     standin: bool,
     pages: dict[str, str] | None = None,
 ) -> Notes:
     """The show notes of the full talk (segment None) or of one question clip.
 
+    `places` maps each segment's GUID to its Place (Render.places): the numbers,
+    labels and times the notes show.
+
     `pages` maps an episode's GUID to its web page (a clip's card on the talk page,
     the talk page itself for the full talk): chapters and the talk link point there.
     """
     pages = pages or {}
     if segment is None:
-        summary, blocks = _full_notes(talk, plan, chapters, pages)
+        summary, blocks = _full_notes(talk, plan, places, pages)
     else:
-        summary, blocks = _clip_notes(talk, plan, segment, chapters, pages)
+        summary, blocks = _clip_notes(talk, plan, segment, places[segment.guid], pages)
     if standin:
         blocks.insert(1, _Block("p", [[STANDIN]]))
     _fit(blocks)
@@ -76,7 +79,7 @@ def make_notes(
 # --- content ----------------------------------------------------------------------
 
 
-def _full_notes(talk, plan, chapters, pages) -> tuple[str, list[_Block]]:
+def _full_notes(talk, plan, places, pages) -> tuple[str, list[_Block]]:
     segs = plan.segments
     questions = [s for s in segs if s.kind == "question"]
     topics = list(dict.fromkeys(s.topic for s in questions if s.topic))
@@ -87,7 +90,7 @@ def _full_notes(talk, plan, chapters, pages) -> tuple[str, list[_Block]]:
     summary = _clip(summary, SUMMARY_CHARS)
     blocks = [_Block("p", [[summary]], shrink=[0])]
     blocks.append(_Block("p", [[f"{talk.title}, {talk.playlist}, {_date(talk)}."]]))
-    items = _timeline(segs, chapters, pages)
+    items = _timeline(segs, places, pages)
     if items:
         blocks += [
             _Block("p", [["Chapters:"]]),
@@ -100,7 +103,7 @@ def _full_notes(talk, plan, chapters, pages) -> tuple[str, list[_Block]]:
     return summary, blocks
 
 
-def _clip_notes(talk, plan, seg, chapters, pages) -> tuple[str, list[_Block]]:
+def _clip_notes(talk, plan, seg, place, pages) -> tuple[str, list[_Block]]:
     question = seg.kind == "question"
     asked = [c for c in seg.speakers if question and c.role in ASKERS]
     answered = [c for c in seg.speakers if c not in asked]
@@ -112,14 +115,14 @@ def _clip_notes(talk, plan, seg, chapters, pages) -> tuple[str, list[_Block]]:
         blocks.append(
             _Block("p", [["From the transcript: “", _clip(quote, QUOTE_CHARS), "”"]], shrink=[1])
         )
-    blocks.append(_Block("p", [_position(talk, plan, seg, chapters, pages)]))
+    blocks.append(_Block("p", [_position(talk, place, pages)]))
     people = [_person(talk, c.name, c.role, c, "Asked by ") for c in asked]
     people += [
         _person(talk, c.name, c.role, c, "Answered by " if question else "") for c in answered
     ]
     if people:
         blocks += [_Block("p", [["Speakers:"]]), _Block("ul", people, more="speakers")]
-    at, what = int(seg.start), "question" if question else "part"
+    at, what = place.start, "question" if question else "part"
     link = video_at(talk.url, at)
     blocks.append(
         _Block(
@@ -130,13 +133,9 @@ def _clip_notes(talk, plan, seg, chapters, pages) -> tuple[str, list[_Block]]:
     return summary, blocks
 
 
-def _timeline(segs: list[Segment], chapters: list[Chapter], pages) -> list[list[Part]]:
-    """'00:00 Title' per chapter (or per segment when there are fewer chapters)."""
-    if len(chapters) >= min(3, len(segs)) and chapters:
-        paired = _pair(segs, chapters)
-        entries = [(ch.start, ch.title, ch.url or _url(seg, pages)) for ch, seg in paired]
-    else:
-        entries = [(s.start, s.title, _url(s, pages)) for s in segs]
+def _timeline(segs: list[Segment], places: dict[str, Place], pages) -> list[list[Part]]:
+    """'00:00 Title' per segment, at its place in the full talk."""
+    entries = [(places[s.guid].start, s.title, _url(s, pages)) for s in segs if s.guid in places]
     if entries and timestamp(entries[0][0]) != timestamp(0):
         entries.insert(0, (0.0, "Start", ""))
     items: list[list[Part]] = []
@@ -146,23 +145,10 @@ def _timeline(segs: list[Segment], chapters: list[Chapter], pages) -> list[list[
     return items
 
 
-def _pair(segs: list[Segment], chapters: list[Chapter]) -> list[tuple[Chapter, Segment | None]]:
-    """Each chapter with its segment: by position when counts match, else by title."""
-    if len(segs) == len(chapters):
-        return list(zip(chapters, segs, strict=True))
-    by_title = {s.title: s for s in segs}
-    return [(ch, by_title.get(ch.title)) for ch in chapters]
-
-
-def _position(talk, plan, seg, chapters, pages) -> list[Part]:
-    questions = [s for s in plan.segments if s.kind == "question"]
-    start = next((ch.start for ch, s in _pair(plan.segments, chapters) if s == seg), seg.start)
-    where = f"{timestamp(start)}–{timestamp(start + seg.duration)}"
-    label = seg.kind.capitalize()
-    if seg in questions:
-        # no "of N": the notes go into the clip's tags, and dropping another clip
-        # must not change this one's bytes
-        label = f"Question {questions.index(seg) + 1}"
+def _position(talk: Talk, place: Place, pages) -> list[Part]:
+    # the label has no "of N": the notes go into the clip's tags, and dropping another
+    # clip must not change this one's bytes
+    label, where = place.label, f"{timestamp(place.start)}–{timestamp(place.end)}"
     full = pages.get(f"yt-{talk.video_id}", "")
     talk_name: Part = (talk.title, full) if full else f"“{talk.title}”"
     return [f"{label}, at {where} of the full talk ", talk_name, f" ({talk.playlist})."]

@@ -1,24 +1,57 @@
-"""Shared fixtures. Area-specific fixtures live in the area's own test module."""
+"""Fixtures shared by several test modules. Area-specific fixtures live in the area's own
+test module; plain helpers and constants are in helpers.py."""
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BUNDLED_SEED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
-
-
-def need(tool: str) -> str:
-    path = shutil.which(tool)
-    if not path:
-        pytest.fail(f"{tool} is not installed; .ci/run installs it")
-    return path
+from helpers import (
+    BUNDLED_SEED,
+    SHORT_SEED,
+    SHORT_TALK,
+    WWW,
+    QuietHandler,
+    QuietServer,
+    build,
+    make_show,
+)
 
 
 @pytest.fixture(scope="session")
 def bundled_seed() -> Path:
     return BUNDLED_SEED
+
+
+@pytest.fixture()
+def site(tmp_path: Path):
+    """A copy of fixtures/add/www served on 127.0.0.1, playlists pointing at it."""
+    www = tmp_path / "www"
+    shutil.copytree(WWW, www)
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    for playlist in www.glob("*.xml"):
+        playlist.write_text(playlist.read_text().replace("{{BASE}}", base))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield www, base
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A two-talk show, built and published once, with its plans saved."""
+    root = tmp_path_factory.mktemp("published")
+    assert build(root, make_show(root, [SHORT_SEED, SHORT_TALK])) == 0
+    return root
+
+
+@pytest.fixture
+def show(published: Path, tmp_path: Path) -> Path:
+    """A copy of the published show (its cache shared: it is keyed by content)."""
+    for part in ("seeds", "feeds", "public"):
+        shutil.copytree(published / part, tmp_path / part, symlinks=True)
+    return tmp_path

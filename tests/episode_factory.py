@@ -10,6 +10,7 @@ links name.  Shared by the feed and site tests.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -30,6 +31,7 @@ from publisher.model import (
     Speaker,
     Talk,
     lines_between,
+    places,
     timestamp,
 )
 from publisher.show import Show
@@ -224,7 +226,8 @@ def _talk_episodes(tmp_path, show, root, n, vid, date, playlist, title, mod, pan
                 **base,
             )
         )
-    return [full, *clips]
+    spots = places([(s, s.start, s.duration) for s in segments], end)  # as Render.places
+    return [full, *(dataclasses.replace(c, place=spots[c.guid]) for c in clips)]
 
 
 def _episode(

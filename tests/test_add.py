@@ -4,17 +4,15 @@ the show file; re-runs add only what is new; failures are named and isolated."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import json
 import os
 import shutil
 import socket
-import threading
 from pathlib import Path
 
 import feedparser
 import pytest
+from helpers import FIXTURES, WWW, add, project
 
 from publisher.add.listing import TalkInfo
 from publisher.add.seedtext import seed_text
@@ -30,26 +28,7 @@ from publisher.plan import make_plan
 from publisher.plan.planfile import load_plan, save_plan
 from publisher.show import load_show
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-WWW = FIXTURES / "add" / "www"
-SHORT_TALK = FIXTURES / "seeds" / "short-talk.txt"
-
-SHOW = """\
-# The forum's podcast.
-
-[show]
-title = "KVM Forum"
-description = "Talks from the forum."
-author = "KVM Forum"
-owner_name = "Organisers"
-owner_email = "podcast@example.org"
-base_url = "http://127.0.0.1:8000/forum/"
-# every year's talks
-seeds = [{seeds}]  # the years so far
-"""
-
-
-# --- the loopback site ------------------------------------------------------------
+# --- the loopback site (the `site` fixture in conftest.py serves fixtures/add/www) -----
 #
 # What yt-dlp (2026.10.26) makes of such pages, learnt by trying it on them:
 # - An RSS feed is a playlist (generic extractor): title = <channel><title>; each
@@ -66,48 +45,6 @@ seeds = [{seeds}]  # the years so far
 #   is read only when the page has no media element at all, and gives no subtitles.
 # So the playlist carries each talk's metadata, and a single-video URL is a
 # video.js page whose file date is the talk's date.
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass
-
-
-@pytest.fixture()
-def site(tmp_path: Path):
-    """A copy of fixtures/add/www served on 127.0.0.1, playlists pointing at it."""
-    www = tmp_path / "www"
-    shutil.copytree(WWW, www)
-    httpd = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    for playlist in www.glob("*.xml"):
-        playlist.write_text(playlist.read_text().replace("{{BASE}}", base))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield www, base
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def project(root: Path, *patterns: str) -> Path:
-    """feeds/forum.toml with one older talk in seeds/base/; returns the show file."""
-    (root / "seeds" / "base").mkdir(parents=True)
-    shutil.copy(SHORT_TALK, root / "seeds" / "base" / "short-talk.txt")
-    show = root / "feeds" / "forum.toml"
-    show.parent.mkdir()
-    pats = patterns or ("../seeds/base/*.txt",)
-    show.write_text(SHOW.format(seeds=", ".join(f'"{p}"' for p in pats)))
-    return show
-
-
-def add(url: str, show: Path, *more: str) -> int:
-    return main(
-        ["add", url, "--show", str(show), "--seeds-dir", str(show.parent.parent / "seeds"), *more]
-    )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -7,103 +7,33 @@ read the results back.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import re
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import need
+from helpers import (
+    DURATION,
+    LINES,
+    RATE,
+    db,
+    envelope_of,
+    loudness,
+    make_plan,
+    make_talk,
+    need,
+    probe,
+)
 
 from publisher.audio import render_talk, silences, synthesise_standin
 from publisher.audio.analyse import FRAME_S, Analyser, integrated, k_weighting_gain
 from publisher.audio.decode import decode
 from publisher.errors import AudioError
-from publisher.model import WORD_SECONDS, AudioSettings, Cue, Line, Plan, Segment, Talk
-
-# (start, end, text): speech with planted pauses at 8.5-12.0 and 25.0-28.0
-LINES = [
-    (0.5, 4.0, "welcome everyone to the contributor panel today"),
-    (4.5, 8.5, "we will take questions from the audience"),
-    (12.0, 16.0, "the first question is about memory management"),
-    (16.5, 20.5, "how do you scale guests to many gigabytes"),
-    (21.0, 25.0, "we use huge pages and careful accounting"),
-    (28.0, 32.0, "next question concerns the block layer"),
-    (32.5, 36.5, "io uring support landed in the last release"),
-    (37.0, 40.0, "thank you all for coming"),
-]
-DURATION = 41.0
-RATE = 44100
-
-
-def make_talk(lines=LINES, duration=DURATION, title="Audio Fixture Panel") -> Talk:
-    cues = [Cue(s, e, t, i + 10) for i, (s, e, t) in enumerate(lines)]
-    cues.append(Cue(duration - 0.5, duration, "", 99))
-    return Talk(
-        source=Path("tests/fixtures/audio/fixture-panel.txt"),
-        title=title,
-        date=dt.date(2018, 11, 14),
-        playlist="KVM Forum 2018",
-        description="A fixture.",
-        speakers=[],
-        moderator=None,
-        cues=cues,
-        transcript=[
-            Line(s, e, t, "Stefan" if i % 2 else None) for i, (s, e, t) in enumerate(lines)
-        ],
-        url="https://www.youtube.com/watch?v=fixture0001",
-        video_id="fixture0001",
-    )
-
-
-def make_plan(bounds=(10.0, 26.5), video_id="fixture0001", duration=DURATION) -> Plan:
-    edges = [0.0, *bounds, duration]
-    kinds = ["intro"] + ["question"] * (len(edges) - 2)
-    segs = [
-        Segment(a, b, k, f"Part {i}", "panel", [], [], f"yt-{video_id}-{int(a):05d}")
-        for i, (a, b, k) in enumerate(zip(edges, edges[1:], kinds, strict=False))
-    ]
-    return Plan(video_id, segs)
-
-
-def loudness(path: Path) -> tuple[float, float]:
-    """(integrated LUFS, true peak dBTP) as ffmpeg's ebur128 filter measures them."""
-    out = subprocess.run(
-        [need("ffmpeg"), "-nostdin", "-hide_banner", "-i", str(path), "-af",
-         "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    ).stderr  # fmt: skip
-    summary = out[out.rindex("Summary:") :]
-    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
-    return lufs, peak
-
-
-def probe(path: Path, entry: str) -> str:
-    return subprocess.run(
-        [need("ffprobe"), "-v", "error", "-show_entries", entry, "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-
-
-def envelope_of(path: Path) -> np.ndarray:
-    """10 ms mean-square envelope of any audio file, decoded by ffmpeg (short files only)."""
-    raw = subprocess.run(
-        [need("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-ac", "1", "-ar",
-         str(RATE), "-f", "s16le", "-"], capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    a = Analyser(RATE, 1)
-    a.feed(np.frombuffer(raw, "<i2").reshape(-1, 1))
-    return a.result().envelope
+from publisher.model import WORD_SECONDS, AudioSettings, Talk
 
 
 def rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x))))
-
-
-def db(x: np.ndarray) -> np.ndarray:
-    return 10 * np.log10(np.maximum(x, 1e-10))
 
 
 @pytest.fixture(scope="module")

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from episode_factory import make_episodes, make_show, out_dir
+from helpers import ROOT, need
 from playwright.sync_api import expect
 
-sys.path.insert(0, str(Path(__file__).parent))
-from conftest import ROOT, need  # noqa: E402
-from episode_factory import make_episodes, make_show, out_dir  # noqa: E402
-
-from publisher.feed import feed_urls, write_feeds  # noqa: E402
-from publisher.model import slugify  # noqa: E402
-from publisher.serve import serving  # noqa: E402
-from publisher.site import build_site  # noqa: E402
+from publisher.feed import feed_urls, write_feeds
+from publisher.model import slugify
+from publisher.serve import serving
+from publisher.site import build_site
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import signal
@@ -15,46 +14,12 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from helpers import BUNDLED_SEED, SHORT_SEED, SHORT_TALK, build, digest, make_show
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from publisher.cli import main
 from publisher.show import podcast_guid
-
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_SEED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
-SHORT_SEED = ROOT / "tests" / "fixtures" / "seeds" / "short-panel.txt"
-
-
-def make_show(root: Path, seeds: list[Path], slug: str = "demo") -> Path:
-    """A show toml in `root` whose seeds are copies of `seeds` under root/seeds/."""
-    (root / "seeds").mkdir(parents=True, exist_ok=True)
-    for seed in seeds:
-        shutil.copy(seed, root / "seeds" / seed.name)
-    toml = root / "feeds" / f"{slug}.toml"
-    toml.parent.mkdir(exist_ok=True)
-    toml.write_text(
-        '[show]\ntitle = "Demo Forum"\ndescription = "Talks from the demo forum."\n'
-        'author = "Demo Forum"\nowner_name = "Organisers"\nowner_email = "o@example.org"\n'
-        'base_url = "http://127.0.0.1:8000/demo/"\nseeds = ["../seeds/*.txt"]\n'
-        '[glossary]\n"kmu" = "QEMU"\n'
-    )
-    return toml
-
-
-def build(root: Path, toml: Path, *extra: str) -> int:
-    return main(
-        [
-            "build",
-            str(toml),
-            "--out",
-            str(root / "public"),
-            "--cache-dir",
-            str(root / "cache"),
-            "--standin-audio",
-            *extra,
-        ]
-    )
 
 
 def plan_json(seed: Path) -> list[dict]:
@@ -65,14 +30,6 @@ def plan_json(seed: Path) -> list[dict]:
         check=True,
     )
     return json.loads(proc.stdout)
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +206,7 @@ def test_a_new_year_keeps_every_published_identity(tmp_path: Path, capsys):
         }
 
     before = identities()
-    shutil.copy(ROOT / "tests" / "fixtures" / "seeds" / "short-talk.txt", tmp_path / "seeds")
+    shutil.copy(SHORT_TALK, tmp_path / "seeds")
     capsys.readouterr()
     assert build(tmp_path, toml) == 0
     new_clips = len(plan_json(tmp_path / "seeds" / "short-talk.txt"))

@@ -7,8 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from tests.test_build import SHORT_SEED, build, digest, make_show
+from helpers import SHORT_SEED, build, digest, make_show
 
 
 @pytest.fixture()

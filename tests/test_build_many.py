@@ -15,10 +15,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from helpers import ROOT, build, make_show
 
 from publisher.cli import main
 from publisher.pipeline.lock import show_lock
-from tests.test_build import ROOT, build, make_show
 
 TALK = ROOT / "tests" / "fixtures" / "seeds" / "short-talk.txt"
 PANEL = ROOT / "tests" / "fixtures" / "seeds" / "short-panel.txt"

@@ -7,10 +7,11 @@ import os
 import time
 from pathlib import Path
 
+from helpers import make_plan, make_talk
+
 from publisher.audio import render_talk, synthesise_standin
 from publisher.audio.cache import MIN_AGE, prune_decoded
 from publisher.model import AudioSettings
-from tests.test_audio import make_plan, make_talk
 
 
 def _decoded(cache: Path, name: str, size: int, age: float) -> Path:

@@ -14,8 +14,8 @@ import lxml.etree as ET
 import lxml.html
 import podcastparser
 import pytest
+from helpers import SHORT_SEED, build, make_show
 from mutagen.id3 import ID3
-from test_build import SHORT_SEED, build, make_show
 
 from publisher.pipeline import records
 

@@ -16,7 +16,7 @@ from publisher.errors import PublisherError, ShowError
 from publisher.feed import feed_urls, podcast_guid, write_feeds
 from publisher.feed.ext import ITUNES_NS, PODCAST_NS
 from publisher.feed.rss import soundbites
-from publisher.model import Chapter
+from publisher.model import Place
 
 NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": "http://www.w3.org/2005/Atom"}
 OLD_PODCAST_NS = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
@@ -184,13 +184,13 @@ def test_feed_order_newest_first_and_serial_in_question_order(built):
         )
         for i in items(root / "clips.xml")
     ]
-    assert clips == [
-        ("yt-AbCdEfGh018-00010", "2018", "1"),
-        ("yt-AbCdEfGh018-00030", "2018", "2"),
-        ("yt-AbCdEfGh018-00055", "2018", "3"),
-        ("yt-ZyXwVuTs019-00010", "2019", "1"),
-        ("yt-ZyXwVuTs019-00032", "2019", "2"),
-        ("yt-ZyXwVuTs019-00056", "2019", "3"),
+    assert clips == [  # no itunes:episode for clips: feed/catalog says why
+        ("yt-AbCdEfGh018-00010", "2018", None),
+        ("yt-AbCdEfGh018-00030", "2018", None),
+        ("yt-AbCdEfGh018-00055", "2018", None),
+        ("yt-ZyXwVuTs019-00010", "2019", None),
+        ("yt-ZyXwVuTs019-00032", "2019", None),
+        ("yt-ZyXwVuTs019-00056", "2019", None),
     ]
     year = [i.findtext("guid") for i in items(root / "years/2018.xml")]
     assert year == [
@@ -203,17 +203,17 @@ def test_feed_order_newest_first_and_serial_in_question_order(built):
     assert topic == ["yt-AbCdEfGh018-00010", "yt-AbCdEfGh018-00055", "yt-ZyXwVuTs019-00056"]
 
 
-def test_lead_numbers_are_used_when_consistent(tmp_path):
+def test_only_whole_talks_are_numbered_and_lead_numbers_are_used(tmp_path):
     show = make_show(tmp_path)
     episodes = make_episodes(tmp_path, show)
-    numbered = [replace(e, number=10 + e.track) if e.kind == "clip" else e for e in episodes]
+    numbered = [replace(e, number=7) if e.kind == "full" else e for e in episodes]
     root = out_dir(tmp_path, show)
     write_feeds(show, numbered, root)
-    got = [i.findtext("itunes:episode", namespaces=NS) for i in items(root / "clips.xml")]
-    assert got == ["11", "12", "13", "11", "12", "13"]
-    # the year feed mixes the unnumbered full talk in, so it numbers its own items
-    got = [i.findtext("itunes:episode", namespaces=NS) for i in items(root / "years/2019.xml")]
-    assert got == ["1", "2", "3", "4"]
+    got = [i.findtext("itunes:episode", namespaces=NS) for i in items(root / "feed.xml")]
+    assert got == ["7", "7"]  # one per season
+    for feed in ("clips.xml", "years/2019.xml", "topics/live-migration.xml"):
+        for i in items(root / feed):
+            assert i.find("itunes:episode", NS) is None and i.find("podcast:episode", NS) is None
 
 
 def test_persons_transcripts_chapters_and_soundbites(built):
@@ -251,21 +251,17 @@ def test_persons_transcripts_chapters_and_soundbites(built):
 
 def test_soundbites_are_15_to_60_seconds_inside_the_episode(tmp_path):
     show = make_show(tmp_path)
-    full = make_episodes(tmp_path, show)[0]
-    chapters = [
-        Chapter(0, 30, "Intro", kind="intro"),
-        Chapter(30, 35, "Short question", kind="question"),  # -> 15 s
-        Chapter(35, 200, "Long question", kind="question"),  # -> 60 s
-        Chapter(200, 240, "By title", kind=""),  # no kind: matched by clip title
-        Chapter(240, 250, "Too near the end", kind="question"),  # < 15 s left: none
+    full, clip = make_episodes(tmp_path, show)[:2]
+    spans = [("Short question", 30, 35), ("Long question", 35, 200), ("Too near the end", 240, 250)]
+    questions = [
+        replace(clip, title=title, place=Place(n, f"Question {n}", start, end))
+        for n, (title, start, end) in enumerate(spans, 1)
     ]
-    e = replace(full, chapters=chapters, duration=250.0)
-    bites = soundbites(e, {"By title"})
+    bites = soundbites(replace(full, duration=250.9), questions)
     assert [(b.start, b.duration, b.title) for b in bites] == [
-        (30, 15, "Short question"),
-        (35, 60, "Long question"),
-        (200, 40, "By title"),
-    ]
+        (30, 15, "Short question"),  # at least 15 s
+        (35, 60, "Long question"),  # at most 60 s
+    ]  # and none with less than 15 s left
 
 
 def test_same_input_gives_identical_bytes(tmp_path):

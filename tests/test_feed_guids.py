@@ -8,8 +8,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from helpers import SHORT_SEED, build, make_show
 from lxml import etree
-from test_build import SHORT_SEED, build, make_show
 
 from publisher.errors import PublisherError, ShowError
 from publisher.feed.ext import PODCAST_NS

@@ -1,22 +1,25 @@
 """Downloads with yt-dlp's generic extractor from a loopback HTTP server the test
-starts: plain, resumed after a dropped connection, 404, and the download archive."""
+starts: plain, resumed after a dropped connection, 404, a refused connection, and the
+download archive."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import socket
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import need
+from episode_factory import make_talk
+from helpers import SHORT_SEED, need
 
 from publisher.audio import fetch_audio, find_cached_audio
 from publisher.errors import FetchError
+from publisher.ingest import load_talk
 from publisher.model import Talk
-from tests.episode_factory import make_talk
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +172,16 @@ def test_cached_audio_is_used_without_any_request(tmp_path):
     (folder / "abc123.opus").write_bytes(b"opus")
     talk = dataclasses.replace(talk_at("http://127.0.0.1:9/nowhere.mp3"), video_id="abc123")
     assert fetch_audio(talk, tmp_path) == folder / "abc123.opus"
+
+
+def test_a_refused_connection_is_one_line_without_yt_dlps_repeat(tmp_path):
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    talk = dataclasses.replace(load_talk(SHORT_SEED), url=f"http://127.0.0.1:{port}/talk.mp3")
+    with pytest.raises(FetchError) as err:
+        fetch_audio(talk, tmp_path)
+    message = str(err.value)
+    assert message.startswith(f'{SHORT_SEED}: cannot fetch the audio of "{talk.title}"')
+    assert message.endswith("Connection refused") and "caused by" not in message, message
+    assert not list(tmp_path.rglob("*.part")) and not list(tmp_path.rglob("*.mp3"))

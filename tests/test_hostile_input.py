@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_add import add, project, site  # noqa: F401 (site: a fixture)
-from test_build import SHORT_SEED, build, digest, make_show
+from helpers import add, digest, error_lines, project, run
 
 from publisher.cli import main
 from publisher.ingest import load_talk
 
-TALK_SEED = SHORT_SEED.with_name("short-talk.txt")
 SEED = "seeds/short-panel.txt"
 PLAN = "seeds/short-panel.plan.toml"
 
@@ -160,36 +158,6 @@ def _cases() -> list[Case]:
     return cases
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A two-talk show, built and published once, with its plans saved."""
-    root = tmp_path_factory.mktemp("published")
-    assert build(root, make_show(root, [SHORT_SEED, TALK_SEED])) == 0
-    return root
-
-
-@pytest.fixture
-def show(published: Path, tmp_path: Path) -> Path:
-    """A copy of the published show (its cache shared: it is keyed by content)."""
-    for part in ("seeds", "feeds", "public"):
-        shutil.copytree(published / part, tmp_path / part, symlinks=True)
-    return tmp_path
-
-
-def run(root: Path, published: Path, *argv: str) -> int:
-    cwd = Path.cwd()
-    os.chdir(root)  # errors name paths as given: relative ones read as in the table
-    try:
-        return main([*argv, "--out", "public", "--cache-dir", str(published / "cache")])
-    finally:
-        os.chdir(cwd)
-
-
-def error_lines(err: str) -> list[str]:
-    assert "Traceback" not in err, err
-    return [ln for ln in err.splitlines() if ln.startswith("publisher: error:")]
-
-
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c.name)
 def test_hostile_build(case: Case, show: Path, published: Path, capsys) -> None:
     before = digest(show / "public")
@@ -253,7 +221,7 @@ def test_plan_refuses_a_seed_that_is_no_file(make, says, show: Path, capsys) -> 
     assert error_lines(capsys.readouterr().err) == [f"publisher: error: {seed}: {says}"]
 
 
-def test_add_strips_control_characters_from_what_youtube_sends(site, tmp_path) -> None:  # noqa: F811
+def test_add_strips_control_characters_from_what_youtube_sends(site, tmp_path) -> None:
     """Titles, descriptions and captions fetched by `publisher add` are machine-made:
     their control characters are dropped (a seed holding one would be refused)."""
     www, base = site

@@ -4,7 +4,6 @@ two-talk show, runs the command, and asserts the exit code, ONE error line that
 names the right file (and line), and that the published show is byte-identical.
 Faults the machine can't make on demand (EXDEV, EINVAL, ENOSPC, a kill between two
 renames) are injected at the os/libc call or at ffmpeg's edge; everything else is real."""
-# ruff: noqa: F811 - the fixtures test_hostile_input publishes its show with are parameters here
 
 from __future__ import annotations
 
@@ -19,17 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SHORT_SEED, digest, error_lines
+from helpers import run as hostile_run
 from mutagen.id3 import ID3
-from test_build import SHORT_SEED, digest
-from test_hostile_input import error_lines, published, show  # noqa: F401 - fixtures
-from test_hostile_input import run as hostile_run
 
 from publisher import fsutil
 from publisher.cli import main
 from publisher.serve import serving
 
 SHOW = "feeds/demo.toml"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(root: Path, published: Path, *argv: str) -> int:

@@ -1,7 +1,7 @@
 """The optional M4A (AAC-LC) format: rendering, tags and chapters, feeds and site.
 
 Real ffmpeg, mutagen, ffprobe, feedparser and the validator; the 41 s stand-in
-talk of test_audio.py and the short seed of test_build.py.
+talk and the short seed of helpers.py.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from pathlib import Path
 import feedparser
 import numpy as np
 import pytest
-from conftest import need
 from episode_factory import make_episodes, make_show
+from helpers import SHORT_SEED, build, db, envelope_of, loudness, make_plan, make_talk, need, probe
+from helpers import make_show as make_show_toml
 from lxml import etree
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4, MP4Cover
-from test_audio import db, envelope_of, loudness, make_plan, make_talk, probe
-from test_build import SHORT_SEED, build
-from test_build import make_show as make_show_toml
 
 from publisher.audio import render_talk, synthesise_standin
 from publisher.audio.analyse import FRAME_S

@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from episode_factory import make_talk
 
-from publisher.model import Chapter, Credit, Line, Plan, Segment, Speaker, Talk
+from publisher.model import Credit, Line, Place, Plan, Segment, Speaker, Talk, places
 from publisher.notes import LIMIT, make_notes
-from tests.episode_factory import make_talk
 
 URL = "https://www.youtube.com/watch?v=q22lu6l1Cdk"
 MOD = Speaker("Stefan Hajnoczi", "Principal Software Engineer", "Red Hat")
@@ -70,8 +70,10 @@ def make_talk_and_plan(
     return talk, Plan(talk.video_id, segments, transcript=lines)
 
 
-def chapters_of(plan: Plan, shift: float = 0.0) -> list[Chapter]:
-    return [Chapter(s.start + shift, s.end + shift, s.title, kind=s.kind) for s in plan.segments]
+def chapters_of(plan: Plan, shift: float = 0.0) -> dict[str, Place]:
+    """Each segment's Place, as Render.places makes it, `shift` seconds later."""
+    spans = [(s, s.start + shift, s.duration) for s in plan.segments]
+    return places(spans, plan.segments[-1].end + shift)
 
 
 class Checker(HTMLParser):
@@ -161,7 +163,7 @@ def test_clip_notes_name_question_people_and_place_in_talk():
         talk,
         plan,
         seg,
-        chapters_of(plan, shift=-0.4),
+        chapters_of(plan, shift=0.4),  # floored: the notes show whole seconds
         standin=False,
         pages={f"yt-{talk.video_id}": full_url},
     )
@@ -207,7 +209,7 @@ def test_intro_clip_is_not_described_as_a_question():
     notes = make_notes(talk, plan, intro, chapters_of(plan), standin=False)
     c = check_html(notes.html)
     assert notes.summary == "Introduction: the intro of “Contributor Q&A Panel” (KVM Forum 2018)."
-    assert "Intro, at 00:00–00:30 of the full talk" in c.text
+    assert "Introduction, at 00:00–00:30 of the full talk" in c.text
     assert "asks" not in notes.text and "Asked by" not in notes.text
     assert "Stefan Hajnoczi (moderator) — Principal Software Engineer, Red Hat" in c.text
 

@@ -292,3 +292,34 @@ def test_saved_plan_reloads_to_the_same_times(saved, talk):
     plan, path = saved
     loaded = load_plan(path, talk)
     assert [(s.start, s.end) for s in loaded.segments] == [(s.start, s.end) for s in plan.segments]
+
+
+# --- hand edits that used to be silently ignored ------------------------------------
+
+
+def line_matching(path: Path, pattern: str) -> int:
+    lines = path.read_text().splitlines()
+    return next(n for n, ln in enumerate(lines, 1) if re.match(pattern, ln))
+
+
+def test_deleting_the_first_clip_header_is_an_error_not_a_dropped_clip(saved, talk):
+    # Deleting the first "[[clip]]" line leaves that clip's keys at the top level,
+    # where TOML reads them as plan settings: the intro used to vanish silently.
+    _, path = saved
+    text = path.read_text()
+    path.write_text(re.sub(r"^\[\[clip\]\]\n", "", text, count=1, flags=re.M))
+    with pytest.raises(PlanError) as err:
+        load_plan(path, talk)
+    assert str(err.value) == (
+        f"{path}:{line_matching(path, r'start =')}: 'start' outside any [[clip]] table"
+    )
+
+
+def test_a_misspelt_clip_key_is_an_error_not_ignored(saved, talk):
+    _, path = saved
+    path.write_text(path.read_text().replace("title = ", "titel = ", 2))
+    with pytest.raises(PlanError) as err:
+        load_plan(path, talk)
+    message = str(err.value)
+    assert message.startswith(f"{path}:{line_matching(path, r'titel =')}: unknown clip key 'titel'")
+    assert "\n" not in message

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_plan_text import talk_of
+from helpers import talk_of
 
 from publisher.ingest import load_talk
 from publisher.model import Speaker, slugify

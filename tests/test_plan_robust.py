@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import SHAPES
 
 from publisher.ingest import parse_seed
 from publisher.plan import make_plan
 from publisher.plan.words import words_of
-from tests.test_plan_segment import SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "tests" / "fixtures" / "plan"

@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import SHAPES
 from nltk.metrics.segmentation import pk, windowdiff
 
 from publisher.ingest import load_talk
@@ -59,14 +60,6 @@ def pk_wd(ref: list[float], hyp: list[float], duration: float) -> tuple[float, f
     return pk(r, h, k=k), windowdiff(r, h, k)
 
 
-SHAPES = {
-    # name: seed file
-    "kvm-forum-2018-panel": ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt",
-    "storage-panel": PLAN / "storage-panel.txt",
-    "talk-with-qa": PLAN / "talk-with-qa.txt",
-    "held-out-panel": PLAN / "held-out-panel.txt",
-    "chaired-talk": PLAN / "chaired-talk.txt",
-}
 CORPUS = ROOT / "benchmarks" / "corpus"
 
 

@@ -6,30 +6,21 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import talk_of
 
 from publisher.ingest import load_talk
-from publisher.model import Line, Speaker, Talk, slugify
+from publisher.model import Line, slugify
 from publisher.plan import corrected_transcript, make_plan
 from publisher.plan.glossary import apply_glossary, people_glossary
 from publisher.plan.titles import question_title
 from publisher.plan.topics import normalise_topic
 from publisher.plan.words import STOPWORDS
 from publisher.show import load_show
-from tests.episode_factory import make_talk
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "tests" / "fixtures" / "plan"
 BUNDLED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
 GLOSSARY = load_show(ROOT / "feeds" / "kvm-forum.toml").glossary
-
-
-def talk_of(texts: list[str], people: list[str], moderator: str | None = None) -> Talk:
-    return make_talk(
-        source=Path("x.txt"),
-        speakers=[Speaker(p, organisation="Org") for p in people],
-        moderator=Speaker(moderator) if moderator else None,
-        transcript=[Line(4.0 * i, 4.0 * (i + 1), t) for i, t in enumerate(texts)],
-    )
 
 
 @pytest.fixture(scope="module")

@@ -6,22 +6,19 @@ import dataclasses
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import pytest
+from episode_factory import make_episodes, make_show, out_dir
 
-sys.path.insert(0, str(Path(__file__).parent))
-from episode_factory import make_episodes, make_show, out_dir  # noqa: E402
-
-from publisher.feed import feed_urls, write_feeds  # noqa: E402
-from publisher.model import slugify, timestamp  # noqa: E402
-from publisher.site import build_site  # noqa: E402
-from publisher.site.build import STANDIN_LABEL  # noqa: E402
-from publisher.site.catalog import paragraphs  # noqa: E402
-from publisher.site.sanitize import clean_html  # noqa: E402
+from publisher.feed import feed_urls, write_feeds
+from publisher.model import slugify, timestamp
+from publisher.site import build_site
+from publisher.site.build import STANDIN_LABEL
+from publisher.site.catalog import paragraphs
+from publisher.site.sanitize import clean_html
 
 
 @pytest.fixture(scope="module")

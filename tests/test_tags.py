@@ -7,8 +7,8 @@ import json
 import subprocess
 
 import pytest
-from conftest import need
 from episode_factory import make_episodes, make_show
+from helpers import need
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from episode_factory import make_episodes, make_show, out_dir
+from helpers import FIXTURES
 from PIL import Image
 
 from publisher.feed import validate_feed, write_feeds

@@ -4,9 +4,16 @@
 - clips.xml, topics/<slug>.xml, years/<year>.xml: serial, so apps play the
   questions in the order they were asked: ordered by (season, episode number).
 
-itunes:season is the forum year.  itunes:episode numbers count up within a
-season in publishing order; the lead's Episode.number is used when it is set
-and unique within the feed's season, otherwise the feed numbers its own items.
+itunes:season is the forum year.  itunes:episode is given only in feed.xml,
+where each item is a whole talk: it counts the talks of a season in publishing
+order (the lead's Episode.number when set and unique, else the feed's own
+count).  A clip's number is its question number within its talk (Place), which
+repeats across the talks of a multi-talk feed: Apple Podcasts and others sort a
+serial season by itunes:episode, so repeated or feed-specific numbers would
+misorder it or contradict the notes ("Question 1" shown as episode 3).  Without
+itunes:episode, apps order a serial feed by pubDate, which keeps talk and question
+order (a clip is published at noon + its start), and the one number a listener
+sees is the clip's label, in its notes and on the site.
 """
 
 from __future__ import annotations
@@ -49,10 +56,11 @@ def _published(e: Episode) -> tuple:
     return (e.pub_date, e.talk.date, e.talk.video_id, e.kind != "full", e.track, e.guid)
 
 
-def _items(episodes: list[Episode], serial: bool) -> list[Item]:
+def _items(episodes: list[Episode], serial: bool, numbered: bool = False) -> list[Item]:
+    """The feed's items; numbered feeds give each an itunes:episode, others 0 (none)."""
     episodes = sorted(episodes, key=_published)
-    keys = [(season_of(e), e.number) for e in episodes]
-    if all(n > 0 for _, n in keys) and len(set(keys)) == len(keys):
+    keys = [(season_of(e), e.number if numbered else 0) for e in episodes]
+    if not numbered or (all(n > 0 for _, n in keys) and len(set(keys)) == len(keys)):
         items = [Item(e, s, n) for e, (s, n) in zip(episodes, keys, strict=True)]
     else:
         counts: dict[int, int] = {}
@@ -91,7 +99,7 @@ def feed_specs(show: Show, episodes: list[Episode]) -> list[FeedSpec]:
             show.description,
             show.link or show.base_url,
             False,
-            _items(full, serial=False),
+            _items(full, serial=False, numbered=True),
         ),
         FeedSpec(
             "clips",

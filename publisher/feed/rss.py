@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 
 from feedgen.feed import FeedGenerator
@@ -41,7 +42,7 @@ def render_feed(
     show: Show,
     spec: FeedSpec,
     episodes: list[Episode],
-    questions: set[tuple[str, str]] | None = None,
+    questions: dict[str, list[Episode]] | None = None,
 ) -> bytes:
     """The feed's XML bytes; the same input gives the same bytes (no clock).
 
@@ -80,16 +81,18 @@ def render_feed(
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
-def questions_of(episodes: list[Episode]) -> set[tuple[str, str]]:
-    """(video id, title) of every question clip."""
-    return {
-        (e.talk.video_id, e.segment.title)
-        for e in episodes
-        if e.segment is not None and e.segment.kind == "question"
-    }
+def questions_of(episodes: list[Episode]) -> dict[str, list[Episode]]:
+    """Each talk's question clips, by video id."""
+    out: dict[str, list[Episode]] = {}
+    for e in episodes:
+        if e.place and e.place.question:
+            out.setdefault(e.talk.video_id, []).append(e)
+    return out
 
 
-def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[str, str]]) -> None:
+def _add_item(
+    fg: FeedGenerator, show: Show, item: Item, questions: dict[str, list[Episode]]
+) -> None:
     e = item.episode
     fe = fg.add_entry(order="append")
     fe.title(e.title)
@@ -101,11 +104,13 @@ def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[st
     fe.podcast.itunes_duration(str(round(e.duration)))
     fe.podcast.itunes_episode_type("full")
     fe.podcast.itunes_season(item.season)
-    fe.podcast.itunes_episode(item.number)
+    if item.number:  # a full talk in feed.xml only (feed/catalog says why)
+        fe.podcast.itunes_episode(item.number)
     if e.image_url.endswith((".jpg", ".png")):
         fe.podcast.itunes_image(e.image_url)
     ext = fe.podcastindex
-    ext.season, ext.season_name, ext.episode = item.season, e.talk.playlist, item.number
+    ext.season, ext.season_name = item.season, e.talk.playlist
+    ext.episode = item.number or None
     ext.persons = persons(e)
     ext.transcripts = [
         Transcript(e.links[key], mime, show.language, rel)
@@ -114,7 +119,7 @@ def _add_item(fg: FeedGenerator, show: Show, item: Item, questions: set[tuple[st
     ]
     ext.chapters_url = e.links.get("chapters", "")
     if e.kind == "full":
-        ext.soundbites = soundbites(e, {t for v, t in questions if v == e.talk.video_id})
+        ext.soundbites = soundbites(e, questions.get(e.talk.video_id, []))
     bitrate = bits_per_second(show.audio.bitrate)
     ext.alternates = [
         AlternateEnclosure(mime, alt.size, alt.url, bitrate, title, codecs)
@@ -137,13 +142,14 @@ def persons(e: Episode) -> list[Person]:
     return list(out.values())
 
 
-def soundbites(e: Episode, question_titles: set[str]) -> list[Soundbite]:
-    """One per question chapter: 15-60 s from where the question starts."""
+def soundbites(full: Episode, questions: list[Episode]) -> list[Soundbite]:
+    """One per question clip of the full talk: 15-60 s from where the question starts
+    (its Place, as the notes and site show it)."""
     bites = []
-    for c in e.chapters:
-        if not (c.kind == "question" or (not c.kind and c.title in question_titles)):
-            continue
-        length = min(max(c.end - c.start, SOUNDBITE_MIN), SOUNDBITE_MAX, e.duration - c.start)
+    placed = [(q.place, q.title) for q in questions if q.place]
+    for p, title in sorted(placed, key=lambda pt: pt[0].start):
+        room = math.floor(full.duration) - p.start
+        length = min(max(p.end - p.start, SOUNDBITE_MIN), SOUNDBITE_MAX, room)
         if length >= SOUNDBITE_MIN:
-            bites.append(Soundbite(c.start, length, c.title))
+            bites.append(Soundbite(p.start, length, title))
     return bites

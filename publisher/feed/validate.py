@@ -256,8 +256,8 @@ class _Checker:
                 item.find("itunes:episodeType", NS),
                 f"itunes:episodeType {kind!r} must be full, trailer or bonus",
             )
-        for tag in ("itunes:season", "itunes:episode"):
-            value = self.text(item, tag, required=True)
+        for tag, required in (("itunes:season", True), ("itunes:episode", False)):
+            value = self.text(item, tag, required=required)
             if value and not (value.isdigit() and int(value) > 0):
                 self.say(item.find(tag, NS), f"{tag} {value!r} is not a positive integer")
         self.image(item, required=False)

@@ -20,6 +20,7 @@ from ..model import (
     Episode,
     Line,
     Piece,
+    Place,
     Render,
     Talk,
     clip_page,
@@ -116,6 +117,7 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     noon = dt.datetime.combine(talk.date, dt.time(12), tzinfo=dt.UTC)
 
     clips = [p for p in render.pieces if p.segment]
+    places = render.places()  # each clip's number, label and times: read by every output
     pages = {p.segment.guid: show.url(clip_page(talk.video_id, p.segment.guid)) for p in clips}
     chaps = chapters.chapters_from_render(render, url_of=lambda seg: pages[seg.guid])
     pages[f"yt-{talk.video_id}"] = show.url(talk_page(talk.video_id))
@@ -124,7 +126,7 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
         lines=_retime(task.plan.transcript, render), chaps=chaps, when=noon, track=1,
         embed=embed,
     )  # fmt: skip
-    full.notes_html, full.notes_text, full.summary = _notes(task, None, chaps, pages)
+    full.notes_html, full.notes_text, full.summary = _notes(task, None, places, pages)
     chapters.write_chapters_json(chaps, folder / "chapters.json", title=talk.title)
     full.links["chapters"] = show.url(f"{rel}chapters.json")
     task.episodes = [full]
@@ -133,9 +135,9 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
             session, task, piece, piece.path, piece.duration,
             lines=lines_between(task.plan.transcript, piece.start, piece.end), chaps=[],
             when=noon + dt.timedelta(seconds=int(piece.segment.start)), track=n,
-            embed=embed,
+            embed=embed, place=places[piece.segment.guid],
         )  # fmt: skip
-        ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, chaps, pages)
+        ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, places, pages)
         task.episodes.append(ep)
 
 
@@ -202,6 +204,7 @@ def _episode(
     when: dt.datetime,
     track: int,
     embed: Path,
+    place: Place | None = None,
 ) -> Episode:
     """Copy one rendered file into the staging tree, write its transcripts, describe it."""
     talk, show = task.talk, session.show
@@ -235,7 +238,7 @@ def _episode(
         keywords=list(seg.keywords) if seg else _talk_keywords(task),
         chapters=chaps,
         transcript=lines,
-        source_url=video_at(talk.url, piece.start) if piece else talk.url,
+        source_url=video_at(talk.url, place.start) if place else talk.url,
         image=embed,
         image_url=show.url(f"{rel}cover.jpg"),
         standin=task.standin,
@@ -248,6 +251,7 @@ def _episode(
         alternates=_alternates(
             piece.alternates if piece else task.render.alternates, path, show.url(rel + stem)
         ),
+        place=place,
     )
 
 
@@ -260,12 +264,12 @@ def _alternates(sources: dict[str, Path], path: Path, stem_url: str) -> dict[str
     return out
 
 
-def _notes(task: TalkTask, piece: Piece | None, chaps: list[Chapter], pages: dict[str, str]):
+def _notes(task: TalkTask, piece: Piece | None, places: dict[str, Place], pages: dict[str, str]):
     n = notes.make_notes(
         task.talk,
         task.plan,
         piece.segment if piece else None,
-        chaps,
+        places,
         standin=task.standin,
         pages=pages,
     )
@@ -284,13 +288,14 @@ def _retime(lines: list[Line], render: Render) -> list[Line]:
 
 
 def _number(episodes: list[Episode]) -> None:
-    """itunes:episode numbers per season and kind, in (date, talk, question) order."""
-    counters: dict[tuple[int, str], int] = {}
+    """Full talks' itunes:episode numbers per season, in (date, talk) order. A clip has
+    none: its number is its Place in its talk (feed/catalog says why)."""
+    counters: dict[int, int] = {}
     order = sorted(episodes, key=lambda e: (e.pub_date, e.talk.title, e.track))
     for ep in order:
-        key = (ep.season, ep.kind)
-        counters[key] = counters.get(key, 0) + 1
-        ep.number = counters[key]
+        if ep.kind == "full":
+            counters[ep.season] = counters.get(ep.season, 0) + 1
+            ep.number = counters[ep.season]
 
 
 def _talk_credits(talk: Talk) -> list[Credit]:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..feed import Retired
+from ..feed.catalog import topics as topic_names
 from ..model import Chapter, Episode, Line, Talk, slugify, talk_page
 from ..show import Show
 
 ROLE_ORDER = ("moderator", "presenter", "panelist", "panel", "audience")
-KIND_LABELS = {"intro": "Introduction", "talk": "Talk", "outro": "Closing", "question": "Question"}
 PARAGRAPH_SECONDS = 40.0  # a transcript paragraph breaks at a new speaker or after this long
 
 
@@ -38,9 +38,8 @@ class Clip:
     anchor: str  # the clip's card on its talk page
     download_name: str
     files: dict[str, str]  # label -> URL (VTT, SRT, JSON transcripts)
-    full_start: float | None = None  # where it starts in the full episode, if known
-    label: str = ""  # "Question 3 of 11", "Introduction"
     downloads: list[Download] = field(default_factory=list)  # other formats than the MP3
+    topic: str = ""  # its topic's display name (feed.catalog.topics), "" for none
 
     @property
     def is_question(self) -> bool:
@@ -50,6 +49,19 @@ class Clip:
     @property
     def guid(self) -> str:
         return self.episode.guid
+
+    @property
+    def full_start(self) -> int | None:
+        """Where it starts in the full episode (its Place), if known."""
+        return self.episode.place.start if self.episode.place else None
+
+    @property
+    def label(self) -> str:
+        """Its Place's label, with the talk's question count: "Question 3 of 11"."""
+        place = self.episode.place
+        if place is None:
+            return ""
+        return f"{place.label} of {len(self.talk.questions)}" if place.question else place.label
 
     @property
     def topic_slug(self) -> str:
@@ -187,16 +199,14 @@ def make_catalog(
         )
         page.people = _people(page)
         page.paragraphs = paragraphs(page.full.transcript if page.full else [], page.chapters)
-        _place_in_full(page)
-        _label(page.clips)
     ordered = sorted(talks.values(), key=lambda t: (t.talk.date, t.talk.title), reverse=True)
     by_topic: dict[str, list[Clip]] = defaultdict(list)
-    names: dict[str, str] = {}
+    names = topic_names(episodes)  # the feeds' names too
     for page in ordered:
         for clip in page.clips:
             if clip.topic_slug:
                 by_topic[clip.topic_slug].append(clip)
-                names.setdefault(clip.topic_slug, clip.episode.topic)
+                clip.topic = names[clip.topic_slug]
     topics = [Topic(names[s], s, clips) for s, clips in by_topic.items()]
     topics.sort(key=lambda t: t.name.lower())
     clips = {c.episode.guid: c for page in ordered for c in page.clips}
@@ -262,7 +272,7 @@ def search_index(catalog: Catalog) -> dict:
                     "title": ep.title,
                     "talk": t.talk.title,
                     "year": t.talk.year,
-                    "topic": ep.topic,
+                    "topic": c.topic,
                     "speakers": [s.name for s in ep.speakers]
                     + [s.organisation for s in ep.speakers if s.organisation],
                     "url": c.anchor,
@@ -332,23 +342,3 @@ def _people(page: TalkPage) -> list[Person]:
 
 def _rank(role: str) -> int:
     return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
-
-
-def _label(clips: list[Clip]) -> None:
-    questions = [c for c in clips if c.is_question]
-    for clip in clips:
-        if clip.is_question:
-            clip.label = f"Question {questions.index(clip) + 1} of {len(questions)}"
-        else:
-            kind = clip.episode.segment.kind if clip.episode.segment else ""
-            clip.label = KIND_LABELS.get(kind, kind.title())
-
-
-def _place_in_full(page: TalkPage) -> None:
-    """Find each clip's chapter in the full episode, by title, so its card can seek there."""
-    chapters = [ch for ch in page.chapters if ch.kind in ("", "question")]
-    for clip in page.clips:
-        match = next((ch for ch in chapters if ch.title == clip.episode.title), None)
-        if match:
-            clip.full_start = match.start
-            chapters.remove(match)

@@ -1,4 +1,4 @@
-"""QA: broadcast loudness on the demo build's own audio, and ffmpeg's error lines.
+"""Rendering: broadcast loudness on the demo build's own audio, and ffmpeg's error lines.
 
 The short synthetic fixture in test_audio.py never pushes the limiter hard. The
 bundled panel's stand-in speech needs about +11 dB of gain, and at 64 kbps the
@@ -10,8 +10,7 @@ is now read back after encoding and the piece re-encoded if it is over.
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
-from test_audio import loudness
+from helpers import ROOT, loudness
 
 from publisher.audio import render as audio_render
 from publisher.audio import render_talk, silences, synthesise_standin

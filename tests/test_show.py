@@ -1,8 +1,8 @@
-"""QA: a show's seed paths, as error messages name them."""
+"""The show file: its seed paths, as error messages name them."""
 
 from __future__ import annotations
 
-from test_build import SHORT_SEED, make_show
+from helpers import SHORT_SEED, make_show
 
 from publisher.show import load_show
 

@@ -1,24 +1,14 @@
-"""QA: the CLI's bad-input contract (one line on stderr, non-zero exit, published
+"""The CLI's bad-input contract (one line on stderr, non-zero exit, published
 files untouched) in cases the other tests don't reach."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import need
-from test_build import SHORT_SEED, make_show
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from helpers import SHORT_SEED, digest, make_show, need
 
 
 def _build(root: Path, toml: Path, path: str) -> subprocess.CompletedProcess:
@@ -35,7 +25,7 @@ def _build(root: Path, toml: Path, path: str) -> subprocess.CompletedProcess:
 def test_missing_ffmpeg_is_one_line_and_leaves_the_published_show(tmp_path):
     toml = make_show(tmp_path, [SHORT_SEED])
     assert _build(tmp_path, toml, os.environ["PATH"]).returncode == 0
-    before = _digest(tmp_path / "public")
+    before = digest(tmp_path / "public")
     with toml.open("a") as f:
         f.write('"zzq" = "ZZQ"\n')  # the show changed: its talk is built again, not relinked
     bare = tmp_path / "bin"  # espeak-ng but no ffmpeg (pydub used to warn on import)
@@ -45,4 +35,4 @@ def test_missing_ffmpeg_is_one_line_and_leaves_the_published_show(tmp_path):
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1, done.stderr
     assert "ffmpeg not found on PATH" in done.stderr and "Traceback" not in done.stderr
-    assert _digest(tmp_path / "public") == before
+    assert digest(tmp_path / "public") == before
