@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +240,15 @@ def add(url: str, show: Path, *more: str) -> int:
     return main(
         ["add", url, "--show", str(show), "--seeds-dir", str(show.parent.parent / "seeds"), *more]
     )
+
+
+@dataclass(frozen=True)
+class Case:
+    """A hostile change to a published show's copy, and the error it must give."""
+
+    name: str
+    change: Callable[[Path], int | None]  # edits the show's copy; the line the error names
+    names: str  # the file the error names, relative to the show's folder
+    says: str  # in the message
+    code: int = 2  # the exit code
+    argv: tuple[str, ...] = ()  # more command-line options

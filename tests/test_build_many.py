@@ -3,7 +3,6 @@ the show lock, and the same per-talk jobs on a Dask cluster."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from helpers import ROOT, build, make_show
+from helpers import ROOT, build, digest, make_show
 
 from publisher.cli import main
 from publisher.pipeline.lock import show_lock
@@ -50,14 +49,6 @@ def show_of_years(root: Path) -> Path:
     return toml
 
 
-def files_of(out: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.rglob("*"))
-        if p.is_file()
-    }
-
-
 def identities(out: Path) -> dict[str, str]:
     """guid -> enclosure URL of every item in the show's two main feeds."""
     return {
@@ -82,14 +73,14 @@ def test_a_new_year_builds_only_its_talks_and_keeps_every_byte(tmp_path: Path, c
     first = summary(capsys.readouterr().out)
     assert first["built"] == 2 and first["encodes"] > 0
     out = tmp_path / "public" / "demo"
-    before_ids, before_files = identities(out), files_of(out / "episodes")
+    before_ids, before_files = identities(out), digest(out / "episodes")
 
     year_of_talks(tmp_path, 2024, 2)
     assert build(tmp_path, toml, "--jobs", "2") == 0
     again = summary(capsys.readouterr().out)
 
     assert (again["built"], again["reused"], again["failed"]) == (2, 2, 0)
-    after_ids, after_files = identities(out), files_of(out / "episodes")
+    after_ids, after_files = identities(out), digest(out / "episodes")
     assert before_ids.items() < after_ids.items()  # same GUIDs, same enclosure URLs, and more
     assert {k: after_files[k] for k in before_files} == before_files  # byte for byte
     assert sorted(p.name for p in (out / "years").glob("*.xml")) == ["2023.xml", "2024.xml"]
@@ -97,7 +88,7 @@ def test_a_new_year_builds_only_its_talks_and_keeps_every_byte(tmp_path: Path, c
     assert build(tmp_path, toml) == 0  # nothing changed: nothing built, nothing encoded
     idle = summary(capsys.readouterr().out)
     assert (idle["built"], idle["reused"], idle["encodes"]) == (0, 4, 0)
-    assert files_of(out / "episodes") == after_files
+    assert digest(out / "episodes") == after_files
 
 
 def test_a_failing_talk_keeps_its_episodes_and_the_others_publish(tmp_path: Path, capsys):
@@ -106,7 +97,7 @@ def test_a_failing_talk_keeps_its_episodes_and_the_others_publish(tmp_path: Path
     assert build(tmp_path, toml, "--jobs", "2") == 0
     out = tmp_path / "public" / "demo"
     bad_id = "y2024t1aaaa"
-    kept_files = files_of(out / "episodes" / bad_id)
+    kept_files = digest(out / "episodes" / bad_id)
     before = identities(out)
     capsys.readouterr()
 
@@ -121,7 +112,7 @@ def test_a_failing_talk_keeps_its_episodes_and_the_others_publish(tmp_path: Path
     counts = summary(captured.out)
     assert (counts["built"], counts["failed"], counts["kept"]) == (1, 1, 1)
     assert identities(out) == before  # every GUID and enclosure as published
-    assert files_of(out / "episodes" / bad_id) == kept_files
+    assert digest(out / "episodes" / bad_id) == kept_files
     titles = [e.title for e in feedparser.parse(str(out / "feed.xml")).entries]
     assert "Retitled talk" in titles and "Talk 1 of 2024" in titles
 
@@ -156,14 +147,14 @@ def test_a_build_killed_at_any_point_leaves_the_published_show(tmp_path: Path, c
     outcomes = set()
     published = identities(out)
     for delay in (0.2, 0.8, 1.6, 3.0, 4.5, 6.0, 8.0):
-        before = files_of(out)
+        before = digest(out)
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path
         )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        after = files_of(out)
+        after = digest(out)
         outcomes.add("unchanged" if after == before else "replaced")
         _valid_show(out)  # complete and valid, whichever it is
         if after != before:  # the kill came after the swap: the new show, whole
@@ -236,7 +227,7 @@ def test_the_dask_path_gives_the_same_output(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     counts = summary(done.stdout)
     assert counts["built"] == 2 and counts["encodes"] > 0
-    local, dask = files_of(tmp_path / "local" / "demo"), files_of(tmp_path / "dask" / "demo")
+    local, dask = digest(tmp_path / "local" / "demo"), digest(tmp_path / "dask" / "demo")
     records = {k for k in local if k.startswith(".records/")}
     assert records and records == {k for k in dask if k.startswith(".records/")}
     assert {k: v for k, v in local.items() if k not in records} == {

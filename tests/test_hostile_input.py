@@ -9,11 +9,10 @@ import json
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import add, digest, error_lines, project, run
+from helpers import Case, add, digest, error_lines, project, run
 
 from publisher.cli import main
 from publisher.ingest import load_talk
@@ -75,15 +74,6 @@ def with_bom(rel: str) -> Callable[[Path], None]:
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
 
     return apply
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    change: Callable[[Path], int | None]  # edits the show's copy; the line it names
-    names: str  # the file the error names, relative to the show's folder
-    says: str  # in the message
-    code: int = 2
 
 
 # Plan values, each on the first clip's `end` line (the first [[clip]]: 00:00.0-00:26.3).

@@ -14,11 +14,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SHORT_SEED, digest, error_lines
+from helpers import ROOT, SHORT_SEED, Case, digest, error_lines
 from helpers import run as hostile_run
 from mutagen.id3 import ID3
 
@@ -109,15 +108,6 @@ def same_slug(text: str) -> str:
     return text.replace("[show]", '[show]\nslug = "Demo"', 1).replace("/demo/", "/other/")
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    change: Callable[[Path], int]  # edits the show's copy; the line the error names
-    names: str  # the file the error names, relative to the show's folder
-    says: str  # in the message
-    argv: tuple[str, ...] = ()
-
-
 def _cases() -> list[Case]:
     show_keys = [
         ("slug-dot", "slug", '"."', "slug '.' is not one plain folder name"),
@@ -190,7 +180,7 @@ def _cases() -> list[Case]:
     ]
     for flag in ("ftp://x/", "javascript:alert(1)//", "example.org/demo/", "http://"):
         says = f"--base-url {flag!r} "
-        cases.append(Case(f"flag-{flag[:6]}", lambda root: 0, "", says, ("--base-url", flag)))
+        cases.append(Case(f"flag-{flag[:6]}", lambda root: 0, "", says, argv=("--base-url", flag)))
     return cases
 
 
