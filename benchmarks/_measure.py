@@ -8,10 +8,12 @@ vfork it shares its parent's memory, so /proc would show that memory twice.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 INTERVAL = 0.02  # seconds between samples
@@ -60,6 +62,12 @@ class Measured:
     rss_mb: float  # peak RSS of the process tree
     pss_mb: float  # peak PSS (shared pages split between processes)
     at_peak: dict[str, tuple[int, float]]  # at peak RSS: command -> (processes, RSS MB)
+    cpu: float = 0.0  # user + system seconds of the tree (every descendant waited for)
+    others: float = 0.0  # CPU seconds every other process on the machine used meanwhile
+
+    def per_core(self, cores: int = 2) -> float:
+        """How busy the tree kept `cores` cores on average: CPU time / wall / cores."""
+        return self.cpu / self.wall / cores
 
     def peak_summary(self) -> str:
         """E.g. "2 python3 410 MB, 3 espeak-ng 40 MB": the tree at its peak RSS."""
@@ -69,7 +77,7 @@ class Measured:
 
 def run_measured(cmd: list[str], **popen) -> Measured:
     """Run `cmd` to the end, capturing stdout as text; time it and sample its tree's memory."""
-    start = time.perf_counter()
+    start, cpu, busy = time.perf_counter(), tree_cpu(children=True), machine_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, **popen)
     peak = [0, 0]
     at_peak: dict[str, tuple[int, float]] = {}
@@ -92,4 +100,68 @@ def run_measured(cmd: list[str], **popen) -> Measured:
     sampler.join()
     wall = time.perf_counter() - start
     mb = peak[0] / 1024, peak[1] / 1024
-    return Measured(proc.returncode, out, err or "", wall, *mb, at_peak)
+    cpu = tree_cpu(children=True) - cpu
+    others = max(0.0, machine_cpu() - busy - cpu)  # (this sampler's own CPU included)
+    return Measured(proc.returncode, out, err or "", wall, *mb, at_peak, cpu, others)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS in MB since it started its program (VmHWM; getrusage's
+    ru_maxrss also counts the parent's memory a fork copied before the exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def machine_cpu() -> float:
+    """CPU seconds all processes on the machine have used since boot (/proc/stat), to
+    tell how loaded a shared machine was during a measurement."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:8]]
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(children: bool = False) -> float:
+    """User + system CPU seconds of this process and the children it has waited for
+    (with `children`: of those children only)."""
+    t = os.times()
+    own = 0.0 if children else t.user + t.system
+    return own + t.children_user + t.children_system
+
+
+class Stages:
+    """Wall and CPU time (this process and the children it waited for) of named steps:
+    wrap(owner, "name") replaces a function so each call is logged."""
+
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+        self.log: list[tuple[str, float, float, float, float]] = []  # label, start, end, cpu, MB
+
+    def wrap(self, owner: object, name: str, label: str | None = None) -> Callable:
+        real = getattr(owner, name)
+
+        @functools.wraps(real)
+        def timed(*args, **kwargs):
+            start, cpu = time.perf_counter(), tree_cpu()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                end, used = time.perf_counter(), tree_cpu() - cpu
+                peak = peak_rss_mb()
+                self.log.append((label or name, start - self.t0, end - self.t0, used, peak))
+
+        setattr(owner, name, timed)
+        return timed
+
+    def rows(self) -> list[tuple[str, float, float, float, float]]:
+        """(label, start, wall, cpu, this process's peak RSS MB by its end), by start; a
+        step inside another is indented."""
+        out, open_ends = [], []
+        for label, start, end, cpu, peak in sorted(self.log, key=lambda r: (r[1], -r[2])):
+            open_ends = [e for e in open_ends if e > start]
+            out.append(("  " * len(open_ends) + label, start, end - start, cpu, peak))
+            open_ends.append(end)
+        return out

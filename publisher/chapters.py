@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .fsutil import write_text
@@ -28,7 +29,7 @@ def chapters_from_render(
                 chapters[-1] = _ending(chapters[-1], start)
             seg = piece.segment
             chapters.append(
-                Chapter(start, t + piece.duration, seg.title, url_of(seg), seg.kind)
+                Chapter(start, t + piece.duration, seg.title, url_of(seg), seg.kind, seg.guid)
             )
         t += piece.duration
     if chapters:
@@ -37,7 +38,7 @@ def chapters_from_render(
 
 
 def _ending(ch: Chapter, end: float) -> Chapter:
-    return Chapter(ch.start, end, ch.title, ch.url, ch.kind)
+    return replace(ch, end=end)
 
 
 def chapters_json(chapters: list[Chapter], *, title: str = "") -> dict:

@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="recompute plans, keeping the GUID of every clip that overlaps an old one",
     )
+    b.add_argument(
+        "--transcribe",
+        action="store_true",
+        help="transcribe the audio (faster-whisper) even for talks with captions",
+    )
     b.add_argument("--base-url", help="override the shows' base URL")
     b.add_argument(
         "--jobs", type=int, default=None, help="talks built at once (default: the core count)"
@@ -114,17 +119,30 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(run=_serve)
+
+    d = sub.add_parser("deploy", help="upload a built show to S3-compatible storage")
+    d.add_argument("dir", type=Path, metavar="SHOW_DIR", help="a built show, e.g. public/demo")
+    d.add_argument("target", metavar="s3://BUCKET/PREFIX")
+    d.add_argument("--endpoint-url", help="for R2, MinIO and other S3-compatible services")
+    d.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default one)")
+    d.add_argument(
+        "--prune", action="store_true", help="delete published files the folder no longer has"
+    )
+    d.add_argument("--dry-run", action="store_true", help="list what would change; change nothing")
+    d.set_defaults(run=_deploy)
     return p
 
 
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import Options, build
-    from .show import load_shows
+    from .show import load_shows, transcribing
 
     paths = args.shows or sorted(FEEDS_DIR.glob("*.toml"))
     if not paths:
         raise InputError("no show definitions given and none in feeds/")
     shows = load_shows(paths, base_url=args.base_url)
+    if args.transcribe:  # as [transcribe] enabled = true: the talks' records see it
+        shows = [transcribing(show) for show in shows]
     options = Options(
         out=args.out,
         cache_dir=args.cache_dir,
@@ -163,20 +181,15 @@ def _build(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from .ingest import load_talk
-    from .plan import make_plan
-    from .plan.planfile import describe, load_plan, plan_path, replan, save_plan
+    from .plan.planfile import describe, plan_path
+    from .plan.store import plan_for
     from .show import find_show_for
 
     talk = load_talk(args.seed)
     show = find_show_for(args.seed, args.show)
-    glossary = show.glossary if show else {}
     path = plan_path(args.seed)
-    old = load_plan(path, talk, glossary) if path.exists() else None
-    plan = old
-    if old is None or args.replan:
-        new = make_plan(talk, glossary)
-        plan = replan(old, new)  # the planner's own values kept, for a later replan
-        save_plan(plan, path, talk)
+    old, plan = plan_for(talk, path, show.glossary if show else {}, again=args.replan)
+    if plan is not old:
         print(f"wrote {path}", file=sys.stderr)
     if args.json:
         json.dump([s.to_json() for s in plan.segments], sys.stdout, indent=2, ensure_ascii=False)
@@ -228,6 +241,22 @@ def _serve(args: argparse.Namespace) -> int:
     if not args.dir.is_dir():
         raise InputError("no such folder to serve", args.dir)
     serve(args.dir, host=args.host, port=args.port)
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from .deploy import deploy
+
+    summary = deploy(
+        args.dir,
+        args.target,
+        endpoint_url=args.endpoint_url,
+        profile=args.profile,
+        prune=args.prune,
+        dry_run=args.dry_run,
+        report=print if args.dry_run else None,
+    )
+    print(summary.line())
     return 0
 
 

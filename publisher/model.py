@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 # --- ingest -----------------------------------------------------------------
@@ -88,18 +89,53 @@ class Talk:
     def speaker(self, name: str) -> Speaker | None:
         return next((s for s in self.people if s.name == name), None)
 
-    def role(self, name: str) -> str:
-        """A person's role by the seed's structure alone: the moderator, else a
-        panelist (a presenter when there is no moderator)."""
+    @property
+    def credits(self) -> list[Credit]:
+        """Everyone in the seed, with their role in the talk."""
+        return [Credit(s.name, self.role(s.name), s.organisation) for s in self.people]
+
+    def role(self, name: str) -> Role:
+        """A person's role in the talk, by the seed's structure alone: the moderator,
+        else a panelist (a presenter when there is no moderator)."""
         if self.moderator and name == self.moderator.name:
-            return "moderator"
-        return "panelist" if self.moderator else "presenter"
+            return Role.MODERATOR
+        return Role.PANELIST if self.moderator else Role.PRESENTER
 
 
 # --- plan -------------------------------------------------------------------
 
 KINDS = ("intro", "talk", "question", "outro")
-ROLES = ("moderator", "audience", "panelist", "panel", "presenter")
+TOPICAL = ("talk", "question")  # the kinds with a topic (feed, page); an intro or outro has none
+
+
+class Role(StrEnum):
+    """What someone does in a segment: the one role vocabulary, in display order."""
+
+    MODERATOR = "moderator"
+    PRESENTER = "presenter"
+    PANELIST = "panelist"  # on the panel, and shown speaking in the segment
+    PANEL = "panel"  # on the panel, not shown speaking: credited once, as "the panel"
+    AUDIENCE = "audience"
+
+    @property
+    def label(self) -> str:
+        """The word every output shows: notes, tags, feeds and site."""
+        return self.value.title()
+
+    @property
+    def asks(self) -> bool:
+        """Whoever asks a question: the moderator or someone in the audience."""
+        return self in (Role.MODERATOR, Role.AUDIENCE)
+
+    @property
+    def person(self) -> str:
+        """The podcast:person role (Podcasting 2.0 taxonomy)."""
+        return "host" if self is Role.MODERATOR else "guest"
+
+
+ROLES = tuple(r.value for r in Role)
+AUDIENCE = "Audience"  # the name of an unnamed audience member's credit
+THE_PANEL = "the panel"
 
 
 @dataclass(frozen=True)
@@ -107,8 +143,47 @@ class Credit:
     """A person credited on a segment, with their role in it."""
 
     name: str
-    role: str  # one of ROLES
+    role: Role
     organisation: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", Role(self.role))
+
+    def __setstate__(self, state: dict) -> None:  # records pickled when roles were str
+        self.__dict__.update(state, role=Role(state["role"]))
+
+    @property
+    def named(self) -> bool:
+        """A real person (not the unnamed audience member)."""
+        return not (self.role is Role.AUDIENCE and self.name == AUDIENCE)
+
+    @property
+    def display(self) -> str:
+        """'Name (Role)', or 'a member of the audience'."""
+        return f"{self.name} ({self.role.label})" if self.named else "a member of the audience"
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who a segment credits, and how: read by notes, tags, feeds and site alike."""
+
+    asked: tuple[Credit, ...]  # a question's asker(s)
+    answered: tuple[Credit, ...]  # shown speaking: panelists, presenters, hosts of an intro
+    panel: bool  # nobody on the panel is named as answering: "the panel" answers
+
+    @property
+    def people(self) -> tuple[Credit, ...]:
+        """The named people credited, askers first."""
+        return tuple(c for c in self.asked + self.answered if c.named)
+
+
+def credits_of(seg: Segment) -> Credits:
+    """Split a segment's credits into askers, answerers, and "the panel" once."""
+    asked = tuple(c for c in seg.speakers if seg.kind == "question" and c.role.asks)
+    rest = [c for c in seg.speakers if c not in asked]
+    answered = tuple(c for c in rest if c.role is not Role.PANEL)
+    panel = len(answered) < len(rest) and not any(c.role is Role.PANELIST for c in answered)
+    return Credits(asked, answered, panel)
 
 
 @dataclass
@@ -125,6 +200,7 @@ class Segment:
     guid: str
     summary: str = ""
     line: int = 0  # where it was defined in a plan file, for error messages
+    file: str = ""  # its episode's file name ("....mp3"), stored in the plan (plan.names)
 
     @property
     def duration(self) -> float:
@@ -149,6 +225,7 @@ class Segment:
                 for c in self.speakers
             ],
             "guid": self.guid,
+            "file": self.file,
             "summary": self.summary,
         }
 
@@ -167,6 +244,7 @@ class Plan:
     # hash), so a replan can tell what a person edited; kept in the plan file's [planner]
     planned: dict[str, dict[str, str]] = field(default_factory=dict)
     digest: str = ""  # planfile.text_digest of the file's text it was read from, if any
+    full_file: str = ""  # the full talk's episode file name, stored in the plan
 
 
 # --- audio ------------------------------------------------------------------
@@ -278,27 +356,31 @@ class Chapter:
     title: str
     url: str = ""
     kind: str = ""  # the segment kind it marks (one of KINDS), "" if unknown
+    guid: str = ""  # the GUID of the segment it marks (its clip), "" if unknown
 
 
-@dataclass
+@dataclass(frozen=True)
 class Alternate:
-    """Another encoding of an episode, published beside its MP3 as <stem>.<format>."""
+    """Another encoding of an episode, published beside its MP3 as <stem>.<format>
+    (Episode.alternate_path)."""
 
-    url: str  # absolute URL
     size: int  # bytes, as tagged
 
 
-@dataclass
+@dataclass(frozen=True)
 class Episode:
-    """One published audio file (a full talk or one question clip) and its metadata."""
+    """One published audio file (a full talk or one question clip) and its metadata,
+    as built: a stage that changes something (tagging: the sizes) makes a new one.
+
+    Every published file is named by its path relative to the show folder
+    (public/<show>/); Show.url makes it absolute where a feed or tag needs it."""
 
     kind: str  # "full" or "clip"
     guid: str
     title: str
     talk: Talk
     segment: Segment | None  # None for the full talk
-    path: Path  # the published file under public/<show>/
-    url: str  # absolute enclosure URL
+    path: Path  # the published audio file, relative to the show folder
     duration: float
     size: int
     pub_date: dt.datetime  # timezone-aware
@@ -312,12 +394,11 @@ class Episode:
     chapters: list[Chapter]
     transcript: list[Line]  # timed relative to this file
     source_url: str  # YouTube URL, with &t= for clips
-    image: Path | None = None  # cover art file
-    image_url: str = ""
+    image: Path | None = None  # the cover art the tags embed (a render-cache file)
+    cover: str = ""  # the published cover art, relative to the show folder
     standin: bool = False
-    links: dict[str, str] = field(
-        default_factory=dict
-    )  # kind -> absolute URL (vtt, srt, json, chapters, page)
+    # kind -> a published file beside it, relative to the show folder (vtt, srt, json, chapters)
+    links: dict[str, str] = field(default_factory=dict)
     season: int = 0  # the forum year (itunes:season)
     number: int = 0  # a full talk's itunes:episode in its season (clips have none: feed/catalog)
     alternates: dict[str, Alternate] = field(default_factory=dict)  # format ("m4a") -> file
@@ -326,6 +407,13 @@ class Episode:
     def alternate_path(self, fmt: str) -> Path:
         """Where the episode's `fmt` encoding sits: beside its MP3, same stem."""
         return self.path.with_suffix(f".{fmt}")
+
+    @property
+    def credits(self) -> Credits:
+        """Who asks and who answers (a clip), or everyone in the talk (the full talk)."""
+        if self.segment is None:
+            return Credits((), tuple(self.talk.credits), False)
+        return credits_of(self.segment)
 
     @property
     def page(self) -> str:
@@ -339,7 +427,7 @@ class Episode:
         """The topic feed and page this episode belongs to: question and talk clips only
         (an intro or outro is no topic); "" for none."""
         seg = self.segment
-        if self.kind != "clip" or seg is None or seg.kind in ("intro", "outro"):
+        if self.kind != "clip" or seg is None or seg.kind not in TOPICAL:
             return ""
         return seg.topic_slug
 
@@ -347,10 +435,33 @@ class Episode:
 # --- shared helpers ---------------------------------------------------------
 
 
+def topic_names(segments: list[Segment], known: dict[str, str] | None = None) -> dict[str, str]:
+    """Topic slug -> the name every output shows, for the topics of a talk's question and
+    talk segments: the name the show already published for the slug (`known`), else the
+    talk's first spelling of it ("Live migration" and "Live Migration" are one topic)."""
+    known = known or {}
+    out: dict[str, str] = {}
+    for seg in sorted(segments, key=lambda s: s.start):
+        if seg.kind in TOPICAL and seg.topic:
+            out.setdefault(seg.topic_slug, known.get(seg.topic_slug, seg.topic))
+    return out
+
+
+def talk_folder(video_id: str) -> str:
+    """Where a talk's files sit, relative to the show root: its episodes, transcripts,
+    chapters, cover and page."""
+    return f"episodes/{video_id}/"
+
+
+def full_guid(video_id: str) -> str:
+    """The GUID of a talk's full episode; its clips' GUIDs start with it (plan.new_guid)."""
+    return f"yt-{video_id}"
+
+
 def talk_page(video_id: str) -> str:
     """A talk's web page, relative to the show root: the site writes it here, and the
     feeds, notes and chapters link to it."""
-    return f"episodes/{video_id}/index.html"
+    return f"{talk_folder(video_id)}index.html"
 
 
 def clip_page(video_id: str, guid: str) -> str:

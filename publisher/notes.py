@@ -13,7 +13,20 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import PublisherError
-from .model import Credit, Line, Place, Plan, Segment, Talk, timestamp, video_at
+from .model import (
+    THE_PANEL,
+    Credits,
+    Line,
+    Place,
+    Plan,
+    Segment,
+    Talk,
+    credits_of,
+    full_guid,
+    timestamp,
+    topic_names,
+    video_at,
+)
 
 LIMIT = 4000  # bytes of HTML (Apple's description limit)
 SUMMARY_CHARS = 400
@@ -23,7 +36,6 @@ STANDIN = (
     "STAND-IN AUDIO: this episode is synthesised speech generated from the video's "
     "captions, not the original recording. Watch the original video to hear the speakers."
 )
-ASKERS = ("moderator", "audience")
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ def make_notes(
     *,
     standin: bool,
     pages: dict[str, str] | None = None,
+    topics: dict[str, str] | None = None,
 ) -> Notes:
     """The show notes of the full talk (segment None) or of one question clip.
 
@@ -64,10 +77,14 @@ def make_notes(
 
     `pages` maps an episode's GUID to its web page (a clip's card on the talk page,
     the talk page itself for the full talk): chapters and the talk link point there.
+
+    `topics` maps a topic slug to the name shown (model.topic_names; by default the
+    talk's own first spelling).
     """
     pages = pages or {}
     if segment is None:
-        summary, blocks = _full_notes(talk, plan, places, pages)
+        names = topics or topic_names(plan.segments)
+        summary, blocks = _full_notes(talk, plan, places, pages, names)
     else:
         summary, blocks = _clip_notes(talk, plan, segment, places[segment.guid], pages)
     if standin:
@@ -79,10 +96,10 @@ def make_notes(
 # --- content ----------------------------------------------------------------------
 
 
-def _full_notes(talk, plan, places, pages) -> tuple[str, list[_Block]]:
+def _full_notes(talk, plan, places, pages, names) -> tuple[str, list[_Block]]:
     segs = plan.segments
     questions = [s for s in segs if s.kind == "question"]
-    topics = list(dict.fromkeys(s.topic for s in questions if s.topic))
+    topics = list(dict.fromkeys(names[s.topic_slug] for s in questions if s.topic))
     summary = _first_sentences(talk.description, 220) or talk.title
     if questions:
         summary += f" {len(questions)} questions"
@@ -96,7 +113,7 @@ def _full_notes(talk, plan, places, pages) -> tuple[str, list[_Block]]:
             _Block("p", [["Chapters:"]]),
             _Block("ul", items, more="chapters", keep=min(3, len(items)), links_in_text=False),
         ]
-    people = [_person(talk, s.name, _role(plan, s.name, talk)) for s in talk.people]
+    people = [_person(talk, c.name, c.display, org=c.organisation) for c in talk.credits]
     if people:
         blocks += [_Block("p", [["Speakers:"]]), _Block("ul", people, more="speakers")]
     blocks.append(_Block("p", [["Watch the original video: ", (talk.url, talk.url)]]))
@@ -105,10 +122,9 @@ def _full_notes(talk, plan, places, pages) -> tuple[str, list[_Block]]:
 
 def _clip_notes(talk, plan, seg, place, pages) -> tuple[str, list[_Block]]:
     question = seg.kind == "question"
-    asked = [c for c in seg.speakers if question and c.role in ASKERS]
-    answered = [c for c in seg.speakers if c not in asked]
-    quote = _question_text(plan.transcript, seg, {c.name for c in asked})
-    summary = seg.summary or _clip_summary(talk, seg, asked, answered)
+    credits = credits_of(seg)
+    quote = _question_text(plan.transcript, seg, {c.name for c in credits.asked})
+    summary = seg.summary or _clip_summary(talk, seg, credits)
     summary = _clip(summary, SUMMARY_CHARS)
     blocks = [_Block("p", [[summary]], shrink=[0])]
     if quote and quote not in summary:
@@ -116,10 +132,7 @@ def _clip_notes(talk, plan, seg, place, pages) -> tuple[str, list[_Block]]:
             _Block("p", [["From the transcript: “", _clip(quote, QUOTE_CHARS), "”"]], shrink=[1])
         )
     blocks.append(_Block("p", [_position(talk, place, pages)]))
-    people = [_person(talk, c.name, c.role, c, "Asked by ") for c in asked]
-    people += [
-        _person(talk, c.name, c.role, c, "Answered by " if question else "") for c in answered
-    ]
+    people = _credit_lines(talk, credits, "Answered by " if question else "")
     if people:
         blocks += [_Block("p", [["Speakers:"]]), _Block("ul", people, more="speakers")]
     at, what = place.start, "question" if question else "part"
@@ -149,7 +162,7 @@ def _position(talk: Talk, place: Place, pages) -> list[Part]:
     # the label has no "of N": the notes go into the clip's tags, and dropping another
     # clip must not change this one's bytes
     label, where = place.label, f"{timestamp(place.start)}–{timestamp(place.end)}"
-    full = pages.get(f"yt-{talk.video_id}", "")
+    full = pages.get(full_guid(talk.video_id), "")
     talk_name: Part = (talk.title, full) if full else f"“{talk.title}”"
     return [f"{label}, at {where} of the full talk ", talk_name, f" ({talk.playlist})."]
 
@@ -168,33 +181,32 @@ def _question_text(lines: list[Line], seg: Segment, askers: set[str]) -> str:
     return " ".join(w for w in words if w)
 
 
-def _clip_summary(talk: Talk, seg: Segment, asked: list[Credit], answered: list[Credit]) -> str:
+def _clip_summary(talk: Talk, seg: Segment, credits: Credits) -> str:
     """Who asks whom, the question, and what the answers cover (unless the plan has one)."""
     if seg.kind != "question":
         return f"{seg.title}: the {seg.kind} of “{talk.title}” ({talk.playlist})."
-    who = _and([c.name for c in asked]) or "The moderator"
-    generic = not answered or any(c.role == "panel" for c in answered)
-    to = "the panel" if generic else _and([c.name for c in answered])
+    who = _and([c.name if c.named else "Someone in the audience" for c in credits.asked])
+    who = who or "The moderator"
+    to = _and([c.name for c in credits.answered]) or THE_PANEL
     lead = f"{who} asks {to}: {seg.title}" + ("" if seg.title.endswith("?") else ".")
     return lead + (f" The answers cover {', '.join(seg.keywords[:3])}." if seg.keywords else "")
 
 
-def _person(
-    talk: Talk, name: str, role: str, credit: Credit | None = None, lead: str = ""
-) -> list[Part]:
-    """'Name (role) — job title, organisation', as one list item."""
+def _credit_lines(talk: Talk, credits: Credits, answer: str) -> list[list[Part]]:
+    """'Asked by …' and 'Answered by …' list items; "the panel" once, unnamed."""
+    lines = [_person(talk, c.name, c.display, "Asked by ", c.organisation) for c in credits.asked]
+    lines += [_person(talk, c.name, c.display, answer, c.organisation) for c in credits.answered]
+    if credits.panel:
+        lines.append([f"{answer or 'With '}{THE_PANEL}"])
+    return lines
+
+
+def _person(talk: Talk, name: str, shown: str, lead: str = "", org: str = "") -> list[Part]:
+    """'Name (Role) — job title, organisation', as one list item."""
     sp = talk.speaker(name)
-    org = (credit.organisation if credit else "") or (sp.organisation if sp else "")
+    org = org or (sp.organisation if sp else "")
     about = ", ".join(x for x in ((sp.title if sp else ""), org) if x)
-    return [f"{lead}{name} ({role})" + (f" — {about}" if about else "")]
-
-
-def _role(plan: Plan, name: str, talk: Talk) -> str:
-    for seg in plan.segments:
-        for c in seg.speakers:
-            if c.name == name and c.role not in ("audience", "panel"):
-                return c.role
-    return talk.role(name)
+    return [f"{lead}{shown}" + (f" — {about}" if about else "")]
 
 
 # --- fitting and rendering -------------------------------------------------------------

@@ -12,6 +12,11 @@ This module fills the gaps found by tests/test_serve.py:
 - a range unit other than bytes ("items=0-5") is ignored: the whole file, 200
   (RFC 9110 section 14.2);
 - If-Range with an ETag that no longer matches -> the whole file, 200;
+- text (feeds, OPML, pages, JSON, transcripts) is sent gzip-compressed to a client
+  that accepts gzip and asks for no range: a feed shrinks to about a fifth, and
+  apps that poll it hourly revalidate it for a 304 of no body (the gzip variant
+  has its own ETag, "<etag>-gzip", as Apache's mod_deflate gives it; Vary:
+  Accept-Encoding). Audio and images are compressed already: sent as they are;
 - a show left at its backup by a publish killed between its two renames
   (fsutil.replace_dir's fallback) is put back before it would be a 404;
 - safe path resolution (no "..", encoded or not, no absolute paths, no dotfiles,
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import gzip
 import html
 import os
 import re
@@ -60,6 +67,8 @@ _TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".ico": "image/x-icon",
 }
+# Sent gzip-compressed when the client accepts it: text, not audio or images.
+COMPRESSIBLE = {".xml", ".opml", ".html", ".css", ".js", ".json", ".vtt", ".srt", ".txt", ".svg"}
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
@@ -160,7 +169,55 @@ def _headers_for(path: Path) -> dict[str, str]:
     headers = dict(_CORS)
     headers[hdrs.CONTENT_TYPE] = content_type(path)
     headers[hdrs.CACHE_CONTROL] = "no-cache"  # revalidate: ETag makes that cheap
+    if path.suffix.lower() in COMPRESSIBLE:
+        headers[hdrs.VARY] = "Accept-Encoding"  # caches keep the two variants apart
     return headers
+
+
+def _accepts_gzip(request: web.Request) -> bool:
+    """Whether Accept-Encoding allows gzip (listed, or "*", without q=0)."""
+    for part in request.headers.get(hdrs.ACCEPT_ENCODING, "").lower().split(","):
+        coding, _, params = part.partition(";")
+        q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        if coding.strip() in ("gzip", "x-gzip", "*"):
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def _gzipped(path: Path, version: str) -> bytes:
+    """The file gzip-compressed (no name, no time: the same file gives the same bytes);
+    `version` (its ETag) keys the cache, so a rewritten file is compressed anew."""
+    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+
+
+def _not_modified(request: web.Request, etag: str, st: os.stat_result) -> bool:
+    """If-None-Match (weak comparison, as RFC 9110 asks), else If-Modified-Since."""
+    if (match := request.headers.get(hdrs.IF_NONE_MATCH)) is not None:
+        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
+        return "*" in tags or etag in tags
+    since = request.if_modified_since
+    return since is not None and int(st.st_mtime) <= since.timestamp()
+
+
+async def _send_gzip(
+    request: web.Request, path: Path, st: os.stat_result, headers: dict[str, str]
+) -> web.Response:
+    """The file's gzip variant, 200 or 304 (conditional headers answered here)."""
+    etag = f'"{_etag(st)}-gzip"'
+    headers[hdrs.ETAG] = etag
+    if _not_modified(request, etag, st):
+        headers.pop(hdrs.CONTENT_TYPE)
+        response = web.Response(status=304, headers=headers)
+    else:
+        body = await asyncio.to_thread(_gzipped, path, etag)
+        headers[hdrs.CONTENT_ENCODING] = "gzip"
+        response = web.Response(body=body, headers=headers)
+    response.last_modified = st.st_mtime
+    return response
 
 
 async def _send_file(request: web.Request, path: Path) -> web.StreamResponse:
@@ -171,6 +228,8 @@ async def _send_file(request: web.Request, path: Path) -> web.StreamResponse:
     request_headers.popall(hdrs.IF_RANGE, None)
     if rng and not _in_bytes(rng):
         rng = []  # another unit: ignored (RFC 9110 14.2), the whole file
+    if not rng and hdrs.VARY in headers and _accepts_gzip(request):
+        return await _send_gzip(request, path, st, headers)
     if rng and _if_range_holds(request, st):
         ranges = parse_ranges(", ".join(rng), st.st_size)
         if not ranges:

@@ -21,6 +21,7 @@ from .errors import InputError, ShowError
 from .fsutil import write_text
 from .ingest.limits import check_value, read_input
 from .model import AUDIO_FORMATS, AudioSettings, slugify
+from .speech import Transcription
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Show:
     glossary: dict[str, str] = field(default_factory=dict)  # misheard -> right
     podcast_guid: str = ""  # [show] guid: pins feed.xml's podcast:guid once assigned
     feed_guids: dict[str, str] = field(default_factory=dict)  # [show.guids]: every other feed's
+    recent: FeedLimits = field(default_factory=lambda: FeedLimits())  # [feeds]: see feed/catalog
+    transcribe: Transcription = field(default_factory=Transcription)  # [transcribe]
 
     def url(self, relpath: str) -> str:
         return self.base_url + relpath.lstrip("/")
@@ -52,6 +55,15 @@ class Show:
     def guid_of(self, relpath: str) -> str:
         """The podcast:guid pinned for the feed at `relpath` ("clips.xml"); "" if none yet."""
         return self.podcast_guid if relpath == HOME_FEED else self.feed_guids.get(relpath, "")
+
+
+@dataclass(frozen=True)
+class FeedLimits:
+    """[feeds]: how many of the newest items feed.xml and clips.xml carry (the rest
+    stay in the year and track feeds), keeping each under a podcast app's budget."""
+
+    talks: int = 100  # recent
+    clips: int = 250  # recent_clips: real clip items are 2.6-3.5 KB
 
 
 HOME_FEED = "feed.xml"  # its podcast:guid is [show] guid; every other feed's is in [show.guids]
@@ -62,6 +74,7 @@ _TEXTS = (*_REQUIRED[:-1], "language", "category", "subcategory", "copyright", "
 # public/<slug>/ is one plain folder name: "." or ".." would be --out or beyond it.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 SAMPLE_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)  # MP3's
+MAX_RECENT = 5000  # [feeds] recent(_clips) at most: a bound, far past the 1 MB budget
 BITRATES = range(8_000, 320_001)  # bits per second an MP3 can have
 
 
@@ -114,6 +127,8 @@ def load_show(path: Path, base_url: str | None = None) -> Show:
         glossary={str(k): str(v) for k, v in root.table("glossary").data.items()},
         podcast_guid=t.text_of("guid"),
         feed_guids=_guids(t.table("guids")),
+        recent=_limits(root.table("feeds")),
+        transcribe=_transcribe(root.table("transcribe")),
     )
 
 
@@ -293,6 +308,33 @@ def _audio(t: _Table) -> AudioSettings:
     if problem := _formats(formats := t.data.get("formats", ["mp3"])):
         raise t.fail("formats", problem)
     return AudioSettings(bitrate, channels, rate, formats=tuple(formats))
+
+
+def _transcribe(t: _Table) -> Transcription:
+    """[transcribe] enabled (every talk, not only those without captions) and model: a
+    pinned one (publisher/speech/models.py) or any faster-whisper model name or folder."""
+    if unknown := sorted(set(t.data) - {"enabled", "model"}):
+        raise t.fail(unknown[0], f"[transcribe] has no setting {unknown[0]!r} (enabled, model)")
+    model = t.value("model", Transcription.model, str).strip()
+    if not re.fullmatch(r"[\w./-]{1,200}", model):
+        raise t.fail("model", f"[transcribe] model {_shown(model)} is not a model name")
+    return Transcription(t.value("enabled", False, bool), model)
+
+
+def transcribing(show: Show) -> Show:
+    """`show` with [transcribe] enabled (`build --transcribe`)."""
+    return dataclasses.replace(show, transcribe=Transcription(True, show.transcribe.model))
+
+
+def _limits(t: _Table) -> FeedLimits:
+    """[feeds] recent / recent_clips: whole numbers from 1 to MAX_RECENT."""
+    values = []
+    for key, default in (("recent", FeedLimits.talks), ("recent_clips", FeedLimits.clips)):
+        n = t.value(key, default, int)
+        if not 1 <= n <= MAX_RECENT:
+            raise t.fail(key, f"[feeds] {key} must be from 1 to {MAX_RECENT}, not {n}")
+        values.append(n)
+    return FeedLimits(*values)
 
 
 def bits_per_second(bitrate: str) -> int:

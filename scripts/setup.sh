@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what publisher needs on Debian (as root, or with sudo): ffmpeg,
-# espeak-ng and fonts; chromium too with "test"; then a virtualenv in .venv
+# espeak-ng and fonts; chromium and node too with "test"; then a virtualenv in .venv
 # with the package installed. Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,13 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 
 pkgs=(ffmpeg espeak-ng fonts-dejavu-core)
-[ "$mode" = test ] && pkgs+=(chromium)
+if [ "$mode" = test ]; then
+  pkgs+=(chromium)
+  pkgs+=(pocketsphinx-testdata)  # real speech for tests/test_speech*.py: LibriVox clips + text
+  # node runs podcast-partytime in tests/test_consistency.py: Debian's, unless one is on PATH
+  command -v node >/dev/null || pkgs+=(nodejs)
+  command -v npm >/dev/null || pkgs+=(npm)
+fi
 "$python" -c 'import ensurepip, venv' 2>/dev/null || pkgs+=(python3-venv)
 missing=()
 for p in "${pkgs[@]}"; do
@@ -40,4 +46,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "${pip[@]}" --upgrade pip >/dev/null 2>&1 || true
   "${pip[@]}" -e ".$extras" 2> >(grep -v -e "^WARNING: Location" -e "BuildBackendWarning" >&2)
   echo "$want" > "$stamp"
+fi
+
+# the node feed readers the tests run (tests/node, versions pinned in its package-lock.json)
+if [ "$mode" = test ]; then
+  node_stamp=tests/node/node_modules/.installed
+  node_want="$(cat tests/node/package.json tests/node/package-lock.json | sha256sum | cut -c1-16)"
+  if [ "$(cat "$node_stamp" 2>/dev/null)" != "$node_want" ]; then
+    echo "setup: installing the node feed readers into tests/node" >&2
+    (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$node_want" > "$node_stamp"
+  fi
 fi

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import (
     BUNDLED_SEED,
+    PLAN_FIXTURES,
     SHORT_SEED,
     SHORT_TALK,
     WWW,
@@ -18,7 +19,36 @@ from helpers import (
     QuietServer,
     build,
     make_show,
+    need,
 )
+
+from publisher.ingest import load_talk
+from publisher.model import Plan, Talk
+from publisher.plan import make_plan
+from publisher.plan.planfile import save_plan
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        need("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +85,21 @@ def show(published: Path, tmp_path: Path) -> Path:
     for part in ("seeds", "feeds", "public"):
         shutil.copytree(published / part, tmp_path / part, symlinks=True)
     return tmp_path
+
+
+# --- plan files: the storage-panel plan fixture -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def talk() -> Talk:
+    """The talk of the storage-panel plan fixture."""
+    return load_talk(PLAN_FIXTURES / "storage-panel.txt")
+
+
+@pytest.fixture
+def saved(talk: Talk, tmp_path: Path) -> tuple[Plan, Path]:
+    """A fresh plan of `talk`, saved as a plan file: the plan and the file."""
+    plan = make_plan(talk)
+    path = tmp_path / "storage-panel.plan.toml"
+    save_plan(plan, path, talk)
+    return plan, path

@@ -34,6 +34,7 @@ from publisher.model import (
     places,
     timestamp,
 )
+from publisher.plan.names import clip_name, full_name
 from publisher.show import Show
 from publisher.transcripts import clock
 
@@ -178,13 +179,13 @@ def _talk_episodes(tmp_path, show, root, n, vid, date, playlist, title, mod, pan
     cover = ep_dir / "cover.jpg"
     _write_jpeg(cover, (120 + 40 * n, 50, 50))
     noon = dt.datetime.combine(date, dt.time(12, 0), dt.UTC)
-    base = dict(talk=talk, image=cover, image_url=show.url(f"episodes/{vid}/cover.jpg"))
+    base = dict(talk=talk, image=cover, cover=f"episodes/{vid}/cover.jpg")
 
-    chapters = [Chapter(s.start, s.end, s.title, kind=s.kind) for s in segments]
+    chapters = [Chapter(s.start, s.end, s.title, kind=s.kind, guid=s.guid) for s in segments]
     full = _episode(
         show,
         root,
-        ep_dir / "full.mp3",
+        ep_dir / f"{full_name(talk)}.mp3",
         "full",
         f"yt-{vid}",
         title,
@@ -209,7 +210,7 @@ def _talk_episodes(tmp_path, show, root, n, vid, date, playlist, title, mod, pan
             _episode(
                 show,
                 root,
-                ep_dir / f"{seg.guid}.mp3",
+                ep_dir / f"{clip_name(talk, seg, i)}.mp3",
                 "clip",
                 seg.guid,
                 seg.title,
@@ -262,8 +263,7 @@ def _episode(
         guid=guid,
         title=title,
         segment=segment,
-        path=path,
-        url=show.url(path.relative_to(root).as_posix()),
+        path=path.relative_to(root),  # in the show folder, as the build describes it
         duration=MP3(path).info.length,
         size=path.stat().st_size,
         pub_date=pub,
@@ -299,7 +299,7 @@ def _lines(mod: Speaker, panel: list[Speaker], questions, end: float) -> list[Li
 
 
 def _links(show, root, vid, stem, lines, chapters) -> dict[str, str]:
-    """Write small transcript (and chapter) files and return their absolute URLs."""
+    """Write small transcript (and chapter) files; their paths in the show folder."""
     rel = f"episodes/{vid}/"
     vtt = "WEBVTT\n\n" + "".join(
         f"{clock(ln.start, '.')} --> {clock(ln.end, '.')}\n<v {ln.speaker}>{ln.text}\n\n"
@@ -324,7 +324,7 @@ def _links(show, root, vid, stem, lines, chapters) -> dict[str, str]:
     links: dict[str, str] = {}
     for key, (fname, text) in files.items():
         (root / rel / fname).write_text(text, encoding="utf-8")
-        links[key] = show.url(rel + fname)
+        links[key] = rel + fname
     return links
 
 

@@ -1,6 +1,7 @@
 """Helpers and constants shared by test modules: paths, a show built through the CLI,
 the audio fixture talk and its read-back tools, `publisher add` against a loopback site,
-and runs of a published show. Shared fixtures are in conftest.py."""
+runs of a published show, and reading show notes' times. Shared fixtures are in
+conftest.py."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import feedparser
 import numpy as np
 import pytest
 from episode_factory import make_talk as factory_talk
@@ -96,6 +99,26 @@ def run(root: Path, published: Path, *argv: str) -> int:
         return main([*argv, "--out", "public", "--cache-dir", str(published / "cache")])
     finally:
         os.chdir(cwd)
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace `old` (which must be there) by `new` in a text file, `count` times."""
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, count))
+
+
+def line_of(path: Path, needle: str, nth: int = 1) -> int:
+    """The number of the `nth` line of a text file that holds `needle`."""
+    hits = [n for n, ln in enumerate(path.read_text().splitlines(), 1) if needle in ln]
+    return hits[nth - 1]
+
+
+def enclosures(out: Path, feed: str) -> dict[str, Path]:
+    """GUID -> published file of each episode in a built show's feed (`out` is
+    public/<show>, `feed` "feed.xml" or "clips.xml"): files are named by the plan."""
+    entries = feedparser.parse(str(out / feed)).entries
+    return {e.id: out / "episodes" / e.enclosures[0].href.split("/episodes/")[1] for e in entries}
 
 
 def error_lines(err: str) -> list[str]:
@@ -252,3 +275,23 @@ class Case:
     says: str  # in the message
     code: int = 2  # the exit code
     argv: tuple[str, ...] = ()  # more command-line options
+
+
+# --- reading show notes and video links --------------------------------------------------
+
+CLOCK = r"(\d\d:\d\d(?::\d\d)?)"  # "MM:SS" or "H:MM:SS"
+POSITION = re.compile(rf"^(.+?), at {CLOCK}–{CLOCK} of the full talk", re.M)  # label, range
+FROM = re.compile(rf"\(from {CLOCK}\): (\S+)")  # "(from MM:SS): <video URL with t=>"
+
+
+def seconds(clock: str) -> int:
+    """Seconds in a clock: "MM:SS" or "H:MM:SS"."""
+    total = 0
+    for part in clock.split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+def t_of(url: str) -> int:
+    """The t= of a video URL, in seconds."""
+    return int(parse_qs(urlsplit(url).query)["t"][0])

@@ -278,6 +278,22 @@ def test_rumble_is_cut_and_the_loudness_still_lands(tmp_path):
     assert -16.5 <= lufs <= -15.5 and peak <= -1.0
 
 
+@pytest.mark.parametrize("layout", ["stereo", "mono"])
+def test_a_stereo_source_decodes_to_the_mean_of_its_channels(layout, tmp_path):
+    """Mono is made first (then resampled): from stereo it is (L + R) / 2, as the
+    resampler's downmix made it, so a loud source does not clip; a mono source is
+    only resampled."""
+    src = tmp_path / f"{layout}.wav"
+    tone = "sine=frequency=1000:duration=3:sample_rate=48000,volume=7.2"  # peak 0.9
+    both = ["-af", "pan=stereo|c0=c0|c1=c0"] if layout == "stereo" else []
+    subprocess.run([need("ffmpeg"), "-v", "error", "-f", "lavfi", "-i", tone, *both, str(src)],
+                   check=True)  # fmt: skip
+    decoded = decode(src, tmp_path / "cache")
+    x = np.fromfile(decoded.raw, "<i2")[44100:-44100].astype(np.float64) / 32768
+    assert decoded.analysis.rate == 44100 and decoded.analysis.channels == 1
+    assert 0.87 < np.abs(x).max() < 0.93 and 0.62 < rms(x) < 0.65  # 0.9 / sqrt(2)
+
+
 def test_long_pieces_are_encoded_in_chunks_and_joined(talk, source, tmp_path, monkeypatch):
     from publisher.audio import render as rendering
 
@@ -357,6 +373,19 @@ def test_audio_much_shorter_than_the_captions(talk, tmp_path):
     subprocess.run([need("ffmpeg"), "-v", "error", "-f", "lavfi", "-i",
                     "sine=frequency=440:duration=20", str(short)], check=True)  # fmt: skip
     assert "lasts 00:20" in _error(talk, short, tmp_path / "cache")
+
+
+def test_a_segment_past_the_end_names_its_plan_line_and_the_talk_once(talk, source, cache):
+    """The talk is named once, where render_talk catches the error; the file and line
+    are the plan's, where the bad segment is written."""
+    plan = make_plan()
+    late = dataclasses.replace(plan.segments[-1], start=DURATION + 5, end=DURATION + 9, line=7)
+    plan = dataclasses.replace(plan, segments=[*plan.segments, late], path=Path("talk.plan.toml"))
+    with pytest.raises(AudioError) as caught:
+        render_talk(talk, plan, source, AudioSettings(), cache)
+    message = str(caught.value)
+    assert message.startswith('talk.plan.toml:7: "Audio Fixture Panel": segment '), message
+    assert message.count("Audio Fixture Panel") == 1 and "outside the audio" in message
 
 
 def test_missing_ffmpeg(talk, source, tmp_path, monkeypatch):

@@ -10,14 +10,14 @@ is now read back after encoding and the piece re-encoded if it is over.
 from __future__ import annotations
 
 import pytest
-from helpers import ROOT, loudness
+from helpers import ROOT, loudness, make_plan, make_talk
 
+from publisher.audio import levels, render_talk, silences, synthesise_standin
 from publisher.audio import render as audio_render
-from publisher.audio import render_talk, silences, synthesise_standin
-from publisher.audio.decode import decode
 from publisher.errors import AudioError
 from publisher.ingest import load_talk
-from publisher.plan import make_plan
+from publisher.model import AudioSettings
+from publisher.plan import make_plan as plan_talk
 from publisher.show import load_show
 
 
@@ -29,7 +29,7 @@ def test_demo_episode_is_at_minus_16_lufs_under_minus_1_dbtp(bundled_seed, tmp_p
     talk = load_talk(bundled_seed)
     source = synthesise_standin(talk, tmp_path)
     show = load_show(ROOT / "feeds" / "kvm-forum.toml")
-    plan = make_plan(talk, show.glossary, pauses=silences(source, tmp_path))  # as the build plans
+    plan = plan_talk(talk, show.glossary, pauses=silences(source, tmp_path))  # as the build plans
     render = render_talk(talk, plan, source, show.audio, tmp_path)
     lufs, peak = loudness(render.full)  # every clip's frames are in the full episode
     assert -17.0 <= lufs <= -15.0, lufs
@@ -40,8 +40,27 @@ def test_a_corrupt_source_names_what_ffmpeg_found_wrong(tmp_path):
     source = tmp_path / "talk.flac"
     source.write_text("not audio at all\n")
     with pytest.raises(AudioError) as err:
-        decode(source, tmp_path / "cache", what='"A talk"')
+        silences(source, tmp_path / "cache")  # names the file once, at the boundary
     message = str(err.value)
-    assert message.startswith(f'{source}: "A talk": cannot decode the audio'), message
+    assert message.startswith(f"{source}: talk.flac: cannot decode the audio"), message
     # ffmpeg's generic closing line ("Error marking filters as finished") used to be quoted
     assert "Error marking filters" not in message and "Cannot determine format" in message
+
+
+@pytest.mark.parametrize(("bitrate", "read_back"), [("128k", False), ("64k", True), ("80k", True)])
+def test_peaks_are_read_back_only_where_the_overshoot_was_not_measured(
+    bitrate, read_back, tmp_path, monkeypatch
+):
+    """128 kbps MP3's overshoot over the limiter is measured (levels.OVERSHOOT) and the
+    limiter sits under the aim by more: its pieces are encoded once and not decoded
+    again, and still land under -1 dBTP; 64 kbps overshoots too near the aim, and an
+    unmeasured bitrate is not known: their pieces are read back."""
+    talk = make_talk()
+    source = synthesise_standin(talk, tmp_path)
+    read, real = [], levels.sample_peak
+    monkeypatch.setattr(levels, "sample_peak", lambda path: read.append(path) or real(path))
+    settings = AudioSettings(bitrate=bitrate)
+    render = render_talk(talk, make_plan(), source, settings, tmp_path / "cache", standin=True)
+    assert len(read) >= render.encodes if read_back else read == []
+    for path in [render.full, *(p.path for p in render.pieces)]:
+        assert loudness(path)[1] <= -1.0, path.name

@@ -1,4 +1,5 @@
-"""benchmarks/year.py: its synthetic seeds are valid talks, and a 3-talk run prints its figures."""
+"""benchmarks/year.py: its synthetic seeds (and plan files) are valid talks, and a 3-talk
+run prints its figures: builds, publish step, feed sizes, what adding a talk rewrote."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from publisher.ingest import load_talk
+from publisher.plan.planfile import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "year.py"
@@ -42,24 +44,48 @@ def test_seeds_are_distinct_valid_talks_of_one_year(year, tmp_path):
     assert all(55 <= t.duration <= 135 for t in talks)
 
 
+def test_short_talks_with_plans_and_tracks(year, tmp_path):
+    seeds = year.make_seeds(12, clips=5, tracks=True)
+    playlists = set()
+    for seed in seeds:
+        path = tmp_path / seed.name
+        path.write_text(seed.text, encoding="utf-8")
+        (plan_file := path.with_suffix(".plan.toml")).write_text(seed.plan, encoding="utf-8")
+        talk = load_talk(path)
+        plan = load_plan(plan_file, talk)
+        assert [s.kind for s in plan.segments] == ["question"] * 5
+        assert all(s.topic and s.title.endswith("?") for s in plan.segments)
+        assert 10 <= talk.duration <= 40
+        playlists.add(talk.playlist)
+    assert len(playlists) > 3 and all(p.endswith("Track 2024") for p in playlists)
+
+
 def test_three_talk_run_prints_figures(tmp_path):
     work = tmp_path / "year"
     cmd = [sys.executable, str(SCRIPT), "--talks", "3", "--quick", "--dir", str(work)]
+    cmd += ["--clips", "5", "--tracks"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {
         m["run"]: m
         for m in re.finditer(
             r"^(?P<run>cold build|no-op rebuild) +(?P<talks>\d+) +(?P<episodes>\d+) +"
-            r"(?P<wall>[\d.]+) +[\d.]+ +(?P<encodes>\d+) +(?P<rss>\d+) +\d+$",
+            r"(?P<wall>[\d.]+) +[\d.]+ +(?P<encodes>\d+) +(?P<rss>\d+) +\d+ +(?P<publish>[\d.]+)$",
             done.stdout,
             re.M,
         )
     }
     assert set(rows) == {"cold build", "no-op rebuild"}, done.stdout
     cold, noop = rows["cold build"], rows["no-op rebuild"]
-    assert int(cold["talks"]) == 3 and int(cold["episodes"]) > 3  # full talks and clips
+    assert int(cold["talks"]) == 3 and int(cold["episodes"]) == 3 * 6  # full talks and clips
+    assert float(cold["publish"]) > 0
     assert int(cold["encodes"]) > 0 and float(cold["wall"]) > 0 and int(cold["rss"]) > 0
     assert noop["episodes"] == cold["episodes"]
     assert re.search(r"no-op rebuild: [\d.]+ s, \d+ encodes", done.stdout)
+    assert re.search(r"^  feed\.xml +[\d.]+ KB", done.stdout, re.M)  # every feed, found
+    assert re.search(r"home page index\.html: [\d.]+ KB", done.stdout)
+    assert re.search(r"one search \('memory'\): [\d.]+ KB", done.stdout)
+    added = re.search(r"^  added *: +(\d+) of the new talk's", done.stdout, re.M)
+    assert added and int(added[1]) > 6  # its audio, pages, transcripts...
+    assert re.search(r"^  changed *: +0 of the new talk's, +\d+ others", done.stdout, re.M)
     assert not work.exists()  # cleared without --keep

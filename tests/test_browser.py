@@ -1,4 +1,5 @@
-"""The site in a real browser: Debian's chromium driven by Playwright, served by publisher.serve."""
+"""The site in a real browser: Debian's chromium driven by Playwright, served by publisher.serve.
+Phone (390x844) and desktop (1366x900) widths; screenshots in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from episode_factory import make_episodes, make_show, out_dir
-from helpers import ROOT, need
+from helpers import ROOT
 from playwright.sync_api import expect
 
 from publisher.feed import feed_urls, write_feeds
@@ -16,17 +17,10 @@ from publisher.site import build_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 TALK = "AbCdEfGh018"  # the factory's 2018 talk
+PHONE, DESKTOP = 390, 1366
+TABBABLE = "a[href], button:not([hidden]), summary, input, [tabindex='0']"
 
 
 @pytest.fixture(scope="module")
@@ -43,23 +37,12 @@ def site(tmp_path_factory: pytest.TempPathFactory):
         yield {"url": show.base_url, "root": root, "episodes": episodes, "feeds": feeds}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        need("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
 class Watched:
     """A page whose console errors, uncaught exceptions and failed requests are collected."""
 
-    def __init__(self, browser, width: int = 1280, **options):
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+    def __init__(self, browser, width: int = DESKTOP, **options):
+        height = 844 if width == PHONE else 900
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -98,6 +81,8 @@ def pages(site) -> dict[str, str]:
         "home": site["url"],
         "talk": f"{site['url']}episodes/{TALK}/",
         "topic": f"{site['url']}topics/{topic}.html",
+        "year": f"{site['url']}years/2018.html",
+        "track": f"{site['url']}tracks/kvm-forum-2018.html",
     }
 
 
@@ -108,7 +93,8 @@ def test_pages_have_no_console_errors_and_screenshots(site, browser):
     every = [site["url"]] + [f"{site['url']}episodes/{v}/" for v in sorted(talks)]
     every += [f"{site['url']}topics/{t}.html" for t in sorted(topics)]
     shots = pages(site)
-    for width in (390, 1280):
+    every += [shots["year"], shots["track"], f"{site['url']}topics/index.html"]
+    for width in (PHONE, DESKTOP):
         w = Watched(browser, width)
         try:
             for url in every:
@@ -124,7 +110,7 @@ def test_pages_have_no_console_errors_and_screenshots(site, browser):
         finally:
             w.close()
     assert {p.name for p in SCREENSHOTS.glob("*.png")} >= {
-        f"{n}-{w}.png" for n in shots for w in (390, 1280)
+        f"{n}-{w}.png" for n in shots for w in (PHONE, DESKTOP)
     }
 
 
@@ -146,45 +132,115 @@ def test_home_lists_talks_and_topics(site, watched):
     assert page.locator("h1").inner_text() == sorted(counts)[0]
 
 
-def test_search_narrows_the_list(site, watched):
-    page = watched.open(site["url"])
-    box = page.get_by_label("Search questions, topics, speakers and transcripts")
-    questions = page.locator(".question-item:visible")
-    cards = page.locator(".talk-card:visible")
-    status = page.locator("#search-status")
-
-    def search(query: str) -> None:
-        box.fill(query)
-        if query:
-            page.wait_for_function(
-                "q => document.getElementById('search-status').textContent.includes(q)", arg=query
-            )
-        else:
-            page.wait_for_function("!document.getElementById('search-status').textContent")
-
-    assert questions.count() == 6 and cards.count() == 2
-    search("spectre")
-    assert questions.count() == 1 and cards.count() == 1
-    assert (
-        questions.first.locator(".question-link").inner_text()
-        == "Are Spectre and Meltdown hype or real?"
+def search(page, query: str) -> None:
+    """Type `query` into the search box and wait for Pagefind's answer."""
+    page.get_by_label("Search questions, topics, speakers and transcripts").fill(query)
+    page.wait_for_function(
+        "q => document.getElementById('search-status').textContent.includes(q)", arg=query
     )
-    assert "1 question in 1 talk" in status.inner_text()
-    search("Erin")  # a speaker of the 2019 talk only
-    assert cards.count() == 1 and questions.count() == 3
-    assert "Virtualization Maintainers Panel" in cards.inner_text()
-    assert not page.locator("#year-2018").is_visible()
-    search("agree")  # only in the transcripts: each question shows where
-    assert page.locator(".snippet:visible").count() == 6
-    assert page.locator(".snippet mark").first.inner_text().lower() == "agree"
-    search("no such words here")
-    assert page.locator("#no-results").is_visible() and cards.count() == 0
-    search("")
-    assert questions.count() == 6 and cards.count() == 2
+
+
+def test_search_finds_a_clip_by_its_anchor(site, watched):
+    page = watched.open(site["url"])
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    search(page, "spectre")
+    clip = next(e for e in site["episodes"] if e.title == "Are Spectre and Meltdown hype or real?")
+    first = page.locator(".result-title").first
+    assert first.inner_text() == clip.title
+    assert first.get_attribute("href") == f"{site['url']}episodes/{TALK}/index.html#{clip.guid}"
+    assert any("/pagefind/" in u for u in fetched) and not any("search.json" in u for u in fetched)
+    first.click()  # the result opens its card
+    page.wait_for_url(f"**#{clip.guid}")
+    assert page.evaluate("document.querySelector(':target').id") == clip.guid
+    page.go_back()
+    search(page, "agree")  # only in the transcripts: the excerpt shows where
+    assert page.locator(".result").count() >= 6
+    assert page.locator(".result-excerpt mark").first.inner_text().lower() == "agree"
+    search(page, "zzyzx")
+    assert "Nothing matches" in page.locator("#search-status").inner_text()
     page.goto(site["url"] + "?q=testing")  # a search can be linked to
     page.wait_for_function("document.getElementById('search-status').textContent")
-    assert questions.count() == 1 and box.input_value() == "testing"
+    titles = page.locator(".result-title").all_inner_texts()
+    assert "How do we test QEMU?" in titles
     assert watched.errors == []
+
+
+def test_clip_card_plays_with_one_tab_stop(site, watched):
+    page = watched.open(pages(site)["talk"])
+    cards = page.locator("article.clip")
+    for i in range(cards.count()):
+        stops = cards.nth(i).locator(TABBABLE).filter(visible=True)
+        assert stops.count() <= 4  # topic, play, MP3, "More" (the rest folded in it)
+    page.locator(".chapter-button").last.focus()  # the last stop before the first card
+    page.keyboard.press("Tab")
+    assert (
+        page.evaluate("document.activeElement.dataset.title")
+        == cards.first.locator("h3").inner_text()
+    )
+    page.keyboard.press("Enter")  # one shared player plays it
+    page.wait_for_function("document.getElementById('clip-player')?.currentTime > 0")
+    src = page.evaluate("document.getElementById('clip-player').src")
+    assert src.endswith(cards.first.locator("a[download]").get_attribute("href"))
+    assert cards.first.locator(".play").get_attribute("aria-pressed") == "true"
+    presses = 0
+    while (
+        page.evaluate("document.activeElement.dataset.title")
+        != cards.nth(1).locator("h3").inner_text()
+    ):
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses <= 4, "more than four Tab stops from one card's play to the next"
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "end => document.getElementById('clip-player').src.endsWith(end)",
+        arg=cards.nth(1).locator("a[download]").get_attribute("href"),
+    )
+    assert cards.first.locator(".play").get_attribute("aria-pressed") == "false"
+    assert page.locator("audio").count() == 2  # the full episode's and the clips' one
+    assert watched.errors == []
+
+
+def test_phone_navigation_and_feed_urls(site, browser):
+    w = Watched(browser, PHONE)
+    try:
+        page = w.open(site["url"])
+        for name in ("Talks", "Topics", "Subscribe"):
+            link = page.locator(".topnav").get_by_role("link", name=name)
+            assert link.is_visible()
+            box = link.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE, name
+        urls = page.locator(".feed-url")
+        assert urls.count() >= 2
+        for i in range(urls.count()):  # the whole address shows, wrapped, not cut off
+            cut = urls.nth(i).evaluate("e => e.scrollWidth - e.clientWidth")
+            assert cut <= 0 and urls.nth(i).inner_text() in site["feeds"].values()
+        page.locator(".topnav").get_by_role("link", name="Topics").click()
+        page.wait_for_url("**/topics/index.html")
+        assert w.errors == []
+    finally:
+        w.close()
+
+
+def test_talk_notes_scroll_with_the_page_on_desktop(site, watched):
+    page = watched.open(pages(site)["talk"])
+    boxed = page.evaluate(
+        """() => {
+          const out = [];
+          for (let e = document.querySelector('.notes'); e; e = e.parentElement) {
+            const s = getComputedStyle(e);
+            const boxed = ['auto', 'scroll'].includes(s.overflowY) || s.position === 'sticky';
+            if (boxed) out.push(e.className);
+          }
+          return out;
+        }"""
+    )
+    assert boxed == []  # no nested scroll box, no sticky sidebar around the notes
+    last = page.locator(".notes > *").last
+    last.scroll_into_view_if_needed()
+    box = last.bounding_box()
+    assert box and box["y"] + box["height"] <= 900
+    assert page.locator(".people").count() == 1
 
 
 def test_chapters_and_timestamps_seek_the_player(site, watched):
@@ -193,7 +249,7 @@ def test_chapters_and_timestamps_seek_the_player(site, watched):
     assert page.evaluate("document.getElementById('player').currentTime") == 0
     full = next(e for e in site["episodes"] if e.kind == "full" and e.talk.video_id == TALK)
     chapter = full.chapters[2]
-    page.get_by_role("button", name=chapter.title).click()
+    page.locator(".chapter-button", has_text=chapter.title).click()
     page.wait_for_function(
         f"Math.abs(document.getElementById('player').currentTime - {chapter.start}) < 1.5"
     )
@@ -216,8 +272,8 @@ def test_clip_download_link_fetches_the_clip(site, watched):
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert Path(download.path()).read_bytes() == clip.path.read_bytes()
-    assert download.suggested_filename == slugify(f"{clip.talk.playlist} {clip.title}", 90) + ".mp3"
+    assert Path(download.path()).read_bytes() == (site["root"] / clip.path).read_bytes()
+    assert download.suggested_filename == clip.path.name  # the enclosure's own name
     assert watched.errors == []
 
 
@@ -234,6 +290,21 @@ def test_copy_button_copies_the_feed_url(site, browser):
         page.goto(site["url"])
         page.keyboard.press("Tab")  # the first stop from the keyboard is the skip link
         assert page.evaluate("document.activeElement.className") == "skip-link"
+        assert w.errors == []
+    finally:
+        w.close()
+
+
+def test_opened_from_disk_browses_without_search(site, browser):
+    """file:// cannot fetch Pagefind's files: the search box stays hidden, the rest works."""
+    w = Watched(browser, PHONE)
+    try:
+        page = w.open((site["root"] / "index.html").as_uri())
+        assert not page.locator("#search").is_visible()
+        page.locator(".talk-card-title a").first.click()
+        page.wait_for_url("**/episodes/*/index.html")
+        page.locator("button.play").first.click()  # the shared player plays from disk too
+        page.wait_for_function("document.getElementById('clip-player')?.currentTime > 0")
         assert w.errors == []
     finally:
         w.close()

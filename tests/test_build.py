@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
-from helpers import BUNDLED_SEED, SHORT_SEED, SHORT_TALK, build, digest, make_show
+from helpers import BUNDLED_SEED, SHORT_SEED, SHORT_TALK, build, digest, enclosures, make_show
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
@@ -45,7 +45,7 @@ def test_build_writes_clips_matching_the_plan(built: Path):
     plan = plan_json(built / "seeds" / SHORT_SEED.name)
     assert len(plan) >= 3
     for seg in plan:
-        clip = out / "episodes" / next((out / "episodes").iterdir()).name / f"{seg['guid']}.mp3"
+        clip = enclosures(out, "clips.xml")[seg["guid"]]
         assert clip.exists(), clip
         audio = MP3(clip)
         assert abs(audio.info.length - (seg["end"] - seg["start"])) < 1.0
@@ -57,7 +57,7 @@ def test_build_writes_clips_matching_the_plan(built: Path):
 
 def test_full_episode_has_one_chapter_per_segment(built: Path):
     out = built / "public" / "demo"
-    full = next(out.glob("episodes/*/full.mp3"))
+    (full,) = enclosures(out, "feed.xml").values()
     plan = list(built.glob("seeds/*.plan.toml"))
     assert plan, "the first build saves the plan next to the seed"
     seeds = plan_json(built / "seeds" / SHORT_SEED.name)
@@ -140,7 +140,7 @@ def test_bundled_seed_builds_at_least_eight_question_clips(tmp_path: Path):
     plan = plan_json(tmp_path / "seeds" / BUNDLED_SEED.name)
     assert sum(s["kind"] == "question" for s in plan) >= 8
     assert len(clips.entries) == len(plan)
-    full = next(out.glob("episodes/*/full.mp3"))
+    (full,) = enclosures(out, "feed.xml").values()
     assert abs(MP3(full).info.length - 42 * 60) < 60
     assert len(ID3(full).getall("CHAP")) == len(clips.entries)
 
@@ -227,7 +227,7 @@ def test_every_feed_the_build_writes_validates(built: Path, capsys):
     assert any(f.parent.name == "years" for f in feeds)
     capsys.readouterr()
     assert main(["validate", *map(str, feeds)]) == 0, capsys.readouterr().out
-    opml = (out / "feeds.opml").read_text()
+    opml = (out / "feeds-all.opml").read_text()  # every feed (feeds.opml: two apart)
     assert all(f"demo/{f.relative_to(out)}" in opml for f in feeds)
 
 
@@ -277,7 +277,7 @@ def test_a_topic_feed_outlives_its_topic(tmp_path: Path):
         kept = feedparser.parse(str(old_feed))
         assert not kept.bozo and [e.id for e in kept.entries] == [clip["guid"]]
         assert (out / "topics" / "renamed-topic.xml").exists()
-        assert old_feed.name not in (out / "feeds.opml").read_text()  # not offered anew
+        assert old_feed.name not in (out / "feeds-all.opml").read_text()  # not offered anew
         assert main(["validate", str(old_feed)]) == 0
         page = old_feed.with_suffix(".html")  # its web page stays too, saying why
         assert kept.feed.link.endswith(f"topics/{page.name}")

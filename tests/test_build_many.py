@@ -85,10 +85,14 @@ def test_a_new_year_builds_only_its_talks_and_keeps_every_byte(tmp_path: Path, c
     assert {k: after_files[k] for k in before_files} == before_files  # byte for byte
     assert sorted(p.name for p in (out / "years").glob("*.xml")) == ["2023.xml", "2024.xml"]
 
+    feeds = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*.xml")}
     assert build(tmp_path, toml) == 0  # nothing changed: nothing built, nothing encoded
     idle = summary(capsys.readouterr().out)
     assert (idle["built"], idle["reused"], idle["encodes"]) == (0, 4, 0)
     assert digest(out / "episodes") == after_files
+    # ...and nothing published again: the very files online stay, not rewritten copies
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*.xml")} == feeds
+    assert not list(out.parent.glob(".demo.staging*"))
 
 
 def test_a_failing_talk_keeps_its_episodes_and_the_others_publish(tmp_path: Path, capsys):
@@ -209,8 +213,8 @@ def test_the_dask_path_gives_the_same_output(tmp_path: Path):
     variant(PANEL, tmp_path / "seeds" / "2024" / "panel.txt", "pAnEl2024xx", "A panel", 2024)
     common = ["build", str(toml), "--standin-audio", "--cache-dir", str(tmp_path / "cache")]
     assert main([*common, "--out", str(tmp_path / "local")]) == 0
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    with distributed.LocalCluster(  # 2 worker processes, sharing the cache and output folders
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")

@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import parse_qs, urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 import feedparser
 import lxml.etree as ET
@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 from episode_factory import make_episodes, out_dir
 from episode_factory import make_show as make_factory_show
-from helpers import SHORT_SEED, build, make_show
+from helpers import CLOCK, FROM, POSITION, SHORT_SEED, build, make_show, seconds, t_of
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
@@ -27,9 +27,6 @@ from publisher.site import build_site
 BASE = "http://127.0.0.1:8000/demo/"
 SHOW = "Demo Forum"
 PODCAST_NS = {"podcast": "https://podcastindex.org/namespace/1.0"}
-CLOCK = r"(\d\d:\d\d(?::\d\d)?)"
-POSITION = re.compile(rf"^(.+?), at {CLOCK}–{CLOCK} of the full talk", re.M)
-FROM = re.compile(rf"\(from {CLOCK}\): (\S+)")
 
 
 @dataclass(frozen=True)
@@ -66,17 +63,6 @@ def text(notes_html: str) -> str:
     return html.unescape(re.sub("<[^>]+>", "", notes_html))
 
 
-def seconds(clock: str) -> int:
-    total = 0
-    for part in clock.split(":"):
-        total = total * 60 + int(part)
-    return total
-
-
-def t_of(url: str) -> int:
-    return int(parse_qs(urlsplit(url).query)["t"][0])
-
-
 def fact_of(notes: str) -> Fact:
     m = POSITION.search(notes)
     assert m, notes
@@ -96,9 +82,14 @@ def in_order(facts: dict[str, Fact]) -> list[tuple[str, Fact]]:
     return sorted(facts.items(), key=lambda gf: gf[1].start)
 
 
+def full_episode(out: Path) -> Path:
+    """The one talk's full episode, where feed.xml's enclosure says it is."""
+    (entry,) = feedparser.parse(str(out / "feed.xml")).entries
+    return local(out, entry.enclosures[0].href)
+
+
 def full_duration(out: Path) -> float:
-    (path,) = out.glob("episodes/*/full.mp3")
-    return MP3(path).info.length
+    return MP3(full_episode(out)).info.length
 
 
 def test_numbers_count_the_questions_and_ranges_never_overlap(out, facts):
@@ -137,7 +128,7 @@ def test_mp3_tags_agree(out, facts):
         assert t_of(tags.getall("WOAS")[0].url) == facts[e.id].start, e.id
         notes = " ".join(str(c) for c in tags.getall("COMM"))
         assert fact_of(notes) == facts[e.id], e.id
-    (path,) = out.glob("episodes/*/full.mp3")
+    path = full_episode(out)
     chaps = sorted(ID3(path).getall("CHAP"), key=lambda c: c.start_time)
     starts = {urldefrag(c.sub_frames.getall("WXXX")[0].url)[1]: c.start_time for c in chaps}
     assert starts.keys() == facts.keys()

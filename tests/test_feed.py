@@ -55,8 +55,11 @@ def test_writes_every_feed_and_names_its_url(built):
             "feed.xml",
             "clips.xml",
             "feeds.opml",
+            "feeds-all.opml",
             "years/2018.xml",
             "years/2019.xml",
+            "tracks/kvm-forum-2018.xml",
+            "tracks/kvm-forum-2019.xml",
             "topics/live-migration.xml",
             "topics/security.xml",
             "topics/testing.xml",
@@ -67,8 +70,11 @@ def test_writes_every_feed_and_names_its_url(built):
         "feed",
         "clips",
         "opml",
+        "opml-all",
         "year:2018",
         "year:2019",
+        "track:kvm-forum-2018",
+        "track:kvm-forum-2019",
         "topic:live-migration",
         "topic:security",
         "topic:testing",
@@ -80,10 +86,26 @@ def test_writes_every_feed_and_names_its_url(built):
 
 def test_opml_lists_every_feed(built):
     show, episodes, root, _ = built
-    outlines = etree.parse(str(root / "feeds.opml")).getroot().findall("body/outline")
+    outlines = etree.parse(str(root / "feeds-all.opml")).getroot().findall("body/outline")
     urls = feed_urls(show, episodes)
-    assert [o.get("xmlUrl") for o in outlines] == [u for k, u in urls.items() if k != "opml"]
+    feeds = [u for k, u in urls.items() if not k.startswith("opml")]
+    assert [o.get("xmlUrl") for o in outlines] == feeds
     assert all(o.get("type") == "rss" and o.get("text") for o in outlines)
+
+
+def test_default_opml_lists_feeds_that_share_no_episode(built):
+    """gPodder subscribes to each outline: every episode it then lists is there once."""
+    show, episodes, root, _ = built
+    outlines = etree.parse(str(root / "feeds.opml")).getroot().findall("body/outline")
+    assert [o.get("xmlUrl") for o in outlines] == [show.url("feed.xml"), show.url("clips.xml")]
+    guids = [e["guid"] for o in outlines for e in parsed(show, root, o.get("xmlUrl"))["episodes"]]
+    assert sorted(guids) == sorted(e.guid for e in episodes)  # each once
+
+
+def parsed(show, root: Path, url: str) -> dict:
+    """The feed at `url` (published under root) as gPodder reads it."""
+    with (root / url.removeprefix(show.base_url)).open("rb") as f:
+        return podcastparser.parse(url, f)
 
 
 def test_channel_has_apple_and_podcasting20_tags(built):
@@ -158,13 +180,13 @@ def test_items_carry_enclosure_guid_dates_and_numbers(built):
         e = by_guid[item.findtext("guid")]
         assert item.find("guid").get("isPermaLink") == "false"
         enc = item.find("enclosure")
-        assert enc.get("url") == e.url and enc.get("type") == "audio/mpeg"
-        assert int(enc.get("length")) == e.path.stat().st_size == e.size
+        assert enc.get("url") == show.url(e.path.as_posix()) and enc.get("type") == "audio/mpeg"
+        assert int(enc.get("length")) == (root / e.path).stat().st_size == e.size
         assert item.findtext("itunes:duration", namespaces=NS) == str(round(e.duration))
         assert item.findtext("itunes:season", namespaces=NS) == str(e.talk.year)
         season = item.find("podcast:season", NS)
         assert (season.text, season.get("name")) == (str(e.talk.year), e.talk.playlist)
-        assert item.find("itunes:image", NS).get("href") == e.image_url
+        assert item.find("itunes:image", NS).get("href") == show.url(e.cover)
         assert item.findtext("description") == e.notes_html
     raw = (root / "clips.xml").read_bytes()
     assert raw.count(b"<description><![CDATA[<p>") == 6  # show notes as CDATA HTML
@@ -193,12 +215,9 @@ def test_feed_order_newest_first_and_serial_in_question_order(built):
         ("yt-ZyXwVuTs019-00056", "2019", None),
     ]
     year = [i.findtext("guid") for i in items(root / "years/2018.xml")]
-    assert year == [
-        "yt-AbCdEfGh018",
-        "yt-AbCdEfGh018-00010",
-        "yt-AbCdEfGh018-00030",
-        "yt-AbCdEfGh018-00055",
-    ]
+    assert year == ["yt-AbCdEfGh018"]  # the talk in full only: its clips are in its track
+    track = [i.findtext("guid") for i in items(root / "tracks/kvm-forum-2018.xml")]
+    assert track == ["yt-AbCdEfGh018-00010", "yt-AbCdEfGh018-00030", "yt-AbCdEfGh018-00055"]
     topic = [i.findtext("guid") for i in items(root / "topics/live-migration.xml")]
     assert topic == ["yt-AbCdEfGh018-00010", "yt-AbCdEfGh018-00055", "yt-ZyXwVuTs019-00056"]
 
@@ -290,7 +309,8 @@ def test_feedparser_reads_the_feeds_without_complaint(built):
             assert entry.title == e.title
             assert not entry.guidislink
             [enc] = entry.enclosures
-            assert (enc.href, int(enc.length), enc.type) == (e.url, e.size, "audio/mpeg")
+            url = show.url(e.path.as_posix())
+            assert (enc.href, int(enc.length), enc.type) == (url, e.size, "audio/mpeg")
             assert int(entry.itunes_duration) == round(e.duration)
             assert entry.published_parsed[:6] == e.pub_date.utctimetuple()[:6]
             assert entry.podcast_season["name"] == e.talk.playlist
@@ -310,9 +330,10 @@ def test_podcastparser_reads_the_basics_but_not_podcast_tags(built):
         e = by_guid[ep["guid"]]
         assert ep["title"] == e.title
         assert ep["total_time"] == round(e.duration)
-        assert ep["enclosures"] == [{"url": e.url, "file_size": e.size, "mime_type": "audio/mpeg"}]
+        url = show.url(e.path.as_posix())
+        assert ep["enclosures"] == [{"url": url, "file_size": e.size, "mime_type": "audio/mpeg"}]
         assert (ep["season"], ep["number"], ep["type"]) == (e.talk.year, 1, "full")
-        assert ep["episode_art_url"] == e.image_url
+        assert ep["episode_art_url"] == show.url(e.cover)
         assert ep["published"] == int(e.pub_date.timestamp())
         # The gap: podcastparser knows podcast: tags only under the old GitHub
         # namespace URI, so transcripts, chapters and persons are not seen.
@@ -354,4 +375,4 @@ def test_yt_dlp_downloads_an_episode_from_the_served_clips_feed(tmp_path):
     clips = [e for e in episodes if e.kind == "clip"]
     assert [(x["id"], x["title"]) for x in info["entries"]] == [(clips[1].guid, clips[1].title)]
     [got] = list(downloads.iterdir())
-    assert got.read_bytes() == clips[1].path.read_bytes()
+    assert got.read_bytes() == (public / clips[1].path).read_bytes()

@@ -15,7 +15,7 @@ from pathlib import Path
 import feedparser
 import numpy as np
 import pytest
-from episode_factory import make_episodes, make_show
+from episode_factory import make_episodes, make_show, out_dir
 from helpers import SHORT_SEED, build, db, envelope_of, loudness, make_plan, make_talk, need, probe
 from helpers import make_show as make_show_toml
 from lxml import etree
@@ -177,25 +177,26 @@ def test_bad_formats_are_a_one_line_show_error(tmp_path, formats, problem):
 # --- tags ---------------------------------------------------------------------
 
 
-def with_m4a(episode, seconds_long: float = 80.0):
-    """Give a factory episode a real AAC file beside its MP3."""
-    path = episode.alternate_path("m4a")
+def with_m4a(episode, root: Path, seconds_long: float = 80.0):
+    """Give a factory episode (in the show folder `root`) a real AAC file beside its MP3."""
+    path = root / episode.alternate_path("m4a")
     subprocess.run(
         [need("ffmpeg"), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
          f"sine=frequency=330:duration={seconds_long}", "-ac", "1", "-c:a", "aac", "-b:a",
          "32k", "-f", "ipod", str(path)],
         check=True,
     )  # fmt: skip
-    episode.alternates = {"m4a": Alternate(episode.url[:-4] + ".m4a", path.stat().st_size)}
-    return episode
+    alternate = Alternate(path.stat().st_size)
+    return dataclasses.replace(episode, alternates={"m4a": alternate})
 
 
 def test_m4a_tags_read_back_with_mutagen_and_match_the_id3(tmp_path):
-    full, clip = make_episodes(tmp_path, make_show(tmp_path))[:2]
-    full = with_m4a(full)
-    tag_episode(full, feed_url=FEED)
-    m4a = full.alternate_path("m4a")
-    tags, id3 = MP4(m4a).tags, ID3(full.path)
+    show = make_show(tmp_path)
+    full, clip = make_episodes(tmp_path, show)[:2]
+    root = out_dir(tmp_path, show)
+    full = tag_episode(with_m4a(full, root), root, feed_url=FEED)
+    m4a = root / full.alternate_path("m4a")
+    tags, id3 = MP4(m4a).tags, ID3(root / full.path)
     assert tags["©nam"] == [full.title] == id3["TIT2"].text
     assert tags["©ART"] == id3["TPE1"].text == ["Alice Moderator; Bob Panelist; Carol Panelist"]
     assert tags["©alb"] == id3["TALB"].text == ["KVM Forum 2018"]
@@ -210,10 +211,10 @@ def test_m4a_tags_read_back_with_mutagen_and_match_the_id3(tmp_path):
     (cover,) = tags["covr"]
     assert cover.imageformat == MP4Cover.FORMAT_JPEG and bytes(cover) == full.image.read_bytes()
     assert full.alternates["m4a"].size == m4a.stat().st_size
-    assert full.size == full.path.stat().st_size
+    assert full.size == (root / full.path).stat().st_size
 
-    tag_episode(with_m4a(clip, 20.0), feed_url=FEED)
-    tags, id3 = MP4(clip.alternate_path("m4a")).tags, ID3(clip.path)
+    clip = tag_episode(with_m4a(clip, root, 20.0), root, feed_url=FEED)
+    tags, id3 = MP4(root / clip.alternate_path("m4a")).tags, ID3(root / clip.path)
     assert tags["catg"] == id3["TCAT"].text == ["Live migration"]
     assert tags["keyw"] == id3["TKWD"].text == ["live migration"]
     assert tags["©alb"] == id3["TALB"].text == [clip.talk.title]
@@ -221,11 +222,15 @@ def test_m4a_tags_read_back_with_mutagen_and_match_the_id3(tmp_path):
 
 
 def test_full_m4a_chapters_survive_tagging_and_retagging_is_stable(tmp_path):
-    full = with_m4a(make_episodes(tmp_path, make_show(tmp_path))[0])
+    show = make_show(tmp_path)
+    root = out_dir(tmp_path, show)
+    full = with_m4a(make_episodes(tmp_path, show)[0], root)
     titles = ["Intro", "Q1: a = b; #2", "Question\\three"] + [f"Q{i}" for i in range(4, 12)]
-    full.chapters = [Chapter(i * 7.0, (i + 1) * 7.0, t) for i, t in enumerate(titles)]
-    tag_episode(full, feed_url=FEED)
-    m4a = full.alternate_path("m4a")
+    full = dataclasses.replace(
+        full, chapters=[Chapter(i * 7.0, (i + 1) * 7.0, t) for i, t in enumerate(titles)]
+    )
+    tag_episode(full, root, feed_url=FEED)
+    m4a = root / full.alternate_path("m4a")
     found = subprocess.run(
         [need("ffprobe"), "-v", "error", "-show_entries", "chapter=start_time:chapter_tags=title",
          "-of", "csv=p=0", str(m4a)], capture_output=True, text=True, check=True,
@@ -235,10 +240,10 @@ def test_full_m4a_chapters_survive_tagging_and_retagging_is_stable(tmp_path):
     ]
     assert MP4(m4a).tags["©nam"] == [full.title]
     before = hashlib.sha256(m4a.read_bytes()).hexdigest()
-    tag_episode(full, feed_url=FEED)
+    tag_episode(full, root, feed_url=FEED)
     assert hashlib.sha256(m4a.read_bytes()).hexdigest() == before
     clip = dataclasses.replace(full, chapters=[])  # same file, no chapters: they go
-    tag_episode(clip)
+    tag_episode(clip, root)
     assert probe(m4a, "chapter=start_time") == ""
 
 
@@ -285,7 +290,6 @@ def test_build_with_m4a_publishes_alternates_and_keeps_every_mp3(tmp_path, capsy
         (e.id, e.enclosures[0].href) for e in before
     ]
     page = next(out.glob("episodes/*/index.html")).read_text()
-    assert 'href="full.m4a" download=' in page
-    clips = [p.name for p in out.glob("episodes/*/yt-*.m4a")]
-    assert len(clips) == len(mp3s) - 1 >= 2
-    assert all(f'href="{name}" download=' in page for name in clips)
+    m4as = [p.name for p in out.glob("episodes/*/*.m4a")]  # the full talk's and each clip's
+    assert len(m4as) == len(mp3s) >= 3
+    assert all(f'href="{name}" download="{name}"' in page for name in m4as)

@@ -122,8 +122,8 @@ def test_full_talk_notes_have_chapters_speakers_and_link():
     c = check_html(notes.html)
     assert timestamps(notes.text) == ["00:00", "00:30", "01:30", "02:30", "03:30"]
     assert "00:30 Question 1 about migration" in c.text
-    assert "Stefan Hajnoczi (moderator) — Principal Software Engineer, Red Hat" in c.text
-    assert "Peter Maydell (panelist) — Emulation Specialist, Linaro" in c.text
+    assert "Stefan Hajnoczi (Moderator) — Principal Software Engineer, Red Hat" in c.text
+    assert "Peter Maydell (Panelist) — Emulation Specialist, Linaro" in c.text
     assert URL in c.hrefs
     assert "https://pod.example.org/t.html#yt-q22lu6l1Cdk-00030" in c.hrefs
     assert "4 questions, on Testing, Security and Live migration." in notes.summary
@@ -148,7 +148,7 @@ def test_huge_transcript_still_fits_and_keeps_what_matters():
     assert stamps[0] == "00:00" and len(stamps) >= 3
     assert re.search(r"…and \d+ more chapters", c.text)
     assert "STAND-IN" in c.text and URL in c.hrefs
-    assert "Cornelia Huck (panelist)" in c.text
+    assert "Cornelia Huck (Panelist)" in c.text
 
     clip = make_notes(talk, plan, plan.segments[5], chapters_of(plan), standin=True)
     check_html(clip.html)
@@ -172,8 +172,8 @@ def test_clip_notes_name_question_people_and_place_in_talk():
     assert "so question 2 is how do we really" in c.text  # the question, from the transcript
     assert "we use qtest" not in c.text  # ...but not the answer
     assert "Question 2, at 01:30–02:30 of the full talk" in c.text
-    assert "Asked by Stefan Hajnoczi (moderator)" in c.text
-    assert "Answered by Peter Maydell (panelist) — Emulation Specialist, Linaro" in c.text
+    assert "Asked by Stefan Hajnoczi (Moderator)" in c.text
+    assert "Answered by Peter Maydell (Panelist) — Emulation Specialist, Linaro" in c.text
     assert f"{URL}&t=90" in c.hrefs and full_url in c.hrefs
     assert "&amp;t=90" in notes.html
     assert f"{URL}&t=90" in notes.text
@@ -211,7 +211,7 @@ def test_intro_clip_is_not_described_as_a_question():
     assert notes.summary == "Introduction: the intro of “Contributor Q&A Panel” (KVM Forum 2018)."
     assert "Introduction, at 00:00–00:30 of the full talk" in c.text
     assert "asks" not in notes.text and "Asked by" not in notes.text
-    assert "Stefan Hajnoczi (moderator) — Principal Software Engineer, Red Hat" in c.text
+    assert "Stefan Hajnoczi (Moderator) — Principal Software Engineer, Red Hat" in c.text
 
 
 def test_a_retitled_question_gets_a_summary_with_its_new_title():
@@ -223,3 +223,33 @@ def test_a_retitled_question_gets_a_summary_with_its_new_title():
     assert notes.summary == (
         "Stefan Hajnoczi asks the panel: A new title? The answers cover qtest, fuzzing, CI."
     )
+
+
+@pytest.mark.parametrize(
+    ("credits", "asked", "answered"),
+    [
+        (  # nobody on the panel is shown speaking: "the panel", once
+            [Credit("Audience", "audience"), *(Credit(p.name, "panel") for p in PANEL)],
+            "Asked by a member of the audience",
+            ["Answered by the panel"],
+        ),
+        (  # one named answerer: only they are credited as answering
+            [
+                Credit(MOD.name, "moderator"),
+                Credit(PANEL[0].name, "panelist", "Linaro"),
+                Credit(PANEL[1].name, "panel"),
+            ],
+            "Asked by Stefan Hajnoczi (Moderator) — Principal Software Engineer, Red Hat",
+            ["Answered by Peter Maydell (Panelist) — Emulation Specialist, Linaro"],
+        ),
+    ],
+)
+def test_credits_name_who_speaks_and_the_panel_once(credits, asked, answered):
+    talk, plan = make_talk_and_plan(questions=1)
+    seg = plan.segments[1]
+    seg.speakers = credits
+    notes = make_notes(talk, plan, seg, chapters_of(plan), standin=False)
+    said = [ln for ln in notes.text.splitlines() if ln.startswith(("Asked", "Answered", "With"))]
+    assert said == [asked, *answered]
+    assert "(Panel)" not in notes.text and "(audience)" not in notes.text.lower()
+    assert sum("the panel" in ln for ln in said) <= 1

@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import edit, line_of
 
 from publisher.cli import main
 from publisher.errors import PlanError
@@ -26,30 +27,6 @@ from publisher.plan.planfile import (
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "plan" / "storage-panel.txt"
-
-
-@pytest.fixture(scope="module")
-def talk():
-    return load_talk(SEED)
-
-
-@pytest.fixture
-def saved(talk, tmp_path) -> tuple[Plan, Path]:
-    plan = make_plan(talk)
-    path = tmp_path / "storage-panel.plan.toml"
-    save_plan(plan, path, talk)
-    return plan, path
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, count))
-
-
-def line_of(path: Path, needle: str, nth: int = 1) -> int:
-    hits = [n for n, ln in enumerate(path.read_text().splitlines(), 1) if needle in ln]
-    return hits[nth - 1]
 
 
 def test_plan_path_is_next_to_the_seed():

@@ -1,9 +1,9 @@
 """The static site: pages, relative links, players, downloads, search index, escaping, rebuilds."""
+# The browser side (Pagefind queries, keyboard, phone widths) is in tests/test_browser.py.
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 from pathlib import Path
@@ -72,8 +72,14 @@ def topic_pages(built: dict) -> list[str]:
     return sorted({f"topics/{slugify(e.topic)}.html" for e in built["episodes"] if e.topic})
 
 
+def browse_pages(built: dict) -> list[str]:
+    years = {f"years/{e.talk.year}.html" for e in built["episodes"]}
+    tracks = {f"tracks/{slugify(e.talk.playlist)}.html" for e in built["episodes"]}
+    return ["topics/index.html", *sorted(years), *sorted(tracks)]
+
+
 def all_pages(built: dict) -> list[str]:
-    return ["index.html", *talk_pages(built), *topic_pages(built)]
+    return ["index.html", *talk_pages(built), *topic_pages(built), *browse_pages(built)]
 
 
 def clips(built: dict) -> list:
@@ -82,22 +88,34 @@ def clips(built: dict) -> list:
 
 def test_writes_every_page_and_returns_paths(built):
     root = built["root"]
-    expected = {root / p for p in all_pages(built)} | {root / "search.json"}
+    expected = {root / p for p in all_pages(built)}
     expected |= {root / "static" / n for n in ("site.css", "site.js", "icon.svg")}
-    assert set(built["paths"]) == expected
+    search = {p for p in built["paths"] if p.parent.name == "pagefind" or "pagefind" in p.parts}
+    thumbs = {p for p in built["paths"] if p.parent == root / "thumbs"}
+    assert set(built["paths"]) == expected | search | thumbs
+    assert root / "pagefind" / "pagefind.js" in search and not (root / "search.json").exists()
+    # three sizes of each distinct cover: the show's art and the two talks'
+    assert len(thumbs) == 3 * 3 and all(p.suffix == ".jpg" for p in thumbs)
     assert all(p.is_file() and p.stat().st_size > 0 for p in expected)
     assert not [p for p in root.rglob(".*") if p.is_file()]  # no temp files left behind
 
 
 def test_home_lists_years_talks_topics_and_feeds(built):
     doc = page(built, "index.html")
-    years = [h.text_content().strip() for h in find(doc, ".year-title")]
-    assert years == ["2019", "2018"]
+    years = [a.get("href") for a in find(doc, ".browse a.pill")]
+    assert years == ["years/2019.html", "years/2018.html"] + [
+        f"tracks/kvm-forum-{y}.html" for y in (2018, 2019)
+    ]
     for e in built["episodes"]:
         if e.kind == "full":
             link = find(doc, f'.talk-card[data-id="{e.guid}"] .talk-card-title a')[0]
             assert link.text_content() == e.talk.title
             assert link.get("href") == f"episodes/{e.talk.video_id}/index.html"
+            year = page(built, f"years/{e.talk.year}.html")
+            row = find(year, f'.talk-row[data-id="{e.guid}"] a')[0]
+            assert row.get("href") == f"../episodes/{e.talk.video_id}/index.html"
+            track = page(built, f"tracks/{slugify(e.talk.playlist)}.html")
+            assert find(track, f'.talk-card[data-id="{e.guid}"] .question-item')
     counts = {}
     for c in clips(built):
         counts[c.topic] = counts.get(c.topic, 0) + 1
@@ -108,15 +126,23 @@ def test_home_lists_years_talks_topics_and_feeds(built):
     assert set(tiles) == set(counts)
     for topic, n in counts.items():
         assert tiles[topic].startswith(f"{n} clip")
-    # every main feed can be copied: an input holding the URL and a button naming it
-    values = {i.get("value"): i.get("id") for i in find(doc, "input.copy-input")}
+    # every main feed can be copied: the URL in full and a button naming it
+    values = {i.text_content(): i.get("id") for i in find(doc, "code.feed-url")}
     for key in ("feed", "clips", "year:2018", "year:2019"):
         assert built["feeds"][key] in values
         assert find(doc, f'button[data-copy="{values[built["feeds"][key]]}"]')
     opml = find(doc, '#subscribe a[download][href="feeds.opml"]')
     assert opml and (built["root"] / "feeds.opml").is_file()
-    art = find(doc, "img.hero-art")[0]
-    assert art.get("src") == "artwork.jpg" and built["show"].title in art.get("alt")
+    art = find(doc, "img.hero-art")[0]  # a small thumbnail: the 3000 px art is for apps
+    assert art.get("src").startswith("thumbs/") and built["show"].title in art.get("alt")
+    widths = [c.split()[1] for c in art.get("srcset").split(", ")]
+    assert widths == ["160w", "320w", "640w"] and art.get("sizes") == "240px"
+    assert not [
+        i
+        for p in all_pages(built)
+        for i in page(built, p).iter("img")
+        if "artwork.jpg" in i.get("src") or i.get("src").endswith("cover.jpg")
+    ]
 
 
 def test_links_are_relative_and_resolve(built):
@@ -177,11 +203,11 @@ def test_talk_page(built):
         assert names == {ln.speaker for ln in full.transcript}
         for clip in [c for c in clips(built) if c.talk is full.talk]:
             card = doc.get_element_by_id(clip.guid)
-            audio = find(card, "audio")[0]
-            assert audio.get("src") == clip.path.name
+            assert not find(card, "audio")  # one shared player, not one per card
+            assert find(card, "button.play")[0].get("data-play") == clip.path.name
             dl = find(card, "a[download]")[0]
             assert dl.get("href") == clip.path.name
-            assert dl.get("download") == slugify(f"{clip.talk.playlist} {clip.title}", 90) + ".mp3"
+            assert dl.get("download") == clip.path.name  # the published file's own name
             facts = find(card, ".facts")[0].text_content()
             assert timestamp(clip.duration) in facts
             assert f"{clip.size / 1000:.0f} kB" in facts or f"{clip.size / 1e6:.1f} MB" in facts
@@ -194,12 +220,15 @@ def test_clip_labels_and_question_counts(built):
     headings = [h.text_content() for h in find(doc, ".transcript-chapter")]
     full = next(e for e in built["episodes"] if e.guid == "yt-AbCdEfGh018")
     assert headings == [c.title for c in full.chapters]
+    links = [a.get("href") for a in find(doc, ".transcript-chapter a")]  # to the clip's card
+    cards = [c.get("id") for c in find(doc, ".clip")]
+    assert links == [f"#{c.guid}" for c in full.chapters if c.guid in cards] and len(links) == 3
 
 
 def test_human_download_name(built):
     doc = page(built, "episodes/AbCdEfGh018/index.html")
     names = [a.get("download") for a in find(doc, ".clip a[download]")]
-    assert "kvm-forum-2018-are-spectre-and-meltdown-hype-or-real.mp3" in names
+    assert "kvm-forum-2018-q02-are-spectre-and-meltdown-hype-or-real.mp3" in names
 
 
 def test_topic_pages(built):
@@ -211,10 +240,10 @@ def test_topic_pages(built):
         for card in find(doc, "article.clip"):
             clip = next(c for c in clips(built) if c.guid == card.get("id"))
             src = f"../episodes/{clip.talk.video_id}/{clip.path.name}"
-            assert find(card, "audio")[0].get("src") == src
+            assert find(card, "button.play")[0].get("data-play") == src
             assert find(card, "a[download]")[0].get("href") == src
         feed = built["feeds"][f"topic:{slug}"]
-        assert find(doc, f'input[value="{feed}"]')
+        assert [c.text_content() for c in find(doc, "code.feed-url")] == [feed]
         assert find(doc, f'a[href="{slug}.xml"]')
         assert (built["root"] / "topics" / f"{slug}.xml").is_file()
     years = {c.talk.year for c in clips(built) if c.topic == "Live migration"}
@@ -223,21 +252,58 @@ def test_topic_pages(built):
     assert [h.text_content() for h in find(doc, "h2.section-title")] == ["2019", "2018"]
 
 
-def test_search_index(built):
-    index = json.loads((built["root"] / "search.json").read_text())
-    by_id = {item["id"]: item for item in index["items"]}
-    assert set(by_id) == {e.guid for e in built["episodes"]}
+def test_search_records_one_per_talk_and_clip(built):
+    from publisher.site.catalog import make_catalog
+    from publisher.site.search import records
+
+    found = {r["url"]: r for r in records(make_catalog(built["show"], built["episodes"]))}
     for c in clips(built):
-        item = by_id[c.guid]
-        assert item["title"] == c.title and item["topic"] == c.topic
-        assert all(s.name in item["speakers"] for s in c.speakers)
-        assert all(ln.text in item["text"] for ln in c.transcript)
-        assert item["url"] == f"episodes/{c.talk.video_id}/index.html#{c.guid}"
+        item = found[f"episodes/{c.talk.video_id}/index.html#{c.guid}"]  # its card's anchor
+        assert item["meta"]["title"] == c.title and c.topic in item["meta"]["context"]
+        assert all(s.name in item["content"] for s in c.speakers)
+        assert all(ln.text in item["content"] for ln in c.transcript)
+    assert len(found) == len(built["episodes"])  # a talk and each of its clips
     home = page(built, "index.html")
-    listed = {el.get("data-id") for el in find(home, "[data-id]")}
-    assert listed == set(by_id)  # the search can narrow every listed item
-    assert find(home, '#search[data-index="search.json"] input#q')
+    assert find(home, '#search[data-pagefind="pagefind/pagefind.js"] input#q')
     assert find(home, 'label[for="q"]')
+    assert (built["root"] / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_each_page_advertises_its_own_feeds(built):
+    feeds = built["feeds"]
+
+    def alternates(rel: str) -> list[str]:
+        links = page(built, rel).xpath("//head/link[@rel='alternate']")
+        assert all(ln.get("type") == "application/rss+xml" and ln.get("title") for ln in links)
+        return [ln.get("href") for ln in links]
+
+    assert alternates("index.html") == [feeds["feed"], feeds["clips"]]
+    for rel in topic_pages(built):
+        assert alternates(rel) == [feeds[f"topic:{Path(rel).stem}"]]
+    for e in [e for e in built["episodes"] if e.kind == "full"]:
+        got = alternates(f"episodes/{e.talk.video_id}/index.html")
+        track = feeds[f"track:{slugify(e.talk.playlist)}"]
+        assert got == [feeds[f"year:{e.talk.year}"], track, feeds["clips"]]
+        assert alternates(f"years/{e.talk.year}.html") == [feeds[f"year:{e.talk.year}"]]
+        assert alternates(f"tracks/{slugify(e.talk.playlist)}.html") == [track]
+
+
+def test_talk_page_names_each_speaker_once(built):
+    for full in [e for e in built["episodes"] if e.kind == "full"]:
+        doc = page(built, f"episodes/{full.talk.video_id}/index.html")
+        assert len(find(doc, "ul.people")) == 1
+        for s in full.talk.people:
+            assert [p.text.strip() for p in find(doc, ".person-name")].count(s.name) == 1
+            if s.organisation:  # a job and organisation once, in the speaker list
+                assert doc.text_content().count(s.organisation) == 1, s.organisation
+        for card in find(doc, "article.clip"):  # a card: one credits line, names only
+            (line,) = find(card, ".credits")
+            assert line.text_content().split()[:2] == ["Asked", "by"]
+            assert not [
+                s
+                for s in full.talk.people
+                if s.organisation and s.organisation in card.text_content()
+            ]
 
 
 def test_accessibility_basics(built):
@@ -249,7 +315,7 @@ def test_accessibility_basics(built):
             assert el.text_content().strip() or el.get("aria-label"), rel
         for audio in doc.iter("audio"):
             assert audio.get("aria-label") and audio.get("controls") is not None
-        for field in find(doc, "input"):
+        for field in find(doc, "input"):  # the search box
             assert find(doc, f'label[for="{field.get("id")}"]'), rel
         assert find(doc, "a.skip-link[href='#main']") and find(doc, "main#main")
         assert len(find(doc, "h1")) == 1, rel
@@ -334,7 +400,8 @@ def test_paragraphs_group_by_speaker_and_length():
     got = [(p.start, p.speaker, p.text) for p in paragraphs(lines)]
     assert got == [(0, "X", "a b"), (10, "Y", "c"), (60, "Y", "d"), (65, None, "e")]
     chapters = [Chapter(0, 5, "Intro"), Chapter(5, 70, "First question")]
-    got = [(p.start, p.text, p.chapter) for p in paragraphs(lines, chapters)]
+    opened = paragraphs(lines, chapters)
+    got = [(p.start, p.text, p.chapter and p.chapter.title) for p in opened]
     assert got[:2] == [(0, "a", "Intro"), (5, "b", "First question")]
 
 
@@ -348,4 +415,29 @@ def test_talks_without_full_episode_or_feeds(tmp_path):
     assert not find(doc, "audio#player") and not find(doc, ".chapter")
     assert len(find(doc, "article.clip")) == 3
     home = page({"root": root}, "index.html")
-    assert not find(home, "input.copy-input") and len(find(home, ".talk-card")) == 2
+    assert not find(home, "code.feed-url") and len(find(home, ".talk-card")) == 2
+
+
+def test_home_page_stays_small_at_many_talks(tmp_path):
+    """At 400 talks (1,200 clips) the home page shows the newest talks and links every
+    year and track page, which list the rest; benchmarks/search.py measures 1,000."""
+    from many_talks import many_talks
+
+    from publisher.site.build import HOME_TALKS
+
+    show = make_show(tmp_path)
+    episodes = many_talks(make_episodes(tmp_path, show), 400)
+    root = out_dir(tmp_path, show)
+    build_site(show, episodes, root, feed_urls(show, episodes))
+    home = (root / "index.html").read_bytes()
+    assert len(home) <= 100_000
+    doc = lxml.html.fromstring(home)
+    assert len(find(doc, ".talk-card")) == HOME_TALKS
+    pills = {a.get("href") for a in find(doc, ".browse a.pill")}
+    years = {f"years/{e.talk.year}.html" for e in episodes}
+    tracks = {f"tracks/{slugify(e.talk.playlist)}.html" for e in episodes}
+    assert pills == years | tracks and all((root / p).is_file() for p in pills)
+    listed = set()
+    for rel in years:
+        listed |= {r.get("data-id") for r in find(page({"root": root}, rel), ".talk-row")}
+    assert listed == {e.guid for e in episodes if e.kind == "full"}  # every talk, once a year

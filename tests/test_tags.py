@@ -7,7 +7,7 @@ import json
 import subprocess
 
 import pytest
-from episode_factory import make_episodes, make_show
+from episode_factory import make_episodes, make_show, out_dir
 from helpers import need
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
@@ -24,6 +24,12 @@ def episodes(tmp_path):
     return make_episodes(tmp_path, make_show(tmp_path))
 
 
+@pytest.fixture
+def root(tmp_path):
+    """The show folder the episodes' paths are in."""
+    return out_dir(tmp_path, make_show(tmp_path))
+
+
 def ffprobe(path) -> dict:
     out = subprocess.run(
         [need("ffprobe"), "-v", "error", "-show_format", "-show_streams", "-show_chapters"]
@@ -35,11 +41,11 @@ def ffprobe(path) -> dict:
     return json.loads(out.stdout)
 
 
-def test_full_episode_tags_read_back_with_mutagen(episodes):
+def test_full_episode_tags_read_back_with_mutagen(episodes, root):
     full = episodes[0]
     talk = full.talk
-    tag_episode(full, feed_url=FEED)
-    tags = ID3(full.path)
+    full = tag_episode(full, root, feed_url=FEED)
+    tags = ID3(root / full.path)
     assert tags.version[:2] == (2, 3)
     assert tags["TIT2"].text == [talk.title]
     assert tags["TPE1"].text == ["Alice Moderator; Bob Panelist; Carol Panelist"]
@@ -60,16 +66,17 @@ def test_full_episode_tags_read_back_with_mutagen(episodes):
     assert tags["WFED"].url == FEED
     assert tags["TGID"].text == [full.guid]
     assert tags["PCST"].value == 1
-    assert full.size == full.path.stat().st_size
+    assert full.size == (root / full.path).stat().st_size
 
 
-def test_full_episode_chapters_in_order_for_mutagen_and_ffprobe(episodes):
+def test_full_episode_chapters_in_order_for_mutagen_and_ffprobe(episodes, root):
     full = episodes[0]
     # Titles of very different lengths: mutagen alone would sort these frames by size.
     titles = ["Intro"] + [f"Question {i}: " + "why? " * (13 - i) for i in range(1, 12)]
-    full.chapters = [Chapter(i * 6.0, (i + 1) * 6.0, t) for i, t in enumerate(titles)]
-    tag_episode(full)
-    tags = ID3(full.path)
+    chapters = [Chapter(i * 6.0, (i + 1) * 6.0, t) for i, t in enumerate(titles)]
+    full = dataclasses.replace(full, chapters=chapters)
+    tag_episode(full, root)
+    tags = ID3(root / full.path)
     (toc,) = tags.getall("CTOC")
     assert toc.flags == CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
     assert toc.child_element_ids == [f"chp{i:02d}" for i in range(12)]
@@ -77,23 +84,23 @@ def test_full_episode_chapters_in_order_for_mutagen_and_ffprobe(episodes):
     chaps = {c.element_id: c for c in tags.getall("CHAP")}
     assert [chaps[e].sub_frames["TIT2"].text[0] for e in toc.child_element_ids] == titles
 
-    probed = ffprobe(full.path)["chapters"]
+    probed = ffprobe(root / full.path)["chapters"]
     assert [c["tags"]["title"] for c in probed] == titles
     assert [float(c["start_time"]) for c in probed] == [i * 6.0 for i in range(12)]
     assert float(probed[-1]["end_time"]) == 72.0
 
 
-def test_clip_tags_and_ffprobe_view(episodes):
+def test_clip_tags_and_ffprobe_view(episodes, root):
     clip = episodes[2]
-    tag_episode(clip, feed_url=FEED)
-    tags = ID3(clip.path)
+    tag_episode(clip, root, feed_url=FEED)
+    tags = ID3(root / clip.path)
     assert tags["TALB"].text == [clip.talk.title]
     assert tags["TRCK"].text == ["2"]  # no total
     assert tags["WOAS"].url.endswith("&t=30")
     assert tags["TCAT"].text == ["Security"]
     assert tags.getall("USLT")[0].text.startswith("[00:00] Alice Moderator: Are Spectre")
 
-    probe = ffprobe(clip.path)
+    probe = ffprobe(root / clip.path)
     fmt = probe["format"]["tags"]
     assert fmt["title"] == clip.title
     assert fmt["artist"] == "Alice Moderator; Bob Panelist; Carol Panelist"
@@ -106,46 +113,46 @@ def test_clip_tags_and_ffprobe_view(episodes):
     assert abs(float(audio[0]["duration"]) - clip.duration) < 0.1
 
 
-def test_retagging_replaces_old_tags_and_keeps_audio(episodes):
+def test_retagging_replaces_old_tags_and_keeps_audio(episodes, root):
     clip = episodes[1]
-    before = MP3(clip.path)
+    before = MP3(root / clip.path)
     assert "TSSE" in before.tags  # ffmpeg's own ID3v2.4 encoder tag
-    audio = clip.path.read_bytes()[-20000:]
-    tag_episode(clip)
-    first = clip.path.read_bytes()
-    tag_episode(clip)
-    assert clip.path.read_bytes() == first  # same input, same bytes
+    audio = (root / clip.path).read_bytes()[-20000:]
+    tag_episode(clip, root)
+    first = (root / clip.path).read_bytes()
+    tag_episode(clip, root)
+    assert (root / clip.path).read_bytes() == first  # same input, same bytes
 
     renamed = dataclasses.replace(clip, title="A new title", keywords=["kvm"])
-    tag_episode(renamed)
-    tags = ID3(clip.path)
+    tag_episode(renamed, root)
+    tags = ID3(root / clip.path)
     assert tags.getall("TIT2")[0].text == ["A new title"]
     assert len(tags.getall("TIT2")) == len(tags.getall("APIC")) == 1
     assert "TSSE" not in tags
     assert tags["TKWD"].text == ["kvm"]
-    after = MP3(clip.path)
+    after = MP3(root / clip.path)
     assert abs(after.info.length - before.info.length) < 0.01
-    assert clip.path.read_bytes()[-20000:] == audio
-    assert not list(clip.path.parent.glob(".*.tmp*"))
+    assert (root / clip.path).read_bytes()[-20000:] == audio
+    assert not list((root / clip.path).parent.glob(".*.tmp*"))
 
 
-def test_missing_or_unsupported_file_is_one_line_error(episodes, tmp_path):
+def test_missing_or_unsupported_file_is_one_line_error(episodes, root, tmp_path):
     clip = episodes[1]
     gone = dataclasses.replace(clip, path=tmp_path / "nowhere.mp3")
     with pytest.raises(AudioError) as err:
-        tag_episode(gone)
+        tag_episode(gone, root)
     assert str(tmp_path / "nowhere.mp3") in str(err.value)
     assert clip.guid in str(err.value) and "\n" not in str(err.value)
 
     wav = tmp_path / "clip.wav"
     wav.write_bytes(b"RIFF")
     with pytest.raises(AudioError, match="unsupported format"):
-        tag_episode(dataclasses.replace(clip, path=wav))
+        tag_episode(dataclasses.replace(clip, path=wav), root)
 
 
-def test_bad_cover_leaves_file_untouched(episodes, tmp_path):
+def test_bad_cover_leaves_file_untouched(episodes, root, tmp_path):
     clip = episodes[1]
-    original = clip.path.read_bytes()
+    original = (root / clip.path).read_bytes()
     with pytest.raises(AudioError, match="cover"):
-        tag_episode(dataclasses.replace(clip, image=tmp_path / "missing.jpg"))
-    assert clip.path.read_bytes() == original
+        tag_episode(dataclasses.replace(clip, image=tmp_path / "missing.jpg"), root)
+    assert (root / clip.path).read_bytes() == original

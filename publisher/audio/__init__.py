@@ -14,6 +14,7 @@ from .decode import cached_analysis, decode
 from .fetch import fetch_audio, find_cached_audio
 from .render import render_talk
 from .standin import synthesise_standin
+from .tools import about
 
 
 def silences(source: Path, cache_dir: Path, min_len: float = 0.4) -> list[tuple[float, float]]:
@@ -21,9 +22,10 @@ def silences(source: Path, cache_dir: Path, min_len: float = 0.4) -> list[tuple[
 
     Uses the cached analysis (decoding and analysing the source once if needed).
     """
-    found = cached_analysis(source, cache_dir)
-    if found is None:
-        found = decode(source, cache_dir, need_raw=True).analysis
+    with about(source.name, source):
+        found = cached_analysis(source, cache_dir)
+        if found is None:
+            found = decode(source, cache_dir, need_raw=True).analysis
     return analyse.silences(found, min_len)
 
 

@@ -67,12 +67,6 @@ class Analysis:
     def duration(self) -> float:
         return self.samples / self.rate
 
-    @property
-    def peak(self) -> float:
-        """Sample peak in dBFS."""
-        top = float(self.peaks.max()) if len(self.peaks) else 0.0
-        return 20 * math.log10(top) if top > 0 else -math.inf
-
     def save(self, path: Path) -> None:
         buf = io.BytesIO()
         np.savez(

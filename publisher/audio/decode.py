@@ -5,7 +5,6 @@ decodes on one core while numpy analyses on the other)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -34,17 +33,17 @@ class Decoded:
 
 
 def _paths(source: Path, cache_dir: Path, rate: int, channels: int) -> tuple[str, Path, Path]:
-    recipe = [_output(rate, channels), version("ffmpeg")]
+    recipe = [_output(rate, channels, halves.probe(source).channels), version("ffmpeg")]
     k = cache.key("decode", cache.source_identity(source), recipe)
     where = cache.folder(cache_dir, "decoded")
     return k, where / f"{k}.s16le", where / f"{k}.npz"
 
 
-def check_source(source: Path, what: str) -> None:
+def check_source(source: Path) -> None:
     if not source.is_file():
-        raise AudioError(f"{what}: audio file not found", source)
+        raise AudioError("audio file not found", source)
     if source.stat().st_size == 0:
-        raise AudioError(f"{what}: the audio file is empty (zero bytes)", source)
+        raise AudioError("the audio file is empty (zero bytes)", source)
 
 
 def cached_analysis(source: Path, cache_dir: Path, rate: int = 44100) -> Analysis | None:
@@ -62,29 +61,28 @@ def decode(
     *,
     channels: int = 1,
     rate: int = 44100,
-    what: str = "",
     need_raw: bool = True,
     progress: bool = False,
     expected: float | None = None,
 ) -> Decoded:
     """The cached decode of `source`, made if missing. With need_raw=False a
     cached analysis is enough (the raw file may have been cleaned away)."""
-    what = what or source.name
-    check_source(source, what)
+    check_source(source)
     k, raw, npz = _paths(source, cache_dir, rate, channels)
     if npz.exists() and (raw.exists() or not need_raw):
         return Decoded(source, k, raw, Analysis.load(npz))
-    ffmpeg = tool("ffmpeg", what, source)
+    ffmpeg = tool("ffmpeg", path=source)
     analyser = Analyser(rate, channels)
     chunk = analyser.block * CHUNK_BLOCKS * channels * 2
-    fmt = _output(rate, channels)
+    shape = halves.probe(source)
+    fmt = _output(rate, channels, shape.channels)
     with (
         tempfile.TemporaryFile() as err,
         atomic_path(raw) as tmp,
-        bar(f"decoding {what}", expected, progress) as shown,
+        bar(f"decoding {source.name}", expected, progress) as shown,
     ):
         cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(source)]
-        seconds = _long_enough_to_split(source)
+        seconds = _long_enough_to_split(shape.seconds)
         returncode = 0
         if not (
             seconds and halves.decode_halves(cmd, fmt, seconds, tmp, analyser, shown.advance, err)
@@ -104,37 +102,40 @@ def decode(
         if returncode:
             err.seek(0)
             raise AudioError(
-                f"{what}: cannot decode the audio, corrupt or not audio "
-                f"(ffmpeg: {last_line(err.read())})",
+                f"cannot decode the audio, corrupt or not audio (ffmpeg: {last_line(err.read())})",
                 source,
             )
         analysis = analyser.result()
         if analysis.samples == 0:
-            raise AudioError(
-                f"{what}: the audio file holds no sound (corrupt or truncated?)", source
-            )
+            raise AudioError("the audio file holds no sound (corrupt or truncated?)", source)
     analysis.save(npz)
     return Decoded(source, k, raw, analysis)
 
 
-def _output(rate: int, channels: int) -> list[str]:
+def _output(rate: int, channels: int, source_channels: int | None) -> list[str]:
     """ffmpeg's output options for the raw decode."""
-    return [*_shape(rate, channels), "-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
+    shape = _shape(rate, channels, source_channels)
+    return [*shape, "-ac", str(channels), "-ar", str(rate), "-f", "s16le"]
 
 
-def _shape(rate: int, channels: int) -> list[str]:
-    """ffmpeg's filter for every decode: the output rate and channels, then a high-pass
-    under speech (rumble, handling noise). Everything is made from this decode, so
-    the analysis measures exactly what is encoded."""
-    layout = "mono" if channels == 1 else "stereo"
-    chain = f"aresample={rate},aformat=channel_layouts={layout},highpass=f={HIGHPASS_HZ:g}"
-    return ["-af", chain]
+def _shape(rate: int, channels: int, source_channels: int | None) -> list[str]:
+    """ffmpeg's filter for every decode: the output channels, then rate, then a
+    high-pass under speech (rumble, handling noise). Everything is made from this
+    decode, so the analysis measures exactly what is encoded. Stereo to mono is
+    the mean of the channels (pan, as swr's downmix to 16 bits made it), made before
+    resampling: one channel to resample, not two."""
+    if channels == 1 and source_channels == 2:
+        downmix = "pan=mono|c0=0.5*c0+0.5*c1"
+    elif channels == source_channels:
+        downmix = ""
+    else:
+        downmix = f"aformat=channel_layouts={'mono' if channels == 1 else 'stereo'}"
+    chain = [downmix, f"aresample={rate}", f"highpass=f={HIGHPASS_HZ:g}"]
+    return ["-af", ",".join(step for step in chain if step)]
 
 
-def _long_enough_to_split(source: Path) -> float | None:
+def _long_enough_to_split(seconds: float | None) -> float | None:
     """The source's length if it is worth decoding as two halves on two cores."""
-    ffprobe = shutil.which("ffprobe")
-    if (os.cpu_count() or 1) < 2 or not ffprobe:
+    if (os.cpu_count() or 1) < 2 or not seconds:
         return None
-    seconds = halves.duration(ffprobe, source)
-    return seconds if seconds and seconds >= halves.MIN_SECONDS else None
+    return seconds if seconds >= halves.MIN_SECONDS else None

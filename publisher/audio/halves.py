@@ -20,6 +20,8 @@ offset, the second half is analysed again from the join, as it was before.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import shutil
 import subprocess
@@ -41,13 +43,44 @@ CYCLE = 10.0  # ...plus where the second half starts modulo this: containers ind
 PROBE_LEN = 10.0  # seconds the probe decodes
 
 
-def duration(ffprobe: str, source: Path) -> float | None:
-    """The source's duration by its container, or None if ffprobe can't tell."""
-    cmd = [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"]
-    done = subprocess.run([*cmd, str(source)], capture_output=True, text=True)
+@dataclass(frozen=True)
+class Shape:
+    """What ffprobe tells of a source's first audio stream (None: it cannot tell)."""
+
+    seconds: float | None
+    channels: int | None
+
+
+def probe(source: Path) -> Shape:
+    """The source's duration by its container and its first audio stream's channels,
+    probed once per version of the file (the decode asks for them twice a build)."""
+    st = source.stat()
+    return _probe(str(source), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _probe(source: str, size: int, mtime: int) -> Shape:
+    ffprobe = shutil.which("ffprobe")
+    if not ffprobe:
+        return Shape(None, None)
+    cmd = [ffprobe, "-v", "error", "-select_streams", "a:0", "-of", "json"]
+    cmd += ["-show_entries", "format=duration:stream=channels", source]
+    done = subprocess.run(cmd, capture_output=True, text=True)
     try:
-        return float(done.stdout.strip())
+        found = json.loads(done.stdout or "{}")
     except ValueError:
+        return Shape(None, None)
+    streams = found.get("streams") or [{}]
+    return Shape(
+        _number(found.get("format", {}).get("duration"), float),
+        _number(streams[0].get("channels"), int),
+    )
+
+
+def _number(value, kind):
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
         return None
 
 

@@ -45,12 +45,12 @@ def add_m4a(
     *,
     jobs: int | None = None,
     progress: bool = False,
-    what: str = "",
+    label: str = "",
 ) -> Render:
     """`render` with an M4A of each piece and of the full episode as alternates,
     encoded only where the render cache lacks them. `decoded` is the decode (its
     analysis at least), `raw()` gives it with its raw PCM (called only when something is encoded);
-    `gain` and `limit` are the MP3 pieces' levels."""
+    `gain` and `limit` are the MP3 pieces' levels; `label` names the talk on the progress bar."""
     rate = settings.sample_rate
     spans = [(round(p.start * rate), round(p.end * rate)) for p in render.pieces]
     pads = [round(p.duration * rate) for p in render.pieces]  # each MP3's length in the full
@@ -60,7 +60,7 @@ def add_m4a(
     graph = _graph(spans, pads, gain, limit, rate, settings.fade_ms)
     full_key = cache.key("m4a-full", made, graph)
     full = cache.folder(cache_dir, "full") / f"{full_key}.m4a"
-    common = dict(gain=gain, limit=limit, settings=settings, what=what)
+    common = dict(gain=gain, limit=limit, settings=settings)
     todo: list[tuple[int, Job]] = []  # (samples, encode)
     if not full.exists():
         job = functools.partial(_encode_full, spans=spans, pads=pads, target=full, **common)
@@ -72,7 +72,7 @@ def add_m4a(
             )
             todo.append((end - start, job))
     if todo:
-        _run(raw(), todo, jobs, progress, what)
+        _run(raw(), todo, jobs, progress, label)
     pieces = [
         dataclasses.replace(p, alternates={**p.alternates, FORMAT: path})
         for p, path in zip(render.pieces, paths, strict=True)
@@ -86,13 +86,13 @@ def add_m4a(
 
 
 def _run(
-    decoded: Decoded, todo: list[tuple[int, Job]], jobs: int | None, progress: bool, what: str
+    decoded: Decoded, todo: list[tuple[int, Job]], jobs: int | None, progress: bool, label: str
 ) -> None:
     """Run the encodes in parallel, longest first so the cores finish together."""
     rate = decoded.analysis.rate
     todo = sorted(todo, key=lambda item: -item[0])
     with (
-        bar(f"rendering M4A of {what}", sum(n for n, _ in todo) / rate, progress) as shown,
+        bar(f"rendering M4A of {label}", sum(n for n, _ in todo) / rate, progress) as shown,
         ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool,
     ):
 
@@ -118,7 +118,6 @@ def _encode_full(
     gain: float,
     limit: float,
     settings: AudioSettings,
-    what: str,
 ) -> None:
     """The full episode in one encode: the raw file split at the pieces' bounds, each
     part through the pieces' chain and padded to its MP3's length, joined again."""
@@ -128,9 +127,9 @@ def _encode_full(
     def encode(lim: float, tmp: Path) -> None:
         graph = _graph(spans, pads, gain, lim, rate, settings.fade_ms)
         args = [*source, "-filter_complex", graph, "-map", "[out]"]
-        run_ffmpeg([*args, *_aac(decoded, settings), str(tmp)], what, decoded.source)
+        run_ffmpeg([*args, *_aac(decoded, settings), str(tmp)])
 
-    encode_under_peak(encode, target, limit, settings, what, decoded.source)
+    encode_under_peak(encode, target, limit, settings, _aac(decoded, settings))
 
 
 def _graph(

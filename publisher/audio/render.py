@@ -23,18 +23,19 @@ from .levels import encode_span, layout, recipe
 from .m4a import add_m4a
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
-from .tools import run_ffmpeg, tool, version
+from .tools import about, run_ffmpeg, tool, version
 
 REACH = 1.5  # a cut may move this far (seconds) to find quiet
 JOIN = 0.25  # segments closer than this share one cut
 MIN_PIECE = 0.2  # shortest piece (seconds)
 MAX_CHUNK = 300.0  # longer pieces are encoded in chunks, in parallel
 SPLIT_REACH = 5.0  # a chunk split may move this far to find quiet
-# dB the sample-peak limiter sits under the true-peak target: at 64 kbps the MP3's peak
-# overshoots the limiter by 1.5 +- 0.5 dB (over 100 pieces of 1-6 min, at most 2.7; up to
-# 2.9 on high-passed speech), and a piece is encoded again if over by more than
-# LIMIT_MARGIN - INTERSAMPLE + PEAK_SLACK (levels): 3.4 dB
-LIMIT_MARGIN = 3.5
+# dB the sample-peak limiter sits under the true-peak aim (-1.5 dBTP): -5.5 dBFS. At
+# 64 kbps the MP3's true peak overshoots the limiter by 2.6 +- 0.45 dB, ~4.5 at most
+# (levels.OVERSHOOT): too near this margin to skip the read-back, and a lower ceiling
+# (-6 dBFS) leaves the stand-in speech under -17 LUFS (normalising_gain's limiter
+# model cannot reach -16 under it); at 128 kbps, and for AAC, the read-back is skipped
+LIMIT_MARGIN = 4.0
 
 
 @dataclass(frozen=True)
@@ -57,21 +58,36 @@ def render_talk(
     jobs: int | None = None,
     progress: bool = False,
 ) -> Render:
-    """Render the plan's pieces and the full episode (untagged) into the render cache."""
-    what = f'"{talk.title}"'
-    tool("ffmpeg", what, source)
+    """Render the plan's pieces and the full episode (untagged) into the render cache.
+    An AudioError names the talk (and the source, unless it names another file)."""
+    with about(f'"{talk.title}"', source):
+        return _render(talk, plan, source, settings, cache_dir, standin, jobs, progress)
+
+
+def _render(
+    talk: Talk,
+    plan: Plan,
+    source: Path,
+    settings: AudioSettings,
+    cache_dir: Path,
+    standin: bool,
+    jobs: int | None,
+    progress: bool,
+) -> Render:
+    label = f'"{talk.title}"'  # on the progress bars
+    tool("ffmpeg", path=source)
     load = functools.partial(
         decode, source, cache_dir, channels=settings.channels, rate=settings.sample_rate,
-        what=what, progress=progress, expected=talk.duration,
+        progress=progress, expected=talk.duration,
     )  # fmt: skip
     decoded = load(need_raw=False)
     a = decoded.analysis
-    _check_length(talk, a, source, what)
+    _check_length(talk, a, source)
     if a.loudness == float("-inf"):
-        raise AudioError(f"{what}: the audio is silent", source)
+        raise AudioError("the audio is silent", source)
     limit = 10 ** ((settings.true_peak - LIMIT_MARGIN) / 20)
     gain = normalising_gain(a, settings.loudness, limit)
-    cuts = plan_cuts(plan, a, what, source)
+    cuts = plan_cuts(plan, a, source)
     chunks = [split(c, a) for c in cuts]
     where = cache.folder(cache_dir, "pieces")
     chunk_path = {
@@ -103,12 +119,12 @@ def render_talk(
         if not decoded.raw.exists():
             decoded = load(need_raw=True)
         todo = [(ch, chunk_path[ch]) for ch in needed]
-        _encode_all(decoded, todo, joins, gain, limit, settings, jobs, progress, what)
+        _encode_all(decoded, todo, joins, gain, limit, settings, jobs, progress, label)
     for path, parts in joins.items():
         if not path.exists():  # its chunks were all in the cache already
-            _concat(parts, path, what, source)
+            _concat(parts, path)
     if not full.exists():
-        _concat(paths, full, what, source)
+        _concat(paths, full)
     rate = a.rate
     pieces = [
         Piece(c.start / rate, c.end / rate, p, stream_duration(p), c.segment)
@@ -119,22 +135,22 @@ def render_talk(
         raw = functools.partial(load, need_raw=True)
         render = add_m4a(
             render, decoded, raw, gain, limit, settings, cache_dir,
-            jobs=jobs, progress=progress, what=what,
+            jobs=jobs, progress=progress, label=label,
         )  # fmt: skip
     return render
 
 
-def _check_length(talk: Talk, a: Analysis, source: Path, what: str) -> None:
+def _check_length(talk: Talk, a: Analysis, source: Path) -> None:
     """Audio much shorter than the captions is truncated or the wrong file."""
     if talk.duration - a.duration > min(0.1 * talk.duration, 30.0):
         raise AudioError(
-            f"{what}: the audio lasts {timestamp(a.duration)} but the captions run to "
+            f"the audio lasts {timestamp(a.duration)} but the captions run to "
             f"{timestamp(talk.duration)} (truncated, or the wrong file?)",
             source,
         )
 
 
-def plan_cuts(plan: Plan, a: Analysis, what: str, source: Path) -> list[Cut]:
+def plan_cuts(plan: Plan, a: Analysis, source: Path) -> list[Cut]:
     """Pieces that partition the whole source: the plan's segments, and the gaps
     between them, with each inner boundary snapped to the quietest nearby point."""
     points, owners = [0.0], []  # planned boundaries; owners[i] spans points[i]..points[i+1]
@@ -142,7 +158,7 @@ def plan_cuts(plan: Plan, a: Analysis, what: str, source: Path) -> list[Cut]:
         start, end = max(seg.start, 0.0), min(seg.end, a.duration)
         if end - start < MIN_PIECE or start < points[-1] - REACH:
             raise AudioError(
-                f"{what}: segment {seg.title!r} ({timestamp(seg.start)}-{timestamp(seg.end)}) "
+                f"segment {seg.title!r} ({timestamp(seg.start)}-{timestamp(seg.end)}) "
                 f"overlaps another or lies outside the audio ({timestamp(a.duration)})",
                 plan.path or source,
                 seg.line or None,
@@ -190,7 +206,7 @@ def _encode_all(
     settings: AudioSettings,
     jobs: int | None,
     progress: bool,
-    what: str,
+    label: str,
 ) -> None:
     """Encode pieces in parallel, longest first so the cores finish together; a piece
     in chunks (`joins`: its path -> its chunks') is joined by the worker that encodes
@@ -202,13 +218,13 @@ def _encode_all(
     waiting = {path: set(parts) & encoding for path, parts in joins.items()}
     lock = threading.Lock()
     with (
-        bar(f"rendering {what}", total, progress) as shown,
+        bar(f"rendering {label}", total, progress) as shown,
         ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool,
     ):
 
         def one(item: tuple[tuple[int, int], Path]) -> None:
             (start, end), target = item
-            encode_span(decoded, start, end, target, gain, limit, settings, what, _mp3)
+            encode_span(decoded, start, end, target, gain, limit, settings, _mp3)
             shown.advance((end - start) / rate)
             with lock:
                 for left in waiting.values():
@@ -217,7 +233,7 @@ def _encode_all(
                 for path in ready:
                     del waiting[path]
             for path in ready:
-                _concat(joins[path], path, what, decoded.source)
+                _concat(joins[path], path)
 
         list(pool.map(one, todo))
 
@@ -229,7 +245,7 @@ def _mp3(decoded: Decoded, settings: AudioSettings) -> list[str]:
 _BARE = ["-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
 
 
-def _concat(parts: list[Path], target: Path, what: str, source: Path) -> None:
+def _concat(parts: list[Path], target: Path) -> None:
     """Join piece MP3s frame by frame (no re-encode) into the full episode."""
     with tempfile.NamedTemporaryFile(
         "w", suffix=".txt", dir=target.parent, delete=False
@@ -239,10 +255,7 @@ def _concat(parts: list[Path], target: Path, what: str, source: Path) -> None:
             listing.write(f"file '{quoted}'\n")
     try:
         with atomic_path(target) as tmp:
-            run_ffmpeg(
-                ["-f", "concat", "-safe", "0", "-i", listing.name, "-c", "copy", *_BARE, str(tmp)],
-                what,
-                source,
-            )
+            concat = ["-f", "concat", "-safe", "0", "-i", listing.name, "-c", "copy"]
+            run_ffmpeg([*concat, *_BARE, str(tmp)])
     finally:
         os.unlink(listing.name)

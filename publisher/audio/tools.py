@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import shutil
@@ -35,14 +36,28 @@ def version(name: str) -> str:
     return done.stdout.decode("utf-8", "replace").partition("\n")[0].strip()
 
 
-def run_ffmpeg(args: list[str], what: str, path: Path | None) -> None:
-    """Run ffmpeg quietly; a failure becomes an AudioError quoting ffmpeg's last error line."""
+@contextlib.contextmanager
+def about(what: str, source: Path | None = None) -> Iterator[None]:
+    """Name whose audio it is (`what`: a talk) in any AudioError raised inside, once, at
+    the boundary (render_talk, silences): the code inside raises with the file at fault
+    and the problem only (`source` if it named no file), and takes no name to pass on."""
+    try:
+        yield
+    except AudioError as e:
+        path = e.path if e.path is not None else source
+        raise type(e)(f"{what}: {e.message}" if what else e.message, path, e.line) from e
+
+
+def run_ffmpeg(args: list[str], what: str = "", path: Path | None = None) -> None:
+    """Run ffmpeg quietly; a failure becomes an AudioError quoting ffmpeg's last error
+    line (after `what` if given: callers outside publisher.audio name their task)."""
     cmd = [tool("ffmpeg", what, path), "-nostdin", "-hide_banner", "-v", "error", "-y", *args]
     with tempfile.TemporaryFile() as err:
         done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=err)
         if done.returncode:
             err.seek(0)
-            raise AudioError(f"{what}: ffmpeg failed ({last_line(err.read())})", path)
+            where = f"{what}: " if what else ""
+            raise AudioError(f"{where}ffmpeg failed ({last_line(err.read())})", path)
 
 
 # ffmpeg's closing lines after the error that says what went wrong
@@ -56,15 +71,15 @@ def last_line(stderr: bytes) -> str:
     return (telling or lines or ["no message"])[-1]
 
 
-def sample_peak(path: Path, what: str, source: Path | None) -> float:
+def sample_peak(path: Path) -> float:
     """An audio file's sample peak in dBFS (a decode, no oversampling: cheap)."""
     meter = "astats=measure_perchannel=none:measure_overall=Peak_level"
-    cmd = [tool("ffmpeg", what, source), "-nostdin", "-hide_banner", "-nostats", "-v", "info"]
+    cmd = [tool("ffmpeg"), "-nostdin", "-hide_banner", "-nostats", "-v", "info"]
     cmd += ["-i", str(path), "-map", "0:a:0", "-af", meter, "-f", "null", "-"]
     done = subprocess.run(cmd, capture_output=True)
     found = re.findall(rb"Peak level dB: (-?[\d.]+|-inf)", done.stderr)
     if done.returncode or not found:
-        raise AudioError(f"{what}: cannot measure the peak ({last_line(done.stderr)})", path)
+        raise AudioError(f"cannot measure the peak ({last_line(done.stderr)})", path)
     return float(found[-1])
 
 

@@ -1,14 +1,15 @@
 """RSS feeds for a show (feed, clips, topics, years, OPML) and their validation.
 
-write_feeds(show, episodes, out_dir, retired) -> paths written under public/<show>/
-feed_urls(show, episodes, retired)   -> {"feed", "clips", "topic:<slug>", "year:<y>", "opml"}
-feed_paths(show, episodes, retired)  -> the same names (no "opml"): each feed's path in the show
-retired_topics(show, episodes, published) -> topic feeds that outlive their topic
+lineup(show, episodes, published)    -> every feed of one publish, decided once (Lineup)
+write_feeds(show, episodes, out_dir, feeds) -> paths written under public/<show>/
+feed_urls(show, episodes)            -> {"feed", "clips", "topic:<slug>", "year:<y>",
+                                         "track:<slug>", "opml", "opml-all"}
 validate_feed(path, root, base_url)  -> one "path:line: problem" string per problem
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -17,20 +18,27 @@ from ..errors import PublisherError
 from ..fsutil import write_bytes
 from ..model import Episode
 from ..show import Show, podcast_guid
-from .catalog import HOME, feed_specs, retired_specs
+from .catalog import (
+    ARCHIVE,
+    HOME,
+    OPML,
+    OPML_ALL,
+    FeedSpec,
+    feed_specs,
+    retired_pages,
+    retired_specs,
+)
 from .opml import render_opml
 from .rss import questions_of, render_feed
 from .validate import validate_feed
 
-OPML = "feeds.opml"
-
 __all__ = [
+    "Lineup",
     "Retired",
-    "feed_paths",
     "feed_urls",
     "home_feed_url",
+    "lineup",
     "podcast_guid",
-    "retired_topics",
     "validate_feed",
     "write_feeds",
 ]
@@ -38,43 +46,60 @@ __all__ = [
 Retired = dict[str, tuple[str, set[str]]]  # topic slug -> (feed title, item GUIDs)
 
 
-def feed_paths(
-    show: Show, episodes: list[Episode], retired: Retired | None = None
-) -> dict[str, str]:
-    """Every feed's path under the show folder by name (retired topics' too)."""
-    paths = {spec.name: spec.relpath for spec in feed_specs(show, episodes)}
-    return paths | {f"topic:{slug}": f"topics/{slug}.xml" for slug in retired or {}}
+@dataclass(frozen=True)
+class Lineup:
+    """Every feed one publish writes, decided once: the show's feeds, and the topic
+    feeds that outlive their topic (`retired`: a replan or an edited plan renamed or
+    merged it; they are written again, never dropped)."""
+
+    specs: tuple[FeedSpec, ...]
+    retired: Retired
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """Each feed's path under the show folder, by name."""
+        return {spec.name: spec.relpath for spec in self.specs}
+
+    def urls(self, show: Show) -> dict[str, str]:
+        """Each feed's absolute URL by name, plus "opml" (the feeds that share no
+        episode) and "opml-all" (every feed)."""
+        opml = {"opml": show.url(OPML), "opml-all": show.url(OPML_ALL)}
+        return {n: show.url(p) for n, p in self.paths.items()} | opml
 
 
-def feed_urls(
-    show: Show, episodes: list[Episode], retired: Retired | None = None
-) -> dict[str, str]:
-    """Every feed's absolute URL by name (retired topics' too), plus "opml"."""
-    urls = {name: show.url(p) for name, p in feed_paths(show, episodes, retired).items()}
-    return urls | {"opml": show.url(OPML)}
+def lineup(show: Show, episodes: list[Episode], published: Path | None = None) -> Lineup:
+    """The feeds of `episodes`, and the retired topic feeds of the `published` show
+    (whose archive pages also keep the episodes they carry: catalog._pages)."""
+    archive = _published(published, ARCHIVE)
+    current = feed_specs(show, episodes, {rel: guids for rel, (_, guids) in archive.items()})
+    made = {spec.relpath for spec in current}
+    old = {Path(rel).stem: v for rel, v in _published(published, ("topics",)).items()}
+    retired = {slug: v for slug, v in old.items() if f"topics/{slug}.xml" not in made}
+    gone = {rel: v for rel, v in archive.items() if rel not in made}  # a renamed track
+    kept = retired_specs(show, episodes, retired) + retired_pages(show, episodes, gone)
+    return Lineup(tuple(current + kept), retired)
 
 
-def retired_topics(show: Show, episodes: list[Episode], published: Path | None) -> Retired:
-    """Topic feeds in the published show folder whose topic no clip has now (a replan
-    or an edited plan renamed or merged it). They are written again, never dropped."""
-    if published is None:
+def feed_urls(show: Show, episodes: list[Episode]) -> dict[str, str]:
+    """Every feed's absolute URL by name, plus the OPMLs (for a show with nothing retired)."""
+    return lineup(show, episodes).urls(show)
+
+
+def _published(folder: Path | None, under: tuple[str, ...]) -> dict[str, tuple[str, set[str]]]:
+    """Path in the show -> (feed title, item GUIDs) of the feeds a published show has
+    in the folders `under` ("topics", "years", "tracks")."""
+    if folder is None:
         return {}
-    current = {spec.relpath for spec in feed_specs(show, episodes)}
-    old = published_topics(published)
-    return {slug: v for slug, v in old.items() if f"topics/{slug}.xml" not in current}
-
-
-def published_topics(folder: Path) -> Retired:
-    """Topic slug -> (feed title, item GUIDs) of the topic feeds in a published show."""
     found = {}
-    for path in sorted(Path(folder).glob("topics/*.xml")):
+    for path in sorted(p for d in under for p in Path(folder).glob(f"{d}/*.xml")):
         try:
             channel = etree.parse(str(path)).getroot().find("channel")
         except (OSError, etree.XMLSyntaxError):
             continue  # unreadable: nothing to keep
         if channel is not None:
             guids = {g.text or "" for g in channel.iterfind("item/guid")}
-            found[path.stem] = (channel.findtext("title") or path.stem, guids)
+            title = channel.findtext("title") or path.stem
+            found[path.relative_to(folder).as_posix()] = (title, guids)
     return found
 
 
@@ -84,17 +109,20 @@ def home_feed_url(show: Show, kind: str) -> str:
 
 
 def write_feeds(
-    show: Show, episodes: list[Episode], out_dir: Path, retired: Retired | None = None
+    show: Show, episodes: list[Episode], out_dir: Path, feeds: Lineup | None = None
 ) -> list[Path]:
-    """Write every feed and feeds.opml into out_dir (public/<show.slug>/), atomically,
-    and the `retired` topic feeds (see retired_topics) with the clips they still have."""
+    """Write every feed of the lineup (by default: the episodes' feeds, nothing retired)
+    and the two OPMLs into out_dir (public/<show.slug>/), atomically."""
     if not episodes:
         raise PublisherError("no episodes to publish", show.path)
-    specs = feed_specs(show, episodes) + retired_specs(show, episodes, retired or {})
+    specs = (feeds or lineup(show, episodes)).specs
     # Render everything first, so bad input leaves every old feed untouched.
     questions = questions_of(episodes)
     files = {Path(out_dir) / s.relpath: render_feed(show, s, episodes, questions) for s in specs}
-    files[Path(out_dir) / OPML] = render_opml(show, [s for s in specs if not s.retired])
+    listed = [s for s in specs if not s.retired]
+    apart = [s for s in listed if s.name in ("feed", "clips")]  # no episode in both
+    files[Path(out_dir) / OPML] = render_opml(show, apart, "every new talk and question")
+    files[Path(out_dir) / OPML_ALL] = render_opml(show, listed, "every feed")
     for path, data in files.items():
         write_bytes(path, data)
     return list(files)

@@ -1,4 +1,9 @@
-"""feeds.opml: every feed of a show, for importing into a podcast app in one go."""
+"""The OPML files of a show, for importing its feeds into a podcast app in one go.
+
+gPodder, AntennaPod and Apple Podcasts subscribe to every outline, so feeds.opml
+lists feed.xml and clips.xml only (no episode in two of them: nothing shows
+twice); feeds-all.opml lists every feed (years, tracks, topics), for choosing.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,11 @@ from ..show import Show
 from .catalog import FeedSpec
 
 
-def render_opml(show: Show, specs: list[FeedSpec]) -> bytes:
+def render_opml(show: Show, specs: list[FeedSpec], what: str) -> bytes:
     """OPML 2.0 with one flat rss outline per feed (flat: every app imports it)."""
     opml = etree.Element("opml", version="2.0")
     head = etree.SubElement(opml, "head")
-    etree.SubElement(head, "title").text = f"{show.title}: all feeds"
+    etree.SubElement(head, "title").text = f"{show.title}: {what}"
     etree.SubElement(head, "ownerName").text = show.owner_name
     etree.SubElement(head, "ownerEmail").text = show.owner_email
     body = etree.SubElement(opml, "body")

@@ -16,7 +16,7 @@ from .ext import AlternateEnclosure, Person, Soundbite, Transcript, register
 
 # Podcasting 2.0: podcast:guid is UUIDv5 of the feed URL (no scheme, no trailing slashes).
 
-MIME_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".mp4": "video/mp4"}
+ENCLOSURE_TYPE = "audio/mpeg"  # the enclosure is always the MP3 (AUDIO_FORMATS)
 TRANSCRIPTS = (  # Episode.links key -> (type, rel)
     ("vtt", "text/vtt", "captions"),
     ("srt", "application/x-subrip", ""),
@@ -24,7 +24,6 @@ TRANSCRIPTS = (  # Episode.links key -> (type, rel)
 )
 ALTERNATES = {"m4a": ("audio/mp4", "AAC", "mp4a.40.2")}  # format -> type, title, RFC 6381 codec
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 60.0
-PERSON_ROLES = {"moderator": "host"}  # every other credit is a guest
 
 
 def channel_guid(show: Show, spec: FeedSpec) -> str:
@@ -99,46 +98,43 @@ def _add_item(
     fe.link(href=show.url(e.page))  # the talk page; a clip's own card on it
     fe.guid(e.guid, permalink=False)
     fe.content(e.notes_html, type="CDATA")  # alone, feedgen puts it in <description>
-    fe.enclosure(e.url, str(e.size), MIME_TYPES.get(e.path.suffix.lower(), "audio/mpeg"))
+    fe.enclosure(show.url(e.path.as_posix()), str(e.size), ENCLOSURE_TYPE)
     fe.pubDate(e.pub_date)
     fe.podcast.itunes_duration(str(round(e.duration)))
     fe.podcast.itunes_episode_type("full")
     fe.podcast.itunes_season(item.season)
     if item.number:  # a full talk in feed.xml only (feed/catalog says why)
         fe.podcast.itunes_episode(item.number)
-    if e.image_url.endswith((".jpg", ".png")):
-        fe.podcast.itunes_image(e.image_url)
+    if e.cover.endswith((".jpg", ".png")):
+        fe.podcast.itunes_image(show.url(e.cover))
     ext = fe.podcastindex
     ext.season, ext.season_name = item.season, e.talk.playlist
     ext.episode = item.number or None
     ext.persons = persons(e)
     ext.transcripts = [
-        Transcript(e.links[key], mime, show.language, rel)
+        Transcript(show.url(e.links[key]), mime, show.language, rel)
         for key, mime, rel in TRANSCRIPTS
         if e.links.get(key)
     ]
-    ext.chapters_url = e.links.get("chapters", "")
+    ext.chapters_url = show.url(e.links["chapters"]) if "chapters" in e.links else ""
     if e.kind == "full":
         ext.soundbites = soundbites(e, questions.get(e.talk.video_id, []))
     bitrate = bits_per_second(show.audio.bitrate)
     ext.alternates = [
-        AlternateEnclosure(mime, alt.size, alt.url, bitrate, title, codecs)
+        AlternateEnclosure(
+            mime, alt.size, show.url(e.alternate_path(fmt).as_posix()), bitrate, title, codecs
+        )
         for fmt, alt in e.alternates.items()
         for mime, title, codecs in [ALTERNATES[fmt]]
     ]
 
 
 def persons(e: Episode) -> list[Person]:
-    """Moderator as host, everyone else credited as guest; the name alone (apps show
-    it as the name: the organisation is in the notes)."""
-    talk = e.talk
-    if e.kind == "full" or not e.speakers:
-        credits = [(s.name, "host" if s == talk.moderator else "guest") for s in talk.people]
-    else:
-        credits = [(c.name, PERSON_ROLES.get(c.role, "guest")) for c in e.speakers]
+    """The people the notes credit (Episode.credits), with their podcast:person role,
+    the name alone (apps show it as the name: the organisation is in the notes)."""
     out: dict[str, Person] = {}
-    for name, role in credits:
-        out.setdefault(name, Person(name, role))  # a person credited twice: the first role
+    for c in e.credits.people:  # a person credited twice: the first role
+        out.setdefault(c.name, Person(c.name, c.role.person))
     return list(out.values())
 
 

@@ -44,7 +44,7 @@ TRANSCRIPT_TYPES = {
     "text/plain",
     "application/srt",
 }
-PERSON_ROLES = {
+TAXONOMY_ROLES = {
     "host",
     "co-host",
     "guest",
@@ -343,7 +343,7 @@ class _Checker:
             if not (p.text or "").strip():
                 self.say(p, "podcast:person has no name")
             role = p.get("role", "host").lower()
-            if role not in PERSON_ROLES:
+            if role not in TAXONOMY_ROLES:
                 self.say(p, f"podcast:person role {role!r} is not in the taxonomy")
         for tag, pattern in (("podcast:season", r"^\d+$"), ("podcast:episode", r"^\d+(\.\d+)?$")):
             value = self.text(item, tag)

@@ -108,12 +108,13 @@ def parse_seed(text: str, path: Path) -> Talk:
     if not title:
         raise SeedError("empty Title", path, sec.fields["Title"].line)
     date = _date(_required(sec, "Publication date", path, 1), path)
-    if not sec.captions_line:
+    if not sec.captions_line and _stray_cues(sec):
         where = sec.fields["YouTube URL"].line if "YouTube URL" in sec.fields else last
         raise SeedError("missing 'Captions:' section", path, where)
-    if not any(ln.strip() for ln in sec.captions):
+    if sec.captions_line and not any(ln.strip() for ln in sec.captions):
         raise SeedError("no captions after 'Captions:'", path, sec.captions_line)
-    cues = parse_captions(sec.captions, sec.captions_first, path)
+    # no Captions section: no cues; the build transcribes the audio (publisher/speech)
+    cues = parse_captions(sec.captions, sec.captions_first, path) if sec.captions_line else []
     url_field, id_field = _required(sec, "YouTube URL", path, last), sec.fields.get("Video ID")
     url, video_id = _url(url_field, id_field, path)
     if "Description" in sec.fields:
@@ -134,6 +135,11 @@ def parse_seed(text: str, path: Path) -> Talk:
         video_id=video_id,
         url_line=(id_field or url_field).line,
     )
+
+
+def _stray_cues(sec: _Sections) -> bool:
+    """Caption cues ("00:00:01,000 --> ...") where no 'Captions:' line leads to them."""
+    return any("-->" in ln for ln in [*(ln for _, ln in sec.people), *sec.trailer])
 
 
 def _json3_lines(sec: _Sections) -> range:

@@ -6,8 +6,8 @@ seed's path and text digest, and the plan's planner values. Records are named by
 video id, so a talk's record outlives its seed's name: the next build relinks an
 unchanged talk's published files instead of building it again; a talk that fails
 keeps the episodes it had, whatever made it fail; and a talk whose plan file is
-gone is planned again with its published GUIDs. Listeners never lose what was
-published.
+gone is planned again with its published GUIDs and file names. Listeners never
+lose what was published.
 """
 
 from __future__ import annotations
@@ -19,15 +19,18 @@ import os
 import pickle
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from ..errors import InputError
+from ..feed.catalog import HOME
 from ..fsutil import write_bytes
 from ..ingest.limits import read_input
-from ..model import Episode, Plan, Segment
+from ..model import Alternate, Episode, Plan, Segment, full_guid, talk_folder
 from ..plan.planfile import plan_path, text_digest
 from ..plan.replan import FIELDS, ROUGH, TIMES, marks
 from ..show import Show
@@ -51,9 +54,14 @@ class Record:
 
     @property
     def plan(self) -> Plan:
-        """The talk's plan as published: its clips, with their GUIDs, times and titles."""
-        clips = sorted((ep.segment for ep in self.episodes if ep.segment), key=lambda s: s.start)
-        return Plan(self.video_id, clips, planned=dict(self.planned or {}))
+        """The talk's plan as published: its clips, with their GUIDs, times, titles and
+        file names (each episode's as published: <guid>.mp3 and full.mp3 before names)."""
+        clips = sorted(
+            (replace(ep.segment, file=ep.path.name) for ep in self.episodes if ep.segment),
+            key=lambda s: s.start,
+        )
+        full = next((ep.path.name for ep in self.episodes if ep.segment is None), "")
+        return Plan(self.video_id, clips, planned=dict(self.planned or {}), full_file=full)
 
 
 @cache
@@ -131,12 +139,13 @@ def find(folder: Path, video_id: str) -> Record | None:
 
 def published_plan(folder: Path, video_id: str) -> Plan | None:
     """A talk's clips as published: from its record; without one (deleted), from its
-    published chapters, which know each clip's GUID, title and times."""
+    published chapters, which know each clip's GUID, title and times, and its home
+    feed, which knows the file name of each episode's enclosure."""
     record = find(folder, video_id)
     if record:
         return record.plan
     try:
-        data = json.loads((folder / "episodes" / video_id / "chapters.json").read_text())
+        data = json.loads((folder / talk_folder(video_id) / "chapters.json").read_text())
         clips = [
             Segment(float(c["startTime"]), float(c["endTime"]), "question", str(c["title"]),
                     "", [], [], _clip_guid(c["url"]))
@@ -144,11 +153,30 @@ def published_plan(folder: Path, video_id: str) -> Plan | None:
         ]  # fmt: skip
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+    files = _enclosure_names(folder)
+    for c in clips:
+        c.file = files.get(c.guid, "")
     # the title counts as a person's (kept), the times as rough, the rest as the planner's
     known = [f for f in FIELDS if f != "title"]
     rough = dict.fromkeys(TIMES, ROUGH)
     planned = {c.guid: {f: marks(c)[f] for f in known} | rough for c in clips}
-    return Plan(video_id, clips, planned=planned)
+    full = files.get(full_guid(video_id), "")
+    return Plan(video_id, clips, planned=planned, full_file=full)
+
+
+def _enclosure_names(folder: Path) -> dict[str, str]:
+    """GUID -> the file name of its enclosure, by the published show's home feeds."""
+    names = {}
+    for feed in HOME.values():
+        try:
+            root = etree.parse(str(folder / feed), etree.XMLParser(resolve_entities=False))
+        except (OSError, etree.XMLSyntaxError):
+            continue  # unreadable: its episodes are named afresh
+        for item in root.iterfind("channel/item"):
+            guid, enclosure = item.findtext("guid"), item.find("enclosure")
+            if guid and enclosure is not None:
+                names[guid] = PurePosixPath(urlsplit(enclosure.get("url", "")).path).name
+    return names
 
 
 def _clip_guid(url: str) -> str:
@@ -166,24 +194,51 @@ def _read(path: Path) -> Record | None:
     if not isinstance(record, Record) or not isinstance(record.video_id, str):
         return None
     record.origin = path
+    record.episodes = [_current(ep) for ep in record.episodes]
     names = [f.name for f in dataclasses.fields(Episode)]
     if not all(hasattr(ep, n) for ep in record.episodes for n in names):
         return None  # written before Episode gained a field: build afresh
     return record
 
 
+def _current(ep: Episode) -> Episode:
+    """An episode recorded when its files were named by absolute URLs (url, image_url,
+    links, Alternate.url), named by its paths in the show folder, as now."""
+    old = vars(ep)
+    if "url" not in old:
+        return ep
+
+    def local(url: str) -> str:  # episodes/<video id>/<file>: the layout never changed
+        return "/".join(urlsplit(url).path.split("/")[-3:])
+
+    return dataclasses.replace(
+        ep,
+        cover=local(old.get("image_url", "")) if old.get("image_url") else "",
+        links={k: local(v) for k, v in ep.links.items()},
+        alternates={f: Alternate(a.size) for f, a in ep.alternates.items()},
+    )
+
+
+def topic_names(published: dict[str, Record]) -> dict[str, str]:
+    """Topic slug -> name, as the show's published clips first named it."""
+    clips = [ep for r in published.values() for ep in r.episodes if ep.topic_slug]
+    names: dict[str, str] = {}
+    for ep in sorted(clips, key=lambda e: e.pub_date):
+        names.setdefault(ep.topic_slug, ep.topic)
+    return names
+
+
 def relink(record: Record, published: Path, staging: Path) -> list[Episode]:
     """Hard-link a recorded talk's published folder into the staged show (copying
-    where links are not possible); its episodes, pointing into the staging tree."""
-    talk_dir = f"episodes/{record.video_id}"
+    where links are not possible); its episodes, as published."""
+    talk_dir = talk_folder(record.video_id)
     target = staging / talk_dir
     shutil.rmtree(target, ignore_errors=True)  # what a failed attempt left
     shutil.copytree(published / talk_dir, target, copy_function=_link_or_copy)
-    episodes = [dataclasses.replace(ep, path=staging / ep.path) for ep in record.episodes]
-    for ep in episodes:
-        if not ep.path.is_file():
+    for ep in record.episodes:
+        if not (staging / ep.path).is_file():
             raise FileNotFoundError(2, "published file missing", str(published / ep.path))
-    return episodes
+    return list(record.episodes)
 
 
 def _link_or_copy(src: str, dst: str) -> None:

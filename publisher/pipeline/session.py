@@ -31,36 +31,8 @@ from ..show import Show, save_guids
 from . import records, stages
 from .executor import talk_executor
 from .lock import show_lock
-from .status import Board
-from .tasks import TalkTask
-
-
-@dataclass(frozen=True)
-class Options:
-    out: Path = Path("public")
-    cache_dir: Path = Path(".cache")
-    standin: bool = False  # synthesise stand-in speech instead of fetching audio
-    replan: bool = False  # recompute plans, keeping GUIDs of overlapping clips
-    jobs: int | None = None  # talks built at once (default: cores)
-    progress: bool = False
-    scheduler: str | None = None  # tcp://HOST:PORT of a Dask cluster
-    wait: bool = False  # wait for another build of the same show instead of failing
-
-
-@dataclass(frozen=True)
-class BuildSession:
-    """What every per-talk stage needs; picklable, so a talk can build in a worker."""
-
-    show: Show
-    options: Options
-    staging: Path  # the show's folder being built
-    encode_jobs: int | None = None  # parallel encodes within one talk
-    progress: bool = False  # per-talk progress bars (only when talks run one at a time)
-
-    @property
-    def published(self) -> Path:
-        """The show's folder as it is online."""
-        return self.options.out / self.show.slug
+from .status import Board, Where, talk_status
+from .tasks import BuildSession, Options, TalkTask
 
 
 @dataclass
@@ -71,7 +43,7 @@ class BuildResult:
     seconds: float
     encodes: int = 0
     errors: list[PublisherError] = field(default_factory=list)
-    published: bool = False  # the staged show replaced the published one
+    published: bool = False  # the show online is this build's: swapped in, or unchanged
 
     @property
     def feeds(self) -> list[Path]:
@@ -104,12 +76,14 @@ TALK_STAGES: tuple[Stage, ...] = (
 def build_talk(session: BuildSession, task: TalkTask) -> TalkTask:
     """Run one talk through the stages (in whatever process the executor chose)."""
     t0 = time.monotonic()
-    for stage in TALK_STAGES:
-        try:
-            stage(session, task)
-        except (PublisherError, OSError) as e:
-            task.error = as_error(e, f"building {task.name!r}", task.seed, session.options)
-            break
+    with talk_status(session.status, str(task.seed), bars=not session.progress) as starting:
+        for stage in TALK_STAGES:
+            starting(stage.__name__)
+            try:
+                stage(session, task)
+            except (PublisherError, OSError) as e:
+                task.error = as_error(e, f"building {task.name!r}", task.seed, session.options)
+                break
     task.seconds = time.monotonic() - t0
     return task
 
@@ -143,12 +117,16 @@ class Build:
 
     def _build(self, t0: float) -> BuildResult:
         tasks = [TalkTask(seed) for seed in self.show.seeds]
-        published = records.load_all(self.out_dir)
+        published = published_records = records.load_all(self.out_dir)
+        self.topics = records.topic_names(published)
         self.carried: dict[Path, list[records.Record]] = {}  # seed -> records relinked
+        self.relinked: set[str] = set()  # video ids of the talks relinked so far
+        self.by_seed = _index(published, lambda r: r.seed)  # looked up once per talk, not
+        self.by_text = _index(published, lambda r: r.seed_digest)  # searched: N talks, N records
         board = Board(self.show.title, [t.seed.stem for t in tasks], self.log, self._live())
         with board:
             for i, task in enumerate(tasks):
-                if self._reuse(task, published, tasks):
+                if self._reuse(task):
                     board.set(i, "reused")
             self._run_tasks(tasks, board)
             keys = {r.seed for r in published.values()}  # a copied seed is refused
@@ -169,9 +147,9 @@ class Build:
                 f"publisher: nothing published: {len(lost)} failed talk(s) had published "
                 f"episodes that could not be kept; {self.out_dir} left as it was"
             )
-        if published:
+        if published and not self._unchanged(tasks, published_records):
             self._publish([t for t in tasks if t.episodes])
-        else:
+        else:  # nothing to publish, or exactly what is published already
             shutil.rmtree(self.staging, ignore_errors=True)
         return BuildResult(
             self.show,
@@ -183,22 +161,33 @@ class Build:
             published,
         )
 
+    def _unchanged(self, tasks: list[TalkTask], published: dict[str, records.Record]) -> bool:
+        """Every talk was relinked as its record has it, and every published talk was
+        relinked: publishing again would write the show that is online, so it stays
+        (a no-op rebuild of a thousand talks need not write their feeds and site)."""
+        carried = [r for t in tasks for r in self.carried.get(t.seed, [])]
+        return (
+            all(t.reused for t in tasks)
+            and all(r.origin is not None for r in carried)  # none renamed: records as they are
+            and {r.video_id for r in carried} == set(published)
+            and (self.out_dir / "feed.xml").is_file()
+        )
+
     def _live(self) -> bool:
         return self.options.progress and sys.stderr.isatty()
 
-    def _reuse(
-        self, task: TalkTask, published: dict[str, records.Record], tasks: list[TalkTask]
-    ) -> bool:
+    def _reuse(self, task: TalkTask) -> bool:
         """Relink a talk unchanged since it was published (its seed found by path, or
-        by text if it was renamed)."""
+        by text if it was renamed), unless another talk relinked that record."""
         now = records.digests(task.seed)
         if self.options.replan or None in now:
             return False
-        taken = {t.talk.video_id for t in tasks if t.reused and t.talk}
-        free = [r for r in published.values() if r.video_id not in taken]
         key = records.seed_key(self.show, task.seed)
-        record = next((r for r in free if r.seed == key), None)
-        record = record or next((r for r in free if r.seed_digest == now[0]), None)
+
+        def free(found: list[records.Record]) -> records.Record | None:
+            return next((r for r in found if r.video_id not in self.relinked), None)
+
+        record = free(self.by_seed.get(key, [])) or free(self.by_text.get(now[0] or "", []))
         fp = records.fingerprint(self.show, self.options.standin, *now)
         if record is None or record.fingerprint != fp:
             return False
@@ -207,7 +196,7 @@ class Build:
         except OSError:
             return False  # a published file went missing: build it again
         task.talk, task.reused = task.episodes[0].talk, True
-        task.standin = task.episodes[0].standin
+        self.relinked.add(task.talk.video_id)
         moved = record.seed != key  # a renamed seed: its record notes the new path
         self.carried[task.seed] = [replace(record, seed=key, origin=None) if moved else record]
         return True
@@ -267,18 +256,27 @@ class Build:
         board.chatty = len(todo) > 1
         cores = os.cpu_count() or 1
         workers = max(1, min(self.options.jobs or cores, len(todo)))
+        where: Where = "here" if workers == 1 else "processes"
         if self.options.scheduler:
-            workers = len(todo)
-        session = BuildSession(
-            self.show,
-            self.options,
-            self.staging,
-            encode_jobs=max(1, cores // workers),
-            progress=self.options.progress and workers == 1 and not self._live(),
-        )
-        if self.options.scheduler:  # cluster workers run in folders of their own
-            session = _absolute(session)
-        with talk_executor(workers, self.options.scheduler) as executor:
+            workers, where = len(todo), "cluster"
+        keys = {str(tasks[i].seed): i for i in todo}
+        with (
+            board.channel(keys, where) as status,
+            talk_executor(workers, self.options.scheduler) as executor,
+        ):
+            # the session is pickled with every task: without the show's seeds (each task
+            # has its own), or N talks would pickle N^2 paths
+            session = BuildSession(
+                replace(self.show, seeds=[]),
+                self.options,
+                self.staging,
+                encode_jobs=max(1, cores // workers),
+                progress=self._live() and where == "here",
+                status=status,
+                topics=self.topics,
+            )
+            if self.options.scheduler:  # cluster workers run in folders of their own
+                session = _absolute(session)
             running: dict[Future, int] = {}
             for i in todo:
                 task = tasks[i]
@@ -345,16 +343,24 @@ class Build:
                 records.save(self.staging, record)
             return
         assert task.talk and task.plan
-        fp = records.fingerprint(self.show, task.standin, task.seed_digest, task.plan.digest)
-        staging = self.staging.resolve()
-        episodes = [
-            replace(ep, path=ep.path.resolve().relative_to(staging)) for ep in task.episodes
-        ]
+        fp = records.fingerprint(
+            self.show, self.options.standin, task.seed_digest, task.plan.digest
+        )
         key = records.seed_key(self.show, task.seed)
         record = records.Record(
-            fp, task.talk.video_id, episodes, key, task.seed_digest, task.plan.planned
+            fp, task.talk.video_id, task.episodes, key, task.seed_digest, task.plan.planned
         )
         records.save(self.staging, record)
+
+
+def _index(
+    published: dict[str, records.Record], key: Callable[[records.Record], str]
+) -> dict[str, list[records.Record]]:
+    """The published records by `key`, each list in the order of `published`."""
+    out: dict[str, list[records.Record]] = {}
+    for r in published.values():
+        out.setdefault(key(r), []).append(r)
+    return out
 
 
 def _absolute(session: BuildSession) -> BuildSession:

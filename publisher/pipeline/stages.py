@@ -5,39 +5,43 @@ tasks into a show's feeds and site.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import artwork, audio, chapters, feed, notes, plan, site, tags, transcripts
+from .. import artwork, audio, chapters, feed, notes, site, tags, transcripts
 from ..errors import PublisherError, SeedError
 from ..fsutil import copy_file
 from ..ingest import parse_seed
 from ..ingest.limits import read_input
 from ..model import (
+    TOPICAL,
     Alternate,
     Chapter,
-    Credit,
     Episode,
     Line,
     Piece,
     Place,
     Render,
-    Talk,
     clip_page,
+    full_guid,
     lines_between,
+    talk_folder,
     talk_page,
+    topic_names,
     video_at,
 )
+from ..notes import Notes
 from ..plan import planfile
+from ..plan.store import plan_for
 from ..show import pin_guids
+from ..speech.transcribe import transcribed_talk  # no model loads until it runs
 from . import records
-from .tasks import TalkTask
+from .tasks import BuildSession, TalkTask
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ..show import Show
-    from .session import BuildSession
 
 
 def read_talk(session: BuildSession, task: TalkTask) -> None:
@@ -49,41 +53,30 @@ def read_talk(session: BuildSession, task: TalkTask) -> None:
 
 
 def find_source(session: BuildSession, task: TalkTask) -> None:
-    """Find the talk's audio: the cached file, a yt-dlp download, or stand-in speech."""
+    """Find the talk's audio: the cached file, a yt-dlp download, or stand-in speech;
+    then transcribe it where the talk has no captions or the show asks (speech/)."""
     assert task.talk
     cache = session.options.cache_dir
     if session.options.standin:
         task.source = audio.synthesise_standin(task.talk, cache)
-        task.standin = True
     else:
         task.source = audio.fetch_audio(task.talk, cache, progress=session.progress)
+    wanted = session.show.transcribe
+    if not task.talk.cues or wanted.enabled:
+        task.talk = transcribed_talk(task.talk, task.source, cache, wanted.model)
 
 
 def plan_talk(session: BuildSession, task: TalkTask) -> None:
-    """Use the talk's plan file; without one, plan the talk and save the plan.
-
-    Saving on first build is what keeps GUIDs forever: later builds read them
-    back instead of recomputing. The talk's published clips (its record) are
-    checked against the file: a published GUID changed by hand is refused. With
-    --replan, or when the plan file is gone (a renamed seed, a deleted file), the
-    talk is planned again from the plan it had, or else the one last published:
-    every clip that overlaps an old one by half keeps its GUID, and edits are kept.
-    """
+    """The talk's plan file, or a new plan saved for later builds (plan.store), checked
+    against the clips the talk has published (its record)."""
     assert task.talk and task.source
-    talk, glossary = task.talk, session.show.glossary
-    path = planfile.plan_path(task.seed)
-    published = records.published_plan(session.published, talk.video_id)
-    old = None
-    if path.exists():  # write_back: a clip without a GUID gets one stored, never to change
-        clips = published.segments if published else None
-        old = planfile.load_plan(path, talk, glossary, write_back=True, published=clips)
-    if old and not session.options.replan:
-        task.plan = old
-        return
-    pauses = audio.silences(task.source, session.options.cache_dir)
-    new = plan.make_plan(talk, glossary, pauses=pauses)
-    planfile.save_plan(planfile.replan(old or published, new), path, talk)
-    task.plan = planfile.load_plan(path, talk, glossary)  # exactly what later builds will read
+    talk = task.talk
+    _, task.plan = plan_for(
+        talk, planfile.plan_path(task.seed), session.show.glossary,
+        again=session.options.replan,
+        pauses=lambda: audio.silences(task.source, session.options.cache_dir),
+        published=records.published_plan(session.published, talk.video_id),
+    )  # fmt: skip
 
 
 def render_audio(session: BuildSession, task: TalkTask) -> None:
@@ -95,7 +88,7 @@ def render_audio(session: BuildSession, task: TalkTask) -> None:
         task.source,
         session.show.audio,
         session.options.cache_dir,
-        standin=task.standin,
+        standin=session.options.standin,
         jobs=session.encode_jobs,
         progress=session.progress,
     )
@@ -105,7 +98,7 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     """Stage the talk's files (audio, transcripts, chapters, art) and describe its episodes."""
     assert task.talk and task.plan and task.render
     talk, render, show = task.talk, task.render, session.show
-    rel = f"episodes/{talk.video_id}/"
+    rel = talk_folder(talk.video_id)
     folder = session.staging / rel
     art = artwork.talk_artwork(
         talk, show, session.options.cache_dir / "art" / f"{talk.video_id}.jpg"
@@ -117,18 +110,18 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     noon = dt.datetime.combine(talk.date, dt.time(12), tzinfo=dt.UTC)
 
     clips = [p for p in render.pieces if p.segment]
+    names = topic_names(task.plan.segments, session.topics)  # each topic's one name
     places = render.places()  # each clip's number, label and times: read by every output
     pages = {p.segment.guid: show.url(clip_page(talk.video_id, p.segment.guid)) for p in clips}
     chaps = chapters.chapters_from_render(render, url_of=lambda seg: pages[seg.guid])
-    pages[f"yt-{talk.video_id}"] = show.url(talk_page(talk.video_id))
+    pages[full_guid(talk.video_id)] = show.url(talk_page(talk.video_id))
+    chapters.write_chapters_json(chaps, folder / "chapters.json", title=talk.title)
     full = _episode(
         session, task, None, render.full, render.full_duration,
         lines=_retime(task.plan.transcript, render), chaps=chaps, when=noon, track=1,
-        embed=embed,
+        embed=embed, told=_notes(task, None, places, pages, names),
+        links={"chapters": f"{rel}chapters.json"},
     )  # fmt: skip
-    full.notes_html, full.notes_text, full.summary = _notes(task, None, places, pages)
-    chapters.write_chapters_json(chaps, folder / "chapters.json", title=talk.title)
-    full.links["chapters"] = show.url(f"{rel}chapters.json")
     task.episodes = [full]
     for n, piece in enumerate(clips, 1):
         ep = _episode(
@@ -136,16 +129,19 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
             lines=lines_between(task.plan.transcript, piece.start, piece.end), chaps=[],
             when=noon + dt.timedelta(seconds=int(piece.segment.start)), track=n,
             embed=embed, place=places[piece.segment.guid],
+            told=_notes(task, piece, places, pages, names), topic=_topic(piece, names),
         )  # fmt: skip
-        ep.notes_html, ep.notes_text, ep.summary = _notes(task, piece, places, pages)
         task.episodes.append(ep)
 
 
 def tag_episodes(session: BuildSession, task: TalkTask) -> None:
     """Tag each staged file and its alternates (ID3 or MP4: credits, topic, chapters,
     art, transcript)."""
-    for ep in task.episodes:
-        tags.tag_episode(ep, feed_url=feed.home_feed_url(session.show, ep.kind))
+    show, root = session.show, session.staging
+    task.episodes = [
+        tags.tag_episode(ep, root, feed_url=feed.home_feed_url(show, ep.kind))
+        for ep in task.episodes
+    ]
 
 
 def publish_show(
@@ -154,15 +150,14 @@ def publish_show(
     """The consumer: number every talk's episodes and write the show's art, feeds and
     site into `out` (the staged show folder); `published` is the show as it is online.
     The show returned has every feed's podcast:guid pinned, for save_guids to store."""
-    episodes = [ep for t in tasks for ep in t.episodes]
-    _number(episodes)
+    episodes = _numbered([ep for t in tasks for ep in t.episodes])
     art = artwork.show_artwork(show, cache_dir / "art" / f"show-{show.slug}.jpg")
     copy_file(art, out / "artwork.jpg")
-    retired = feed.retired_topics(show, episodes, published)
-    show = pin_guids(show, feed.feed_paths(show, episodes, retired).values())
-    written = feed.write_feeds(show, episodes, out, retired)
-    site.build_site(show, episodes, out, feed.feed_urls(show, episodes, retired), retired)
-    retired_feeds = {out / "topics" / f"{slug}.xml" for slug in retired}
+    feeds = feed.lineup(show, episodes, published)  # every feed, decided once
+    show = pin_guids(show, feeds.paths.values())
+    written = feed.write_feeds(show, episodes, out, feeds)
+    site.build_site(show, episodes, out, feeds.urls(show), feeds.retired, cache_dir=cache_dir)
+    retired_feeds = {out / "topics" / f"{slug}.xml" for slug in feeds.retired}
     _check_feeds(show, [p for p in written if p.suffix == ".xml"], out, published, retired_feeds)
     return show
 
@@ -204,20 +199,25 @@ def _episode(
     when: dt.datetime,
     track: int,
     embed: Path,
+    told: Notes,
+    topic: str = "",
+    links: dict[str, str] | None = None,
     place: Place | None = None,
 ) -> Episode:
     """Copy one rendered file into the staging tree, write its transcripts, describe it."""
-    talk, show = task.talk, session.show
+    talk = task.talk
     assert talk and task.render
     seg = piece.segment if piece else None
-    kind, guid = ("clip", seg.guid) if seg else ("full", f"yt-{talk.video_id}")
-    rel = f"episodes/{talk.video_id}/"
-    stem = "full" if kind == "full" else guid
-    path = session.staging / rel / f"{stem}.mp3"
-    copy_file(src, path)
-    transcripts.write_vtt(lines, path.with_suffix(".vtt"))
-    transcripts.write_srt(lines, path.with_suffix(".srt"))
-    transcripts.write_json(lines, path.with_suffix(".transcript.json"))
+    kind, guid = ("clip", seg.guid) if seg else ("full", full_guid(talk.video_id))
+    rel = talk_folder(talk.video_id)
+    named = (seg.file if seg else task.plan.full_file).removesuffix(".mp3")  # plan.names
+    stem = named or ("full" if kind == "full" else guid)
+    path = Path(f"{rel}{stem}.mp3")  # in the show folder
+    staged = session.staging / path
+    copy_file(src, staged)
+    transcripts.write_vtt(lines, staged.with_suffix(".vtt"))
+    transcripts.write_srt(lines, staged.with_suffix(".srt"))
+    transcripts.write_json(lines, staged.with_suffix(".transcript.json"))
     return Episode(
         kind=kind,
         guid=guid,
@@ -225,55 +225,58 @@ def _episode(
         talk=talk,
         segment=seg,
         path=path,
-        url=show.url(f"{rel}{stem}.mp3"),
         duration=duration,
-        size=path.stat().st_size,
+        size=staged.stat().st_size,
         pub_date=when,
         track=track,
-        notes_html="",
-        notes_text="",
-        summary="",
-        speakers=list(seg.speakers) if seg else _talk_credits(talk),
-        topic=seg.topic if seg else talk.playlist,
+        notes_html=told.html,
+        notes_text=told.text,
+        summary=told.summary,
+        speakers=list(seg.speakers) if seg else talk.credits,
+        topic=topic,
         keywords=list(seg.keywords) if seg else _talk_keywords(task),
         chapters=chaps,
         transcript=lines,
         source_url=video_at(talk.url, place.start) if place else talk.url,
         image=embed,
-        image_url=show.url(f"{rel}cover.jpg"),
-        standin=task.standin,
-        links={
-            "vtt": show.url(f"{rel}{stem}.vtt"),
-            "srt": show.url(f"{rel}{stem}.srt"),
-            "json": show.url(f"{rel}{stem}.transcript.json"),
-        },
+        cover=f"{rel}cover.jpg",
+        standin=task.render.standin,
+        links={"vtt": f"{rel}{stem}.vtt", "srt": f"{rel}{stem}.srt"}
+        | {"json": f"{rel}{stem}.transcript.json"}
+        | (links or {}),
         season=talk.year,
-        alternates=_alternates(
-            piece.alternates if piece else task.render.alternates, path, show.url(rel + stem)
-        ),
+        alternates=_alternates(piece.alternates if piece else task.render.alternates, staged),
         place=place,
     )
 
 
-def _alternates(sources: dict[str, Path], path: Path, stem_url: str) -> dict[str, Alternate]:
-    """Copy each rendered alternate encoding beside the episode's MP3 (same stem)."""
+def _alternates(sources: dict[str, Path], staged: Path) -> dict[str, Alternate]:
+    """Copy each rendered alternate encoding beside the staged MP3 (same stem)."""
     out = {}
     for fmt, src in sources.items():
-        copy_file(src, path.with_suffix(f".{fmt}"))
-        out[fmt] = Alternate(f"{stem_url}.{fmt}", path.with_suffix(f".{fmt}").stat().st_size)
+        copy_file(src, staged.with_suffix(f".{fmt}"))
+        out[fmt] = Alternate(staged.with_suffix(f".{fmt}").stat().st_size)
     return out
 
 
-def _notes(task: TalkTask, piece: Piece | None, places: dict[str, Place], pages: dict[str, str]):
-    n = notes.make_notes(
-        task.talk,
-        task.plan,
-        piece.segment if piece else None,
-        places,
-        standin=task.standin,
-        pages=pages,
-    )
-    return n.html, n.text, n.summary
+def _notes(
+    task: TalkTask,
+    piece: Piece | None,
+    places: dict[str, Place],
+    pages: dict[str, str],
+    names: dict[str, str],
+) -> Notes:
+    seg = piece.segment if piece else None
+    return notes.make_notes(
+        task.talk, task.plan, seg, places,
+        standin=task.render.standin, pages=pages, topics=names,
+    )  # fmt: skip
+
+
+def _topic(piece: Piece, names: dict[str, str]) -> str:
+    """A clip's topic, by the name every output shows; "" for an intro or outro."""
+    seg = piece.segment
+    return names.get(seg.topic_slug, "") if seg and seg.kind in TOPICAL else ""
 
 
 def _retime(lines: list[Line], render: Render) -> list[Line]:
@@ -287,19 +290,15 @@ def _retime(lines: list[Line], render: Render) -> list[Line]:
     return out
 
 
-def _number(episodes: list[Episode]) -> None:
-    """Full talks' itunes:episode numbers per season, in (date, talk) order. A clip has
-    none: its number is its Place in its talk (feed/catalog says why)."""
+def _numbered(episodes: list[Episode]) -> list[Episode]:
+    """The episodes with full talks' itunes:episode numbers per season, in (date, talk)
+    order. A clip has none: its number is its Place in its talk (feed/catalog says why)."""
     counters: dict[int, int] = {}
-    order = sorted(episodes, key=lambda e: (e.pub_date, e.talk.title, e.track))
-    for ep in order:
+    numbers: dict[str, int] = {}
+    for ep in sorted(episodes, key=lambda e: (e.pub_date, e.talk.title, e.track)):
         if ep.kind == "full":
-            counters[ep.season] = counters.get(ep.season, 0) + 1
-            ep.number = counters[ep.season]
-
-
-def _talk_credits(talk: Talk) -> list[Credit]:
-    return [Credit(s.name, talk.role(s.name), s.organisation) for s in talk.people]
+            counters[ep.season] = numbers[ep.guid] = counters.get(ep.season, 0) + 1
+    return [dataclasses.replace(ep, number=numbers.get(ep.guid, 0)) for ep in episodes]
 
 
 def _talk_keywords(task: TalkTask) -> list[str]:

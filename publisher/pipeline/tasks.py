@@ -1,12 +1,18 @@
-"""The unit of work: one talk, carried through the stages."""
+"""The unit of work (one talk, carried through the stages) and what every stage is
+given with it: the build session (show, options, where to stage)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import PublisherError
 from ..model import Episode, Plan, Render, Talk
+
+if TYPE_CHECKING:
+    from ..show import Show
+    from .status import Reporter
 
 
 @dataclass
@@ -21,7 +27,6 @@ class TalkTask:
     talk: Talk | None = None
     seed_digest: str = ""  # of the seed text the talk was parsed from (plan.digest: the plan's)
     source: Path | None = None  # the audio the clips are cut from
-    standin: bool = False  # source is synthesised stand-in speech
     plan: Plan | None = None
     render: Render | None = None
     episodes: list[Episode] = field(default_factory=list)
@@ -37,3 +42,33 @@ class TalkTask:
     @property
     def encodes(self) -> int:
         return self.render.encodes if self.render else 0
+
+
+@dataclass(frozen=True)
+class Options:
+    out: Path = Path("public")
+    cache_dir: Path = Path(".cache")
+    standin: bool = False  # synthesise stand-in speech instead of fetching audio
+    replan: bool = False  # recompute plans, keeping GUIDs of overlapping clips
+    jobs: int | None = None  # talks built at once (default: cores)
+    progress: bool = False
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask cluster
+    wait: bool = False  # wait for another build of the same show instead of failing
+
+
+@dataclass(frozen=True)
+class BuildSession:
+    """What every per-talk stage needs; picklable, so a talk can build in a worker."""
+
+    show: Show
+    options: Options
+    staging: Path  # the show's folder being built
+    encode_jobs: int | None = None  # parallel encodes within one talk
+    progress: bool = False  # progress bars on the live board (talks built in this process)
+    status: Reporter | None = None  # tells the live board each talk's stage
+    topics: dict[str, str] = field(default_factory=dict)  # slug -> name, as published
+
+    @property
+    def published(self) -> Path:
+        """The show's folder as it is online."""
+        return self.options.out / self.show.slug

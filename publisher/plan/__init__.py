@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 
-from ..model import Line, Plan, Segment, Talk
+from ..model import Line, Plan, Segment, Talk, full_guid
 from .features import Context
 from .glossary import apply_glossary, talk_glossary
 from .scorer import Model
@@ -63,7 +63,7 @@ def read_talk(talk: Talk, full_glossary: dict[str, str]) -> tuple[list[Line], li
 
 def new_guid(video_id: str, start: float, taken: set[str]) -> str:
     """ "yt-<id>-<start seconds, 5 digits>", with a suffix if that is taken."""
-    base = f"yt-{video_id}-{int(start):05d}"
+    base = f"{full_guid(video_id)}-{int(start):05d}"
     guid, n = base, 2
     while guid in taken:
         guid, n = f"{base}-{n}", n + 1

@@ -11,7 +11,13 @@ Editing rules (also written at the top of every plan file):
   the new plan, and keeps what a person edited, told from the planner's own values
   in the file's [planner] table;
 - with the talk's published clips given, a published clip's GUID changed by hand is
-  refused, and a clip whose guid line was deleted gets its published GUID back.
+  refused, and a clip whose guid line was deleted gets its published GUID back;
+- each clip's `file`, and the top-level `full_file` (the full talk's), name its
+  episode's MP3 (publisher.plan.names): made once when missing, like a GUID, and
+  written back with it; a person may set one before it is first published. A
+  published episode's file name is its URL: changed by hand it is refused, deleted
+  it is put back, and a talk published before names existed keeps <guid>.mp3 and
+  full.mp3 (its record says so).
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from ..fsutil import write_text
 from ..ingest.limits import MAX_TALK, check_value, read_input
 from ..model import KINDS, ROLES, Credit, Plan, Segment, Talk, timestamp
 from . import corrected_transcript, new_guid
-from .replan import keep_published, replan
+from .names import check_file, fill_files
+from .replan import file_changed, keep_files, keep_published, replan
 
 __all__ = [
     "describe",
@@ -48,7 +55,10 @@ MIN_CLIP = 1.0  # seconds; the audio cutter needs room to move a cut to a quiet 
 _TIME = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
 _GUID = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 _CREDIT = re.compile(r"^\s*(.+?)\s*\((\w+)\)\s*$")
-CLIP_KEYS = ("start", "end", "kind", "title", "topic", "keywords", "speakers", "guid", "summary")
+CLIP_KEYS = (
+    "start", "end", "kind", "title", "topic", "keywords", "speakers", "guid", "file", "summary"
+)  # fmt: skip
+TOP_KEYS = ("video_id", "full_file", "clip", "planner")
 
 HEADER = """\
 Question plan for "{title}" ({playlist}), video {video_id}, {duration} long.
@@ -62,11 +72,15 @@ Edit, then rebuild:
   summary = "...";
 - merge: delete a [[clip]] and stretch its neighbour; drop: delete the [[clip]];
 - split: copy a [[clip]], set both clips' times and leave out the copy's `guid`:
-  it gets "yt-{video_id}-<start seconds>" (5 digits) when the plan is loaded.
-kind is one of {kinds}. Never change the guid of a published clip:
-podcast apps know the episode by it. `publisher plan --replan` recomputes the
-clips, keeps the guid of every clip that keeps at least half of its time,
-and keeps what you edited."""
+  it gets "yt-{video_id}-<start seconds>" (5 digits), and a file name of its
+  own, when the plan is loaded.
+kind is one of {kinds}.
+`file` (and the talk's `full_file`) is the name podcast apps save the episode
+as: one plain name ending in .mp3, unique in the talk; yours to change until
+the episode is published. Never change the guid or file of a published clip:
+podcast apps know the episode by its guid and download it by its file name.
+`publisher plan --replan` recomputes the clips, keeps the guid and file of
+every clip that keeps at least half of its time, and keeps what you edited."""
 PLANNER = """\
 The planner's own values of each clip above (by guid: times, and a hash of each
 other field), so `publisher plan --replan` can tell your edits from its own and
@@ -116,7 +130,9 @@ def _seconds(value: object) -> float:
 
 
 def save_plan(plan: Plan, path: Path, talk: Talk) -> None:
-    """Write the plan as commented TOML, atomically."""
+    """Write the plan as commented TOML, atomically, naming the episodes that have no
+    file name yet (plan.names)."""
+    fill_files(plan, talk)
     doc = tomlkit.document()
     header = HEADER.format(
         title=talk.title,
@@ -133,6 +149,7 @@ def save_plan(plan: Plan, path: Path, talk: Talk) -> None:
         doc.add(tomlkit.comment(NO_SPEAKERS.format(seed=talk.source)))
     doc.add(tomlkit.nl())
     doc["video_id"] = plan.video_id
+    doc["full_file"] = plan.full_file
     clips = tomlkit.aot()
     for seg in plan.segments:
         t = tomlkit.table()
@@ -144,6 +161,7 @@ def save_plan(plan: Plan, path: Path, talk: Talk) -> None:
         t["keywords"] = list(seg.keywords)
         t["speakers"] = [f"{c.name} ({c.role})" for c in seg.speakers]
         t["guid"] = seg.guid
+        t["file"] = seg.file
         if seg.summary:
             t["summary"] = seg.summary
         clips.append(t)
@@ -237,6 +255,9 @@ def _segment(clip: dict, lines: dict[str, int], talk: Talk, path: Path) -> Segme
     for key in ("topic", "summary"):
         if not isinstance(clip.get(key, ""), str):
             fail(f"{key} must be a string", key)
+    file = clip.get("file", "")
+    if file != "" and (problem := check_file(file)):
+        fail(problem, "file")
     speakers = _credits(clip.get("speakers", []), talk, lambda m: fail(m, "speakers"))
     return Segment(
         start,
@@ -249,6 +270,7 @@ def _segment(clip: dict, lines: dict[str, int], talk: Talk, path: Path) -> Segme
         guid,
         str(clip.get("summary", "")),
         lines[""],
+        file=file,
     )
 
 
@@ -259,9 +281,11 @@ def load_plan(
     *,
     write_back: bool = False,
     published: list[Segment] | None = None,
+    published_full: str = "",
 ) -> Plan:
     """Read and check a plan file. Every problem is a PlanError naming the file and line.
-    `published`: the talk's clips as last published, whose GUIDs the file must keep."""
+    `published`: the talk's clips as last published, whose GUIDs and file names the
+    file must keep; `published_full`: the full talk's published file name, if any."""
     path = Path(path)
     text = read_input(path, "plan file", PlanError)
     try:
@@ -273,10 +297,14 @@ def load_plan(
     except RecursionError:
         raise PlanError("invalid TOML: nested too deeply", path) from None
     for key in data:
-        if key not in ("video_id", "clip", "planner"):  # a deleted [[clip]] line left its keys
-            m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
-            line = text.count("\n", 0, m.start()) + 1 if m else None
-            raise PlanError(f"{key!r:.40} outside any [[clip]] table", path, line)
+        if key not in TOP_KEYS:  # a deleted [[clip]] line left its keys
+            raise PlanError(f"{key!r:.40} outside any [[clip]] table", path, _top_line(text, key))
+    full_file = data.get("full_file", "")
+    if full_file != "" and (problem := check_file(full_file)):
+        raise PlanError(problem, path, _top_line(text, "full_file"))
+    if published_full and full_file and full_file != published_full:
+        message = file_changed(full_file, published_full, "talk's full episode")
+        raise PlanError(message, path, _top_line(text, "full_file"))
     video_id = data.get("video_id", talk.video_id)
     if video_id != talk.video_id:
         raise PlanError(f"plan is for video {video_id!r:.40}, the seed is {talk.video_id!r}", path)
@@ -306,20 +334,26 @@ def load_plan(
             )
         if seg.guid:
             seen[seg.guid] = line
-    assigned = [seg for seg in ordered if not seg.guid]
+    assigned = [seg for seg in ordered if not seg.guid or not seg.file]
     if published:
 
-        def refuse(seg: Segment, message: str) -> None:
-            raise PlanError(message, path, key_line[id(seg)].get("guid", seg.line))
+        def refuse(seg: Segment, message: str, key: str = "guid") -> None:
+            raise PlanError(message, path, key_line[id(seg)].get(key, seg.line))
 
         keep_published(ordered, published, refuse)
+        keep_files(ordered, published, lambda seg, message: refuse(seg, message, "file"))
+    _unique_files(segments, full_file or published_full, key_line, text, path)
     taken = set(seen) | {p.guid for p in published or []}
     for seg in assigned:
         seg.guid = seg.guid or new_guid(talk.video_id, seg.start, taken)
         taken.add(seg.guid)
-    if write_back and assigned:
-        text = _write_guids(path, text, segments)
-    plan = Plan(talk.video_id, ordered, path=path, planned=_planned(data.get("planner")))
+    plan = Plan(
+        talk.video_id, ordered, path=path, planned=_planned(data.get("planner")),
+        full_file=full_file or published_full,
+    )  # fmt: skip
+    fill_files(plan, talk, [p.file for p in published or []] + [published_full])
+    if write_back and (assigned or "full_file" not in data):
+        text = _write_guids(path, text, segments, plan.full_file)
     plan.transcript = corrected_transcript(talk, glossary)
     plan.digest = text_digest(text)
     return plan
@@ -337,13 +371,44 @@ def _planned(table: object) -> dict[str, dict[str, str]]:
     }
 
 
-def _write_guids(path: Path, text: str, segments: list[Segment]) -> str:
-    """Store assigned GUIDs in the file, keeping the author's comments and layout;
-    the file's new text."""
+def _top_line(text: str, key: str) -> int | None:
+    """The line of the first `key = ...` in a plan file's text."""
+    m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _unique_files(
+    segments: list[Segment],
+    full_file: str,
+    key_line: dict[int, dict[str, int]],
+    text: str,
+    path: Path,
+) -> None:
+    """Refuse two episodes of the talk with one file name (case ignored); a clip with
+    no GUID yet that repeats another's name is a copy (a split): it gets its own."""
+    seen = {full_file.lower(): _top_line(text, "full_file")} if full_file else {}
+    for seg in sorted(segments, key=lambda s: not s.guid):
+        line = key_line[id(seg)].get("file", seg.line)
+        if seg.file.lower() in seen and not seg.guid:
+            seg.file = ""
+        elif seg.file.lower() in seen:
+            also = seen[seg.file.lower()]
+            raise PlanError(f"duplicate file name {seg.file!r} (also at line {also})", path, line)
+        if seg.file:
+            seen[seg.file.lower()] = line
+
+
+def _write_guids(path: Path, text: str, segments: list[Segment], full_file: str) -> str:
+    """Store assigned GUIDs and file names in the file, keeping the author's comments
+    and layout; the file's new text."""
     doc = tomlkit.parse(text)
+    if "full_file" not in doc:
+        doc["full_file"] = full_file
     for table, seg in zip(doc["clip"], segments, strict=True):
         if "guid" not in table:
             table["guid"] = seg.guid
+        if table.get("file") != seg.file:  # none, or a split's copy of its original's
+            table["file"] = seg.file
     text = tomlkit.dumps(doc)
     write_text(path, text)
     return text

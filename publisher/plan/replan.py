@@ -4,8 +4,10 @@ A plan remembers the planner's own value of each field of each clip (the plan
 file's [planner] table: times as written, other fields as a short hash), so a
 field that differs from it is a person's edit. `replan(old, new)`:
 - gives each new clip the GUID of the old clip with which it shares at least half
-  of the longer one's time (one-to-one, best overlap first); the others get fresh
-  GUIDs that collide with no old or new one;
+  of the longer one's time (one-to-one, best overlap first), and its file name;
+  the others get fresh GUIDs that collide with no old or new one, and no file
+  name (plan.names gives them one when the plan is saved); the talk keeps its
+  full episode's file name;
 - keeps every field a person edited (kind, title, topic, keywords, speakers,
   summary, a boundary they moved) of the old clip whose GUID it keeps. Where the
   old plan has no planner values (written before they were kept), its text
@@ -84,6 +86,34 @@ def keep_published(
         here.add(p.guid)
 
 
+def keep_files(
+    segments: list[Segment], published: list[Segment], fail: Callable[[Segment, str], None]
+) -> None:
+    """Check a plan file's clips (published GUIDs kept: keep_published) against the
+    talk's published ones: a published clip's file name (its enclosure URL) changed
+    by hand is refused (`fail`), and so is another clip taking it (one with no GUID
+    yet, a split's copy, is named afresh); one deleted from the file is put back."""
+    names = {p.guid: p.file for p in published if p.file}
+    owners = {p.file.lower(): p.guid for p in published if p.file}
+    for seg in segments:
+        name = names.get(seg.guid, "")
+        if name and seg.file and seg.file != name:
+            fail(seg, file_changed(seg.file, name, "clip"))
+        seg.file = name or seg.file
+        owner = owners.get(seg.file.lower(), seg.guid)
+        if owner != seg.guid and seg.guid:
+            fail(seg, f"file {seg.file!r} is the published file of {owner!r}: choose another")
+        seg.file = seg.file if owner == seg.guid else ""
+
+
+def file_changed(new: str, old: str, what: str) -> str:
+    """The message refusing a published episode's file name changed by hand."""
+    return (
+        f"file {new!r} replaces {old!r}, the published file name of this {what} "
+        f"(podcast apps download the episode from it): put {old!r} back"
+    )
+
+
 def replan(old: Plan | None, new: Plan) -> Plan:
     """The new plan, keeping the old one's GUIDs and a person's edits (see the module)."""
     from .planfile import MIN_CLIP  # (planfile imports this module)
@@ -108,14 +138,17 @@ def replan(old: Plan | None, new: Plan) -> Plan:
         keep = {f: getattr(o, f) for f in FIELDS if o and _edited(o, f, old.planned)}
         guid = o.guid if o else new_guid(new.video_id, start, taken)
         taken.add(guid)
-        made.append((replace(n, start=start, end=end, guid=guid, line=0, **keep), n, o))
+        file = o.file if o else ""
+        made.append((replace(n, start=start, end=end, guid=guid, file=file, line=0, **keep), n, o))
     segments = [seg for seg, _, _ in made]
     planned = {
         seg.guid: marks(n)
         | {t: _mark(seg, t) for t in TIMES if not (o and _edited(o, t, old.planned))}
         for seg, n, o in made
     }
-    return Plan(new.video_id, segments, new.path, list(new.transcript), planned)
+    return Plan(
+        new.video_id, segments, new.path, list(new.transcript), planned, full_file=old.full_file
+    )
 
 
 def _edited(o: Segment, f: str, planned: dict[str, dict[str, str]]) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import posixpath
 from importlib import resources
 from pathlib import Path
@@ -12,19 +11,16 @@ import jinja2
 
 from .. import fsutil
 from ..feed import Retired
-from ..model import Episode, timestamp
+from ..model import THE_PANEL, Episode, Role, timestamp
 from ..show import Show
-from .catalog import Catalog, make_catalog, search_index
+from . import search
+from .catalog import Catalog, make_catalog
 from .sanitize import clean_html
+from .thumbs import ThumbMaker, Thumbs
 
 STANDIN_LABEL = "stand-in audio (synthesised from captions)"
-ROLE_LABELS = {
-    "moderator": "Moderator",
-    "presenter": "Presenter",
-    "panelist": "Panelist",
-    "panel": "Panel",
-    "audience": "Audience",
-}
+HOME_TALKS = 8  # the newest talks shown on the home page; the rest by year and track
+HOME_TOPICS = 24  # the biggest topics on the home page; every topic on topics/index.html
 
 
 def build_site(
@@ -33,28 +29,44 @@ def build_site(
     out_dir: Path,
     feeds: dict[str, str],
     retired: Retired | None = None,
+    cache_dir: Path | None = None,
 ) -> list[Path]:
-    """Write the site's pages, search index and static files; return every path it owns.
-    A `retired` topic (feed.retired_topics) keeps its page, unlisted, like its feed.
+    """Write the site's pages, thumbnails, Pagefind search index and static files;
+    return every path it owns. A `retired` topic (feed.Lineup.retired) keeps its page,
+    unlisted, like its feed. Thumbnails and the search index are kept in
+    cache_dir/thumbs and cache_dir/search across builds.
 
     Files whose content is unchanged are left alone, so their ETags and
     Last-Modified dates stay put for browsers and podcast apps.
     """
     out_dir = Path(out_dir)
-    catalog = make_catalog(show, episodes, out_dir, retired or {})
+    catalog = make_catalog(show, episodes, retired or {})
     static = _static_files()
-    env = _environment(show, feeds, catalog, static)
+    cache = Path(cache_dir) if cache_dir else None
+    thumbs = ThumbMaker(cache / "thumbs" if cache else None)
+    env = _environment(show, feeds, catalog, static, thumbs, out_dir)
     pages: dict[str, str | bytes] = {f"static/{name}": data for name, data in static.items()}
-    pages["index.html"] = env.get_template("index.html").render(here="index.html", page="home")
-    for talk in catalog.talks:
-        pages[talk.page] = env.get_template("talk.html").render(here=talk.page, page="talk", t=talk)
-    for topic in catalog.topics + catalog.retired:
-        pages[topic.page] = env.get_template("topic.html").render(
-            here=topic.page, page="topic", topic=topic
+
+    def render(rel: str, template: str, page: str, alternates: list[str], **context) -> None:
+        pages[rel] = env.get_template(template).render(
+            here=rel, page=page, alternates=_alternates(show, feeds, alternates), **context
         )
-    pages["search.json"] = json.dumps(
-        search_index(catalog), ensure_ascii=False, separators=(",", ":")
-    )
+
+    render("index.html", "index.html", "home", ["feed", "clips"])
+    render("topics/index.html", "topics.html", "topics", ["clips"])
+    for year, _ in catalog.years:
+        render(f"years/{year}.html", "year.html", "year", [f"year:{year}"], year=year)
+    for track in catalog.tracks:
+        render(track.page, "track.html", "track", [f"track:{track.slug}"], track=track)
+    for talk in catalog.talks:
+        keys = [f"year:{talk.talk.year}", f"track:{talk.track_slug}", "clips"]
+        render(talk.page, "talk.html", "talk", keys, t=talk)
+    for topic in catalog.topics + catalog.retired:
+        render(topic.page, "topic.html", "topic", [f"topic:{topic.slug}"], topic=topic)
+    pages.update(thumbs.files)
+    index_cache = cache / "search" / show.slug if cache else None
+    pages.update(search.write_index(show, catalog, out_dir, index_cache))
+    search.stale(out_dir, set(pages))
     written = []
     for rel, content in pages.items():
         path = out_dir / rel
@@ -63,12 +75,39 @@ def build_site(
     return written
 
 
+_FEED_TITLES = {
+    "feed": "{show}: every talk",
+    "clips": "{show}: every question",
+    "year": "{show}: {name}",
+    "track": "{show}: {name} track, every question",
+    "topic": "{show}: {name}",
+}
+
+
+def _alternates(show: Show, feeds: dict[str, str], keys: list[str]) -> list[dict[str, str]]:
+    """The <link rel="alternate"> of a page: its own feeds, those that exist."""
+    out = []
+    for key in keys:
+        if key in feeds:
+            kind, _, name = key.partition(":")
+            title = _FEED_TITLES[kind].format(show=show.title, name=name)
+            out.append(dict(href=feeds[key], title=title))
+    return out
+
+
 def _static_files() -> dict[str, bytes]:
     folder = resources.files("publisher.site") / "static"
     return {f.name: f.read_bytes() for f in folder.iterdir() if f.is_file()}
 
 
-def _environment(show: Show, feeds: dict[str, str], catalog: Catalog, static: dict[str, bytes]):
+def _environment(
+    show: Show,
+    feeds: dict[str, str],
+    catalog: Catalog,
+    static: dict[str, bytes],
+    thumbs: ThumbMaker,
+    out_dir: Path,
+):
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("publisher.site", "templates"),
         autoescape=True,
@@ -91,14 +130,23 @@ def _environment(show: Show, feeds: dict[str, str], catalog: Catalog, static: di
     def asset(context, name: str) -> str:
         return f"{url(context, 'static/' + name)}?v={versions[name]}"
 
+    @jinja2.pass_context
+    def srcset(context, found: Thumbs) -> str:
+        return ", ".join(f"{url(context, p)} {w}w" for w, p in found.paths.items())
+
+    def thumbs_of(rel: str) -> Thumbs | None:
+        """A picture's thumbnails (None when it has none: no picture, or missing)."""
+        return thumbs(out_dir / rel) if rel else None
+
     env.filters.update(
         url=url,
         clock=timestamp,
         filesize=_filesize,
         longdate=lambda d: f"{d:%-d %B %Y}",
-        role=lambda r: ROLE_LABELS.get(r, r.title()),
+        role=lambda r: Role(r).label,
         feed_href=lambda u: _relative_feed(show, u),
         notes=lambda html: jinja2.utils.markupsafe.Markup(clean_html(html)),
+        srcset=srcset,
     )
     env.globals.update(
         show=show,
@@ -107,7 +155,16 @@ def _environment(show: Show, feeds: dict[str, str], catalog: Catalog, static: di
         asset=asset,
         subscriptions=_subscriptions(show, feeds),
         standin_label=STANDIN_LABEL,
+        the_panel=THE_PANEL,
         year_span=_year_span([t.talk.year for t in catalog.talks]),
+        thumbs=thumbs_of,
+        art=thumbs_of("artwork.jpg"),
+        home_talks=catalog.talks[:HOME_TALKS],
+        home_topics=sorted(
+            sorted(catalog.topics, key=lambda t: -len(t.clips))[:HOME_TOPICS],
+            key=lambda t: t.name.lower(),
+        ),
+        pagefind=f"{search.FOLDER}/pagefind.js",
     )
     return env
 
@@ -124,7 +181,7 @@ def _subscriptions(show: Show, feeds: dict[str, str]) -> list[dict[str, str]]:
     years = sorted((k for k in feeds if k.startswith("year:")), reverse=True)
     for key in years:
         year = key.partition(":")[2]
-        out.append(dict(key=key, label=f"{year} only", hint=f"Talks and questions from {year}."))
+        out.append(dict(key=key, label=f"{year} only", hint=f"The talks of {year} in full."))
     for item in out:
         item["url"] = feeds[item["key"]]
         item["href"] = _relative_feed(show, item["url"])

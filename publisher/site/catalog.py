@@ -1,4 +1,4 @@
-"""The site's view of the published episodes: talks by year, clips by topic, the search index.
+"""The site's view of the published episodes: talks by year and track, clips by topic.
 
 Every URL here is relative to the site root (public/<show>/); templates
 prefix it with the page's way back to the root, so the site works from any
@@ -7,17 +7,15 @@ base path and from disk.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..feed import Retired
 from ..feed.catalog import topics as topic_names
-from ..model import Chapter, Episode, Line, Talk, slugify, talk_page
+from ..feed.catalog import track_of
+from ..model import Chapter, Episode, Line, Role, Talk, full_guid, slugify, talk_page
 from ..show import Show
 
-ROLE_ORDER = ("moderator", "presenter", "panelist", "panel", "audience")
 PARAGRAPH_SECONDS = 40.0  # a transcript paragraph breaks at a new speaker or after this long
 
 
@@ -71,7 +69,7 @@ class Clip:
 @dataclass
 class Person:
     name: str
-    role: str
+    role: Role
     title: str = ""
     organisation: str = ""
     bio: str = ""
@@ -82,7 +80,7 @@ class Paragraph:
     start: float
     speaker: str | None
     text: str
-    chapter: str = ""  # the title of the chapter this paragraph opens, if it opens one
+    chapter: Chapter | None = None  # the chapter this paragraph opens, if it opens one
 
 
 @dataclass
@@ -98,6 +96,20 @@ class TalkPage:
     download_name: str = ""
     files: dict[str, str] = field(default_factory=dict)
     downloads: list[Download] = field(default_factory=list)  # other formats than the MP3
+    track: str = ""  # its track's name (feed.catalog.track_of: the playlist)
+
+    @property
+    def track_slug(self) -> str:
+        """Its track page's and track feed's name: tracks/<slug>.html, tracks/<slug>.xml."""
+        return slugify(self.track)
+
+    @property
+    def year_page(self) -> str:
+        return f"years/{self.talk.year}.html"
+
+    @property
+    def track_page(self) -> str:
+        return f"tracks/{self.track_slug}.html"
 
     @property
     def video_id(self) -> str:
@@ -105,7 +117,7 @@ class TalkPage:
 
     @property
     def guid(self) -> str:
-        return self.full.guid if self.full else f"yt-{self.talk.video_id}"
+        return self.full.guid if self.full else full_guid(self.talk.video_id)
 
     @property
     def standin(self) -> bool:
@@ -141,10 +153,43 @@ class Topic:
 
 
 @dataclass
+class Track:
+    """A conference track (playlist): its talks, newest first, on tracks/<slug>.html."""
+
+    name: str
+    slug: str
+    talks: list[TalkPage]
+
+    @property
+    def page(self) -> str:
+        return f"tracks/{self.slug}.html"
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({t.talk.year for t in self.talks})
+
+
+@dataclass
 class Catalog:
     talks: list[TalkPage]  # newest first
     topics: list[Topic]  # by name
     retired: list[Topic] = field(default_factory=list)  # see Topic.retired
+
+    @property
+    def tracks(self) -> list[Track]:
+        """Every track, by name, with its talks newest first."""
+        by_slug: dict[str, Track] = {}
+        for t in self.talks:
+            by_slug.setdefault(t.track_slug, Track(t.track, t.track_slug, [])).talks.append(t)
+        return sorted(by_slug.values(), key=lambda tr: tr.name.lower())
+
+    def tracks_of(self, year: int) -> list[tuple[Track, list[TalkPage]]]:
+        """The tracks that have talks in `year`, each with those talks."""
+        return [
+            (tr, talks)
+            for tr in self.tracks
+            if (talks := [t for t in tr.talks if t.talk.year == year])
+        ]
 
     @property
     def years(self) -> list[tuple[int, list[TalkPage]]]:
@@ -162,35 +207,32 @@ class Catalog:
         return [c for t in self.talks for c in t.questions]
 
 
-def make_catalog(
-    show: Show, episodes: list[Episode], out_dir: Path, retired: Retired | None = None
-) -> Catalog:
+def make_catalog(show: Show, episodes: list[Episode], retired: Retired | None = None) -> Catalog:
     """Group the episodes into talk pages and topics; `retired` topics (feed.Retired)
     get the clips their feed still has."""
-    link = _Linker(show, out_dir)
     talks: dict[str, TalkPage] = {}
     for ep in episodes:
         vid = ep.talk.video_id
-        page = talks.get(vid) or TalkPage(ep.talk, None, talk_page(vid))
+        page = talks.get(vid) or TalkPage(ep.talk, None, talk_page(vid), track=track_of(show, ep))
         talks[vid] = page
-        if ep.image and not page.image:
-            page.image = link.path(ep.image, ep.image_url)
+        if ep.cover and not page.image:
+            page.image = ep.cover
         if ep.kind == "full":
             page.full = ep
-            page.audio = link.path(ep.path, ep.url)
-            page.download_name = _download_name(ep.talk, ep.talk.title)
-            page.files = link.files(ep)
-            page.downloads = link.downloads(ep, page.download_name)
+            page.audio = ep.path.as_posix()
+            page.download_name = ep.path.name
+            page.files = _files(ep)
+            page.downloads = _downloads(ep)
         else:
             page.clips.append(
                 Clip(
                     episode=ep,
                     talk=page,
-                    audio=link.path(ep.path, ep.url),
+                    audio=ep.path.as_posix(),
                     anchor=ep.page,
-                    download_name=_download_name(ep.talk, ep.title),
-                    files=link.files(ep),
-                    downloads=link.downloads(ep, _download_name(ep.talk, ep.title)),
+                    download_name=ep.path.name,
+                    files=_files(ep),
+                    downloads=_downloads(ep),
                 )
             )
     for page in talks.values():
@@ -227,9 +269,9 @@ def paragraphs(lines: list[Line], chapters: list[Chapter] = ()) -> list[Paragrap
     out: list[Paragraph] = []
     pending = sorted(chapters, key=lambda c: c.start)
     for ln in lines:
-        opened = ""
+        opened = None
         while pending and pending[0].start <= ln.start + 0.001:
-            opened = pending.pop(0).title
+            opened = pending.pop(0)
         last = out[-1] if out else None
         if (
             last
@@ -243,102 +285,26 @@ def paragraphs(lines: list[Line], chapters: list[Chapter] = ()) -> list[Paragrap
     return out
 
 
-def search_index(catalog: Catalog) -> dict:
-    """The JSON the search box loads: one item per talk and per clip."""
-    items = []
-    for t in catalog.talks:
-        names = [p.name for p in t.people]
-        orgs = [p.organisation for p in t.people if p.organisation]
-        text = " ".join(ln.text for ln in (t.full.transcript if t.full else []))
-        items.append(
-            {
-                "id": t.guid,
-                "kind": "talk",
-                "title": t.talk.title,
-                "talk": t.talk.title,
-                "year": t.talk.year,
-                "topic": "",
-                "speakers": names + orgs,
-                "url": t.page,
-                "text": f"{t.talk.playlist} {t.talk.description} {text}",
-            }
-        )
-        for c in t.clips:
-            ep = c.episode
-            items.append(
-                {
-                    "id": ep.guid,
-                    "kind": "clip",
-                    "title": ep.title,
-                    "talk": t.talk.title,
-                    "year": t.talk.year,
-                    "topic": c.topic,
-                    "speakers": [s.name for s in ep.speakers]
-                    + [s.organisation for s in ep.speakers if s.organisation],
-                    "url": c.anchor,
-                    "text": " ".join(
-                        [ep.summary, *ep.keywords, *(ln.text for ln in ep.transcript)]
-                    ),
-                }
-            )
-    return {"version": 1, "items": items}
+_TRANSCRIPTS = {"vtt": "WebVTT", "srt": "SRT", "json": "JSON"}  # Episode.links key -> label
 
 
-class _Linker:
-    """Turns published files and absolute URLs into site-relative URLs."""
-
-    def __init__(self, show: Show, out_dir: Path):
-        self.base = show.base_url
-        self.root = Path(os.path.abspath(out_dir))
-
-    def path(self, path: Path, url: str = "") -> str:
-        p = Path(os.path.abspath(path))
-        if p.is_relative_to(self.root):
-            return p.relative_to(self.root).as_posix()
-        return self.url(url) if url else p.as_uri()
-
-    def url(self, url: str) -> str:
-        return url[len(self.base) :] if url.startswith(self.base) else url
-
-    def files(self, ep: Episode) -> dict[str, str]:
-        labels = {"vtt": "WebVTT", "srt": "SRT", "json": "JSON"}
-        return {label: self.url(ep.links[k]) for k, label in labels.items() if ep.links.get(k)}
-
-    def downloads(self, ep: Episode, mp3_name: str) -> list[Download]:
-        """The episode's alternate encodings, saved under the MP3's name with their suffix."""
-        return [
-            Download(
-                fmt.upper(), self.path(ep.alternate_path(fmt), alt.url), f"{mp3_name[:-4]}.{fmt}"
-            )
-            for fmt, alt in ep.alternates.items()
-        ]
+def _files(ep: Episode) -> dict[str, str]:
+    """The episode's transcripts by label, as paths in the show folder."""
+    return {label: ep.links[k] for k, label in _TRANSCRIPTS.items() if ep.links.get(k)}
 
 
-def _download_name(talk: Talk, title: str) -> str:
-    return slugify(f"{talk.playlist or talk.year} {title}", limit=90) + ".mp3"
+def _downloads(ep: Episode) -> list[Download]:
+    """The episode's alternate encodings, saved under the MP3's name with their suffix."""
+    return [
+        Download(fmt.upper(), ep.alternate_path(fmt).as_posix(), ep.alternate_path(fmt).name)
+        for fmt in ep.alternates
+    ]
 
 
 def _people(page: TalkPage) -> list[Person]:
-    """The talk's people with their roles: the credits where given, else the seed's structure."""
-    roles: dict[str, str] = {}
-    for ep in [page.full, *(c.episode for c in page.clips)]:
-        for credit in ep.speakers if ep else []:
-            old = roles.get(credit.name)
-            if old is None or _rank(credit.role) < _rank(old):
-                roles[credit.name] = credit.role
+    """The talk's people, each with their role in the talk (Talk.role), in Role order."""
     talk = page.talk
     people = [
-        Person(
-            s.name,
-            roles.get(s.name) or talk.role(s.name),
-            s.title,
-            s.organisation,
-            s.bio,
-        )
-        for s in talk.people
+        Person(s.name, talk.role(s.name), s.title, s.organisation, s.bio) for s in talk.people
     ]
-    return sorted(people, key=lambda p: _rank(p.role))
-
-
-def _rank(role: str) -> int:
-    return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
+    return sorted(people, key=lambda p: list(Role).index(p.role))

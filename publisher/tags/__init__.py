@@ -3,6 +3,7 @@ what the tags say (fields.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import AudioError
@@ -13,12 +14,16 @@ from .mp4 import tag_m4a
 _TAGGERS = {".mp3": tag_mp3, ".m4a": tag_m4a}
 
 
-def tag_episode(episode: Episode, *, feed_url: str = "") -> None:
-    """Write every tag for `episode` into episode.path and into each of its alternate
-    encodings, replacing any old ones; their sizes are updated."""
-    episode.size = _tag(episode, Path(episode.path), feed_url)
-    for fmt, alternate in episode.alternates.items():
-        alternate.size = _tag(episode, episode.alternate_path(fmt), feed_url)
+def tag_episode(episode: Episode, root: Path, *, feed_url: str = "") -> Episode:
+    """Write every tag for `episode` into its file in the show folder `root`, and into
+    each of its alternate encodings, replacing any old ones; returns the episode with
+    their tagged sizes."""
+    size = _tag(episode, Path(root) / episode.path, feed_url)
+    alternates = {
+        fmt: replace(alt, size=_tag(episode, Path(root) / episode.alternate_path(fmt), feed_url))
+        for fmt, alt in episode.alternates.items()
+    }
+    return replace(episode, size=size, alternates=alternates)
 
 
 def _tag(episode: Episode, path: Path, feed_url: str) -> int:

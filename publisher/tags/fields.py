@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AudioError
-from ..model import Episode
+from ..model import THE_PANEL, Episode
 from ..transcripts import plain_text
 
 GENRE = "Podcast"
@@ -33,7 +33,8 @@ class Fields:
 
 def fields(ep: Episode, feed_url: str = "") -> Fields:
     talk = ep.talk
-    names = [c.name for c in ep.speakers] or [p.name for p in talk.people]
+    credited = ep.credits  # as the notes credit them: named people, and the panel once
+    names = [c.name for c in credited.people] + ([THE_PANEL] if credited.panel else [])
     return Fields(
         title=ep.title,
         artist="; ".join(dict.fromkeys(names)),

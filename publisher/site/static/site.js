@@ -1,4 +1,5 @@
-/* publisher site: seeking, chapter tracking, copy buttons and search. No dependencies. */
+/* publisher site: the shared clip player, seeking, chapter tracking, copy buttons and
+   Pagefind search. No dependencies (Pagefind's own runtime is loaded on the first search). */
 "use strict";
 
 (function () {
@@ -75,14 +76,68 @@
     });
   }
 
+  // --- clip cards: one play button each, one shared player ---------------------
+
+  const playButtons = [...document.querySelectorAll("[data-play]")];
+  let dock = null;
+
+  /** The page's one clip player, docked at the bottom, made on first use. */
+  function clipPlayer() {
+    if (dock) return dock.querySelector("audio");
+    dock = document.createElement("section");
+    dock.className = "dock";
+    dock.setAttribute("aria-label", "Clip player");
+    const title = document.createElement("p");
+    title.className = "dock-title";
+    const audio = document.createElement("audio");
+    audio.controls = true;
+    audio.id = "clip-player";
+    audio.setAttribute("aria-label", "Clip player");
+    dock.append(title, audio);
+    document.body.append(dock);
+    document.body.classList.add("has-dock");
+    const sync = () => {
+      for (const b of playButtons) {
+        const on = b.dataset.src === audio.dataset.src && !audio.paused;
+        b.setAttribute("aria-pressed", String(on));
+        b.setAttribute("aria-label", `${on ? "Pause" : "Play"}: ${b.dataset.title}`);
+      }
+    };
+    audio.addEventListener("play", sync);
+    audio.addEventListener("pause", sync);
+    audio.addEventListener("ended", sync);
+    return audio;
+  }
+
+  for (const button of playButtons) {
+    button.dataset.src = new URL(button.dataset.play, location.href).href;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const audio = clipPlayer();
+      if (audio.dataset.src === button.dataset.src) {
+        if (audio.paused) audio.play().catch(() => {});
+        else audio.pause();
+        return;
+      }
+      audio.dataset.src = button.dataset.src;
+      audio.src = button.dataset.src;
+      dock.querySelector(".dock-title").textContent = button.dataset.title;
+      audio.play().catch(() => {});
+    });
+  }
+
   // --- copy buttons ----------------------------------------------------------
 
-  async function copyText(input) {
+  async function copyText(text) {
     try {
-      await navigator.clipboard.writeText(input.value);
+      await navigator.clipboard.writeText(text);
     } catch (e) {
-      input.select(); // not a secure context: fall back to the selection
+      const area = document.createElement("textarea"); // not a secure context
+      area.value = text;
+      document.body.append(area);
+      area.select();
       document.execCommand("copy");
+      area.remove();
     }
   }
 
@@ -97,10 +152,8 @@
   }
   for (const button of copyButtons) {
     button.addEventListener("click", async () => {
-      const input = document.getElementById(button.dataset.copy);
-      await copyText(input);
-      const name = input.labels.length ? input.labels[0].textContent.replace(/ feed address$/, "") : "";
-      announce.textContent = `Copied the ${name} feed address.`;
+      await copyText(document.getElementById(button.dataset.copy).textContent.trim());
+      announce.textContent = `Copied the ${button.dataset.name} feed address.`;
       const label = button.textContent;
       button.textContent = "Copied";
       button.dataset.copied = "";
@@ -110,102 +163,105 @@
       }, 1800);
     });
   }
-  for (const input of document.querySelectorAll(".copy-input")) {
-    input.addEventListener("focus", () => input.select());
-  }
 
-  // --- search ----------------------------------------------------------------
+  // --- search: Pagefind, loaded on the first query ------------------------------
 
   const search = document.getElementById("search");
-  if (!search) return;
+  if (!search || !/^https?:$/.test(location.protocol)) return; // Pagefind fetches: not from disk
   const box = document.getElementById("q");
   const status = document.getElementById("search-status");
-  const empty = document.getElementById("no-results");
-  const cards = [...document.querySelectorAll(".talk-card")];
-  const years = [...document.querySelectorAll(".year")];
-  const fold = (s) => s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  let items = new Map();
+  const list = document.getElementById("results");
+  const more = document.getElementById("more-results");
+  const PAGE = 10; // results shown at a time: each one fetches its fragment
+  const runtime = new URL(search.dataset.pagefind, location.href);
+  const root = new URL("../", runtime); // the site root: records' `url` meta is relative to it
+  let pagefind = null;
+  let found = [];
+  let shown = 0;
+  let asked = "";
 
-  /** Snippet of `text` around the first query word, with the words marked. */
-  function snippet(el, text, words) {
-    const folded = fold(text);
-    const at = Math.min(...words.map((w) => folded.indexOf(w)).filter((i) => i >= 0));
-    el.textContent = "";
-    if (!isFinite(at)) return false;
-    const start = Math.max(0, folded.lastIndexOf(" ", Math.max(0, at - 60)) + 1);
-    const end = Math.min(text.length, at + 100);
-    const part = text.slice(start, end);
-    const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
-    let last = 0;
-    el.append(start > 0 ? "…" : "");
-    for (const m of fold(part).matchAll(pattern)) {
-      el.append(part.slice(last, m.index));
-      const mark = document.createElement("mark");
-      mark.textContent = part.slice(m.index, m.index + m[0].length);
-      el.append(mark);
-      last = m.index + m[0].length;
-    }
-    el.append(part.slice(last) + (end < text.length ? "…" : ""));
-    return true;
+  async function load() {
+    if (!pagefind) pagefind = await import(runtime.href);
+    return pagefind;
   }
 
-  function apply() {
-    const query = fold(box.value.trim());
-    const words = query.split(/\s+/).filter(Boolean);
-    const matches = (id) => {
-      const item = items.get(id);
-      return item ? words.every((w) => item.haystack.includes(w)) : words.length === 0;
-    };
-    let talks = 0;
-    let questions = 0;
-    for (const card of cards) {
-      let shown = 0;
-      for (const li of card.querySelectorAll(".question-item")) {
-        const hit = matches(li.dataset.id);
-        li.hidden = !hit;
-        const snip = li.querySelector(".snippet");
-        const item = items.get(li.dataset.id);
-        const inTitle = item && words.every((w) => item.head.includes(w));
-        snip.hidden = !(hit && words.length && !inTitle && snippet(snip, item.text, words));
-        shown += hit;
-      }
-      const visible = shown > 0 || matches(card.dataset.id);
-      card.hidden = !visible;
-      talks += visible;
-      questions += shown;
+  /** Pagefind's excerpt (text with <mark>s) as nodes, nothing else kept. */
+  function excerpt(html) {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    const p = document.createElement("p");
+    p.className = "result-excerpt";
+    for (const node of tpl.content.childNodes) {
+      if (node.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        p.append(mark);
+      } else p.append(node.textContent);
     }
-    for (const year of years) year.hidden = !year.querySelector(".talk-card:not([hidden])");
-    empty.hidden = talks > 0;
-    status.textContent = words.length
-      ? `${questions} ${questions === 1 ? "question" : "questions"} in ${talks} ${talks === 1 ? "talk" : "talks"} match “${box.value.trim()}”.`
-      : "";
+    return p;
+  }
+
+  async function showMore() {
+    const batch = found.slice(shown, shown + PAGE);
+    shown += batch.length;
+    const datas = await Promise.all(batch.map((r) => r.data()));
+    for (const data of datas) {
+      const li = document.createElement("li");
+      li.className = "result";
+      const context = document.createElement("p");
+      context.className = "eyebrow";
+      context.textContent = data.meta.context || "";
+      const link = document.createElement("a");
+      link.className = "result-title";
+      link.href = new URL(data.meta.url, root).href; // the record's site URL, with its anchor
+      link.textContent = data.meta.title;
+      li.append(context, link, excerpt(data.excerpt));
+      list.append(li);
+    }
+    more.hidden = shown >= found.length;
+  }
+
+  async function run(query) {
+    asked = query;
     const url = new URL(location.href);
-    if (words.length) url.searchParams.set("q", box.value.trim());
+    if (query) url.searchParams.set("q", query);
     else url.searchParams.delete("q");
     history.replaceState(null, "", url);
+    if (!query) {
+      list.textContent = "";
+      status.textContent = "";
+      more.hidden = true;
+      return;
+    }
+    let result;
+    try {
+      result = await (await load()).search(query);
+    } catch (e) {
+      status.textContent = "Search could not load its index.";
+      return;
+    }
+    if (asked !== query) return; // a newer query is on its way
+    found = result.results;
+    shown = 0;
+    list.textContent = "";
+    await showMore();
+    const n = found.length;
+    status.textContent = n
+      ? `${n} ${n === 1 ? "result" : "results"} for “${query}”.`
+      : `Nothing matches “${query}”. Try fewer or different words.`;
   }
 
-  fetch(search.dataset.index)
-    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.status))))
-    .then((index) => {
-      for (const it of index.items) {
-        const head = fold([it.title, it.topic, it.talk, ...it.speakers].join(" "));
-        items.set(it.id, { text: it.text, head, haystack: head + " " + fold(it.text) });
-      }
-      search.hidden = false;
-      box.value = new URL(location.href).searchParams.get("q") || "";
-      let timer = 0;
-      box.addEventListener("input", () => {
-        clearTimeout(timer);
-        timer = setTimeout(apply, 80);
-      });
-      search.querySelector("form").addEventListener("submit", (e) => {
-        e.preventDefault();
-        apply();
-      });
-      if (box.value) apply();
-    })
-    .catch(() => {
-      items = new Map(); // opened from disk without a server: browse only
-    });
+  search.hidden = false;
+  let timer = 0;
+  box.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => run(box.value.trim()), 150);
+  });
+  search.querySelector("form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    run(box.value.trim());
+  });
+  more.addEventListener("click", showMore);
+  box.value = new URL(location.href).searchParams.get("q") || "";
+  if (box.value) run(box.value.trim());
 })();

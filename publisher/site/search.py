@@ -1,0 +1,131 @@
+"""The site's search: a Pagefind index (pagefind/ in the show folder), one record per
+talk and one per clip, so a clip is its own result with its card's anchor URL.
+
+Pagefind splits the index into chunks and fragments: a query fetches its runtime
+(~100 KB, once) and only the chunks holding its words and the fragments of the
+results it shows. Its runtime fetches files, so search needs the site served over
+HTTP(S) (any static host, or `publisher serve`); opened from disk it is hidden.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from html import escape
+from importlib import metadata
+from pathlib import Path
+
+from pagefind_bin import get_executable
+
+from ..errors import PublisherError
+from ..show import Show
+from .catalog import Catalog
+
+FOLDER = "pagefind"  # under the show folder
+UNUSED = ("-ui.", "-highlight.")  # Pagefind's ready-made UIs: the site has its own
+
+
+def records(catalog: Catalog) -> Iterator[dict]:
+    """Every search record: url (site-relative), content and meta (title, context)."""
+    for t in catalog.talks:
+        people = [p.name for p in t.people] + [p.organisation for p in t.people if p.organisation]
+        text = " ".join(ln.text for ln in (t.full.transcript if t.full else []))
+        yield _record(
+            t.page,
+            [t.talk.title, *people, t.talk.description, text],
+            title=t.talk.title,
+            context=f"{t.track} · {t.talk.year} · talk",
+        )
+        for c in t.clips:
+            ep = c.episode
+            names = [p.name for p in ep.credits.people]
+            orgs = [p.organisation for p in ep.credits.people if p.organisation]
+            yield _record(
+                c.anchor,
+                [ep.title, c.topic, *names, *orgs, ep.summary, *ep.keywords]
+                + [ln.text for ln in ep.transcript],
+                title=ep.title,
+                context=" · ".join(x for x in (t.talk.title, str(t.talk.year), c.topic) if x),
+            )
+
+
+def _record(url: str, parts: list[str], *, title: str, context: str) -> dict:
+    content = "\n".join(p for p in parts if p)
+    return dict(url=url, content=content, meta={"title": title, "context": context})
+
+
+def _document(record: dict, language: str) -> str:
+    """A record as the small HTML page the Pagefind CLI indexes: the record's site URL
+    (with the clip's anchor) rides in its `url` meta, which the search box links to."""
+    meta = {"url": record["url"], **record["meta"]}
+    tags = "".join(f'<meta data-pagefind-meta="{k}:{escape(v)}">' for k, v in meta.items())
+    body = "".join(f"<p>{escape(line)}</p>" for line in record["content"].splitlines())
+    return (
+        f'<!doctype html><html lang="{escape(language)}"><head>{tags}</head>'
+        f"<body data-pagefind-body><h1>{escape(record['meta']['title'])}</h1>{body}</body></html>"
+    )
+
+
+def write_index(
+    show: Show, catalog: Catalog, out_dir: Path, cache: Path | None = None
+) -> dict[str, bytes]:
+    """The Pagefind index of `catalog`, its files by site-relative path; made by the
+    pagefind binary (the `pagefind[bin]` wheel), or found in `cache` when the same
+    records were indexed by the same Pagefind before (a no-op rebuild)."""
+    language = (show.language or "en").split("-")[0].lower()
+    docs = [_document(r, language) for r in records(catalog)]
+    key = hashlib.sha256("\0".join([_VERSION, *docs]).encode()).hexdigest()[:24]
+    if cache and (cache / key).is_dir():
+        return _read(cache / key)
+    with tempfile.TemporaryDirectory(prefix="publisher-pagefind-") as tmp:
+        bundle = _pagefind(docs, language, Path(tmp), out_dir)
+        if cache:
+            for old in cache.glob("*") if cache.is_dir() else []:
+                shutil.rmtree(old, ignore_errors=True)  # one index kept: the newest
+            cache.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(bundle, cache / f".{key}.tmp", dirs_exist_ok=True)
+            (cache / f".{key}.tmp").rename(cache / key)
+        return _read(bundle)
+
+
+_VERSION = metadata.version("pagefind-bin")
+
+
+def _pagefind(docs: list[str], language: str, tmp: Path, out_dir: Path) -> Path:
+    """Run the pagefind binary over `docs` (written under tmp); the bundle's folder."""
+    site, bundle = tmp / "records", tmp / "bundle"
+    site.mkdir()
+    for n, doc in enumerate(docs):
+        (site / f"{n:06d}.html").write_text(doc, encoding="utf-8")
+    command = [str(get_executable()), "--site", str(site), "--output-path", str(bundle)]
+    command += ["--force-language", language, "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as e:
+        raise PublisherError(f"pagefind could not run: {e}", out_dir) from None
+    if done.returncode:
+        problem = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        raise PublisherError(f"pagefind failed: {problem[-1]}", out_dir)
+    return bundle
+
+
+def _read(bundle: Path) -> dict[str, bytes]:
+    return {
+        f"{FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
+        for p in sorted(bundle.rglob("*"))
+        if p.is_file() and not any(u in p.name for u in UNUSED)
+    }
+
+
+def stale(out_dir: Path, keep: set[str]) -> None:
+    """Remove index files of an earlier build in out_dir/pagefind that this one did not make."""
+    folder = out_dir / FOLDER
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
+        rel = path.relative_to(out_dir).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            shutil.rmtree(path)
