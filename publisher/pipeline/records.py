@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..errors import InputError
-from ..feed.catalog import HOME
+from ..feed.catalog import HOME, topics
 from ..fsutil import write_bytes
 from ..ingest.limits import read_input
 from ..model import Alternate, Episode, Plan, Segment, full_guid, talk_folder
@@ -220,12 +220,9 @@ def _current(ep: Episode) -> Episode:
 
 
 def topic_names(published: dict[str, Record]) -> dict[str, str]:
-    """Topic slug -> name, as the show's published clips first named it."""
-    clips = [ep for r in published.values() for ep in r.episodes if ep.topic_slug]
-    names: dict[str, str] = {}
-    for ep in sorted(clips, key=lambda e: e.pub_date):
-        names.setdefault(ep.topic_slug, ep.topic)
-    return names
+    """Topic slug -> name, as the show's published clips first named it: the rule the
+    feeds name their topics by (feed.catalog.topics)."""
+    return topics([ep for r in published.values() for ep in r.episodes])
 
 
 def relink(record: Record, published: Path, staging: Path) -> list[Episode]:
