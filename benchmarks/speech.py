@@ -6,7 +6,9 @@ process decodes it, runs Silero VAD, then faster-whisper tiny.en with word
 timestamps (publisher/speech/, no transcript cache), while this process samples the
 child's process tree's memory. Prints, against issue 17's targets:
 
-- VAD real-time factor (target with diarization <= 0.05),
+- VAD and diarization real-time factors (target together <= 0.05),
+- speaker time labelled right on the built real-voice panel and pyannote's sample
+  call (target >= 90%; speech/panel.py),
 - transcription real-time factor, VAD included (target <= 0.1 on 2 cores),
 - WER against the clips' transcripts (target <= 5%), on the whole looped input,
 - peak RSS of the process tree (target <= 600 MB).
@@ -43,17 +45,21 @@ def child(source: Path, model: str) -> None:
     from publisher.speech.pcm import RATE, read_pcm
     from publisher.speech.transcribe import transcribe_samples
     from publisher.speech.vad import speech_in
+    from publisher.speech.voices import diarize
 
     t0 = time.perf_counter()
     samples = read_pcm(source)
     t1 = time.perf_counter()
     regions = speech_in(samples)
     t2 = time.perf_counter()
-    words = transcribe_samples(samples, model)  # runs the VAD again, as a build does
+    turns = diarize(samples, regions, None)
     t3 = time.perf_counter()
+    words = transcribe_samples(samples, model)  # runs the VAD again, as a build does
+    t4 = time.perf_counter()
     print(json.dumps({
         "seconds": len(samples) / RATE, "decode": t1 - t0, "vad": t2 - t1,
-        "transcribe": t3 - t2, "regions": len(regions), "words": [w.text for w in words],
+        "voices": t3 - t2, "clusters": len({t.cluster for t in turns}),
+        "transcribe": t4 - t3, "regions": len(regions), "words": [w.text for w in words],
     }))  # fmt: skip
 
 
@@ -86,14 +92,44 @@ def main() -> None:
     print(f"input: {length / 60:.1f} min of LibriVox ({loops} x {len(clips)} clips), "
           f"model {args.model}, {got['regions']} speech regions")  # fmt: skip
     print(f"decode: {got['decode']:.1f} s")
-    vad = got["vad"]
-    print(f"VAD: {vad:.1f} s, RTF {vad / length:.4f} (target with diarization <= 0.05)")
+    vad, voices = got["vad"], got["voices"]
+    print(f"VAD: {vad:.1f} s, RTF {vad / length:.4f}")
+    print(f"diarization (windows, embeddings, clusters): {voices:.1f} s, RTF "
+          f"{voices / length:.4f}, {got['clusters']} voice(s) found (1 reader)")  # fmt: skip
+    print(f"VAD + diarization: RTF {(vad + voices) / length:.4f} (target <= 0.05)")
+    for name, right in voice_accuracy().items():
+        print(f"speaker time labelled right, {name}: {right:.1%} (target >= 90%)")
     print(f"transcription (VAD + Whisper, word times): {got['transcribe']:.1f} s, "
           f"RTF {got['transcribe'] / length:.3f} (target <= 0.1)")  # fmt: skip
     print(f"WER: {wer([(said, ' '.join(got['words']))]):.1%} (target <= 5%)")
     print(f"peak RSS of the tree: {run.rss_mb:.0f} MB (target <= 600): {run.peak_summary()}")
     print(f"wall {run.wall:.1f} s, CPU {run.cpu:.1f} s, {run.per_core():.0%} of 2 cores; "
           f"other processes used {run.others:.1f} CPU s meanwhile")  # fmt: skip
+
+
+def voice_accuracy() -> dict[str, float]:
+    """Speaker time labelled right on the built panel (4 real voices, told 4+1 as a
+    seed's people would) and on pyannote's sample call (told 2 voices)."""
+    from publisher.speech.panel import build_panel, pyannote_sample
+    from publisher.speech.pcm import read_pcm
+    from publisher.speech.score import speaker_time_right
+    from publisher.speech.vad import speech_in
+    from publisher.speech.voices import diarize
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = {
+            "built panel": (build_panel(Path(tmp)), 5),
+            "pyannote sample": (pyannote_sample(), 2),
+        }
+        for name, (found, count) in cases.items():
+            if found is None:
+                sys.exit(f"speech.py: the {name}'s voices are missing: run scripts/setup.sh test")
+            samples = read_pcm(found[0])
+            turns = diarize(samples, speech_in(samples), count)
+            truth = [(t.start, t.end, t.voice) for t in found[1]]
+            out[name] = speaker_time_right(truth, [(t.start, t.end, t.cluster) for t in turns])
+    return out
 
 
 def _seconds(path: Path) -> float:

@@ -12,8 +12,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import InputError, PublisherError
+from .errors import AudioError, InputError, PublisherError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .model import Talk
+    from .show import Show
+    from .speech.naming import Voices
 
 FEEDS_DIR = Path("feeds")
 
@@ -73,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="transcribe the audio (faster-whisper) even for talks with captions",
     )
+    b.add_argument(
+        "--voices",
+        action="store_true",
+        help="hear who speaks (diarization) even in talks with captions",
+    )
     b.add_argument("--base-url", help="override the shows' base URL")
     b.add_argument(
         "--jobs", type=int, default=None, help="talks built at once (default: the core count)"
@@ -94,6 +107,16 @@ def _parser() -> argparse.ArgumentParser:
         "--replan", action="store_true", help="recompute, keeping GUIDs of overlapping clips"
     )
     pl.add_argument("--show", type=Path, help="show definition whose glossary applies")
+    pl.add_argument(
+        "--transcribe", action="store_true", help="transcribe the audio even if it has captions"
+    )
+    pl.add_argument(
+        "--voices", action="store_true", help="hear who speaks even if the talk has captions"
+    )
+    pl.add_argument(
+        "--cache-dir", type=Path, default=Path(".cache"),
+        help="where a talk to transcribe finds (or fetches) its audio (default .cache)",
+    )  # fmt: skip
     pl.set_defaults(run=_plan)
 
     a = sub.add_parser("add", help="add a playlist's (or one video's) talks to a show as seeds")
@@ -141,8 +164,8 @@ def _build(args: argparse.Namespace) -> int:
     if not paths:
         raise InputError("no show definitions given and none in feeds/")
     shows = load_shows(paths, base_url=args.base_url)
-    if args.transcribe:  # as [transcribe] enabled = true: the talks' records see it
-        shows = [transcribing(show) for show in shows]
+    if args.transcribe or args.voices:  # as [transcribe] enabled / voices = true
+        shows = [transcribing(show, args.transcribe, args.voices) for show in shows]
     options = Options(
         out=args.out,
         cache_dir=args.cache_dir,
@@ -188,7 +211,9 @@ def _plan(args: argparse.Namespace) -> int:
     talk = load_talk(args.seed)
     show = find_show_for(args.seed, args.show)
     path = plan_path(args.seed)
-    old, plan = plan_for(talk, path, show.glossary if show else {}, again=args.replan)
+    talk, pauses, voices = _heard(talk, show, args)
+    glossary = show.glossary if show else {}
+    old, plan = plan_for(talk, path, glossary, again=args.replan, pauses=pauses, voices=voices)
     if plan is not old:
         print(f"wrote {path}", file=sys.stderr)
     if args.json:
@@ -199,6 +224,39 @@ def _plan(args: argparse.Namespace) -> int:
     if old is not None and not args.replan:
         print(f"{path} exists; edit it, or pass --replan", file=sys.stderr)
     return 0
+
+
+def _heard(
+    talk: Talk, show: Show | None, args: argparse.Namespace
+) -> tuple[Talk, Callable[[], list[tuple[float, float]]] | None, Voices | None]:
+    """The talk to plan, as a build plans it: a talk without captions (or any, with
+    --transcribe or the show's [transcribe]) is transcribed from its audio (the
+    cached file, else fetched), and its pauses are found in that audio; who speaks
+    is heard in it too (speech/naming.py), or only that with --voices."""
+    from .speech import Transcription
+
+    was = show.transcribe if show else Transcription()
+    wanted = Transcription(was.enabled or args.transcribe, was.model, was.voices or args.voices)
+    if not wanted.hears_voices(talk):
+        return talk, None, None
+    from .audio import fetch_audio, silences
+    from .speech.transcribe import transcribed_talk
+
+    try:
+        source = fetch_audio(talk, args.cache_dir, progress=sys.stderr.isatty())
+    except AudioError as e:
+        asked = "transcription" if wanted.enabled else "who speaks"
+        why = "it has no captions" if not talk.cues else f"{asked} was asked for"
+        told = f"{e.message} (the talk is planned from its audio: {why}; see --cache-dir)"
+        raise type(e)(told, e.path, e.line) from None
+    from .speech.naming import voiced_talk
+
+    transcribed = wanted.applies(talk)
+    if transcribed:
+        talk = transcribed_talk(talk, source, args.cache_dir, wanted.model)
+    talk, voices = voiced_talk(talk, source, args.cache_dir)
+    pauses = (lambda: silences(source, args.cache_dir)) if transcribed else None
+    return talk, pauses, voices
 
 
 def _add(args: argparse.Namespace) -> int:

@@ -7,12 +7,16 @@ used here). Files go up in four waves, each finished before the next starts:
 audio, then what pages and feeds point at (images, transcripts, chapters),
 then pages (HTML, OPML, JSON, CSS, JS), then feeds, so a feed never names a
 missing file. Nothing published is deleted unless `prune` is set; dotfiles
-(.records, .<slug>.old) are never uploaded nor deleted.
+(.records, .<slug>.old) are never uploaded nor deleted. Local ETags are kept
+beside the folder (.<slug>.etags.json, keyed by path, size and mtime), so a no-op
+deploy hashes nothing again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from .errors import InputError, PublisherError
+from .fsutil import atomic_path
 from .serve import content_type
 
 TRANSFER = TransferConfig(multipart_threshold=8 * 2**20, multipart_chunksize=8 * 2**20)
@@ -89,6 +94,37 @@ def local_etag(path: Path, size: int) -> str:
     return f"{hashlib.md5(b''.join(parts)).hexdigest()}-{len(parts)}"
 
 
+class _Etags:
+    """Local ETags by (path, size, mtime_ns), read from and saved to one JSON file; a
+    file whose size or mtime changed is hashed again."""
+
+    def __init__(self, path: Path):
+        self.path, self._lock = path, threading.Lock()
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            data = {}
+        chunk = TRANSFER.multipart_chunksize
+        self.known: dict[str, list] = data.get("etags", {}) if data.get("chunk") == chunk else {}
+        self.fresh: dict[str, list] = {}
+
+    def of(self, f: _File) -> str:
+        mtime = f.path.stat().st_mtime_ns
+        key = f.key
+        hit = self.known.get(key)
+        etag = hit[2] if hit and hit[:2] == [f.size, mtime] else local_etag(f.path, f.size)
+        with self._lock:
+            self.fresh[key] = [f.size, mtime, etag]
+        return etag
+
+    def save(self, files: list[_File]) -> None:
+        here = {f.key for f in files}
+        kept = {k: v for k, v in (self.known | self.fresh).items() if k in here}
+        with atomic_path(self.path) as tmp:
+            data = {"chunk": TRANSFER.multipart_chunksize, "etags": kept}
+            Path(tmp).write_text(json.dumps(data))
+
+
 def deploy(
     folder: Path,
     target: str,
@@ -114,6 +150,7 @@ def deploy(
     except (BotoCoreError, ValueError) as e:  # unknown profile, malformed endpoint URL
         raise PublisherError(f"{target}: {e}") from None
     files = _local_files(folder, prefix)
+    etags = _Etags(folder.parent / f".{folder.resolve().name}.etags.json")
     remote = _remote_objects(s3, bucket, prefix, target)
     gone = tuple(sorted(set(remote) - {f.key for f in files}))
     say = report or (lambda line: None)
@@ -125,9 +162,10 @@ def deploy(
         except (BotoCoreError, ClientError) as e:
             where = f"{f.path}: upload to s3://{bucket}/{f.key} failed"
             raise PublisherError(f"{where}: {_why(e)}") from None
+        etags.of(f)  # kept for the next deploy's comparison
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        same = pool.map(lambda f: _same(f, remote.get(f.key)), files)
+        same = pool.map(lambda f: _same(f, remote.get(f.key), etags), files)
         changed = [f for f, unchanged in zip(files, same, strict=True) if not unchanged]
         changed.sort(key=lambda f: f.wave)
         for w in range(len(CACHE_CONTROL)):  # each wave done before the next starts
@@ -136,6 +174,8 @@ def deploy(
                 say(f"{'would upload' if dry_run else 'upload'} {f.key} ({f.size:,} bytes)")
             if not dry_run:
                 list(pool.map(upload, batch))
+    if not dry_run:
+        etags.save(files)
     if prune:
         for key in gone:
             say(f"{'would delete' if dry_run else 'delete'} {key}")
@@ -186,8 +226,8 @@ def _remote_objects(s3, bucket: str, prefix: str, target: str) -> dict[str, tupl
     return found
 
 
-def _same(f: _File, remote: tuple[int, str] | None) -> bool:
-    return remote is not None and remote[0] == f.size and remote[1] == local_etag(f.path, f.size)
+def _same(f: _File, remote: tuple[int, str] | None, etags: _Etags) -> bool:
+    return remote is not None and remote[0] == f.size and remote[1] == etags.of(f)
 
 
 def _delete(s3, bucket: str, keys: tuple[str, ...]) -> None:

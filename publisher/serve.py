@@ -194,6 +194,16 @@ def _gzipped(path: Path, version: str) -> bytes:
     return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
 
 
+def _precondition_failed(request: web.Request, etag: str, st: os.stat_result) -> bool:
+    """If-Match (strong comparison), else If-Unmodified-Since: RFC 9110 13.2.2's first
+    two steps, evaluated before If-None-Match."""
+    if (match := request.headers.get(hdrs.IF_MATCH)) is not None:
+        tags = {t.strip() for t in match.split(",")}
+        return not ("*" in tags or etag in tags)
+    since = request.if_unmodified_since
+    return since is not None and int(st.st_mtime) > since.timestamp()
+
+
 def _not_modified(request: web.Request, etag: str, st: os.stat_result) -> bool:
     """If-None-Match (weak comparison, as RFC 9110 asks), else If-Modified-Since."""
     if (match := request.headers.get(hdrs.IF_NONE_MATCH)) is not None:
@@ -206,10 +216,13 @@ def _not_modified(request: web.Request, etag: str, st: os.stat_result) -> bool:
 async def _send_gzip(
     request: web.Request, path: Path, st: os.stat_result, headers: dict[str, str]
 ) -> web.Response:
-    """The file's gzip variant, 200 or 304 (conditional headers answered here)."""
+    """The file's gzip variant: 200, 304 or 412 (conditional headers answered here)."""
     etag = f'"{_etag(st)}-gzip"'
     headers[hdrs.ETAG] = etag
-    if _not_modified(request, etag, st):
+    if _precondition_failed(request, etag, st):
+        headers.pop(hdrs.CONTENT_TYPE)
+        response = web.Response(status=412, headers=headers)
+    elif _not_modified(request, etag, st):
         headers.pop(hdrs.CONTENT_TYPE)
         response = web.Response(status=304, headers=headers)
     else:

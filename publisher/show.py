@@ -311,19 +311,24 @@ def _audio(t: _Table) -> AudioSettings:
 
 
 def _transcribe(t: _Table) -> Transcription:
-    """[transcribe] enabled (every talk, not only those without captions) and model: a
-    pinned one (publisher/speech/models.py) or any faster-whisper model name or folder."""
-    if unknown := sorted(set(t.data) - {"enabled", "model"}):
-        raise t.fail(unknown[0], f"[transcribe] has no setting {unknown[0]!r} (enabled, model)")
+    """[transcribe] enabled (every talk, not only those without captions), model (a
+    pinned one, publisher/speech/models.py, or any faster-whisper model name or folder)
+    and voices (who speaks, in every talk, not only those transcribed)."""
+    if unknown := sorted(set(t.data) - {"enabled", "model", "voices"}):
+        known = "enabled, model, voices"
+        raise t.fail(unknown[0], f"[transcribe] has no setting {unknown[0]!r} ({known})")
     model = t.value("model", Transcription.model, str).strip()
     if not re.fullmatch(r"[\w./-]{1,200}", model):
         raise t.fail("model", f"[transcribe] model {_shown(model)} is not a model name")
-    return Transcription(t.value("enabled", False, bool), model)
+    return Transcription(t.value("enabled", False, bool), model, t.value("voices", False, bool))
 
 
-def transcribing(show: Show) -> Show:
-    """`show` with [transcribe] enabled (`build --transcribe`)."""
-    return dataclasses.replace(show, transcribe=Transcription(True, show.transcribe.model))
+def transcribing(show: Show, enabled: bool = True, voices: bool = False) -> Show:
+    """`show` with [transcribe] enabled (`build --transcribe`) and/or voices heard
+    (`build --voices`), as its file may say already."""
+    was = show.transcribe
+    wanted = Transcription(was.enabled or enabled, was.model, was.voices or voices)
+    return dataclasses.replace(show, transcribe=wanted)
 
 
 def _limits(t: _Table) -> FeedLimits:

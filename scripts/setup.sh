@@ -16,6 +16,8 @@ pkgs=(ffmpeg espeak-ng fonts-dejavu-core)
 if [ "$mode" = test ]; then
   pkgs+=(chromium)
   pkgs+=(pocketsphinx-testdata)  # real speech for tests/test_speech*.py: LibriVox clips + text
+  # more real voices for tests/test_voices.py (speech/panel.py): Asterisk's prompts, linphone's hello
+  pkgs+=(asterisk-core-sounds-en-wav linphone-common)
   # node runs podcast-partytime in tests/test_consistency.py: Debian's, unless one is on PATH
   command -v node >/dev/null || pkgs+=(nodejs)
   command -v npm >/dev/null || pkgs+=(npm)
@@ -46,6 +48,19 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "${pip[@]}" --upgrade pip >/dev/null 2>&1 || true
   "${pip[@]}" -e ".$extras" 2> >(grep -v -e "^WARNING: Location" -e "BuildBackendWarning" >&2)
   echo "$want" > "$stamp"
+fi
+
+# Wheels whose declared dependencies (torch, multi-GB) must not come: --no-deps, pinned.
+# resemblyzer: the voice encoder's weights (speech/encoder.py reads them with numpy);
+# pyannote-audio and moonshine-voice: real speech for tests/test_voices.py (speech/panel.py).
+if [ "$mode" = test ]; then
+  nodeps=(resemblyzer==0.1.4 pyannote-audio==4.0.7 moonshine-voice==0.1.5)
+  if [ "$(cat .venv/.installed-nodeps 2>/dev/null)" != "${nodeps[*]}" ]; then
+    echo "setup: installing ${nodeps[*]} (without their dependencies) into .venv" >&2
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps "${nodeps[@]}" \
+      2> >(grep -v -e "^WARNING: Location" >&2)
+    echo "${nodeps[*]}" > .venv/.installed-nodeps
+  fi
 fi
 
 # the node feed readers the tests run (tests/node, versions pinned in its package-lock.json)

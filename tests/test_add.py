@@ -8,11 +8,12 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import feedparser
 import pytest
-from helpers import FIXTURES, WWW, add, project
+from helpers import FIXTURES, WWW, add, need, project
 
 from publisher.add.listing import TalkInfo
 from publisher.add.seedtext import seed_text
@@ -27,6 +28,7 @@ from publisher.model import Cue, Line, Speaker
 from publisher.plan import make_plan
 from publisher.plan.planfile import load_plan, save_plan
 from publisher.show import load_show
+from publisher.speech.samples import join, librivox
 
 # --- the loopback site (the `site` fixture in conftest.py serves fixtures/add/www) -----
 #
@@ -192,20 +194,55 @@ def test_word_times_and_speaker_changes_survive_add(site, tmp_path):
     ]
 
 
-def test_talk_without_captions_fails_alone(site, tmp_path, capsys):
-    _, base = site
+def test_talk_without_captions_gets_a_seed_without_them(site, tmp_path, capsys):
+    """A talk with no English track is written with no Captions: section (the build
+    transcribes it); a talk whose captions cannot be fetched still fails, alone."""
+    www, base = site
+    (www / "talks" / "gone.html").write_text(
+        (www / "talks" / "fast-boot.html").read_text().replace("fast-boot.vtt", "gone.vtt")
+    )  # a caption track that is not there
+    (www / "mixed.xml").write_text(
+        (www / "virt-days-2020.xml").read_text().replace("confidential-guests.html", "gone.html")
+    )
     show = project(tmp_path / "p")
-    assert add(f"{base}/virt-days-2020.xml", show) == 1
+    assert add(f"{base}/mixed.xml", show) == 1
     out = capsys.readouterr()
     failed = [ln for ln in out.err.splitlines() if ln.startswith("publisher: error:")]
-    assert failed == [
-        f'publisher: error: "Lightning Talks" ({base}/talks/lightning-talks.html): '
-        "no English captions (manual or automatic)"
-    ]
-    assert "Virt Days 2020: written 1, skipped 0, failed 1" in out.out
+    assert len(failed) == 1 and failed[0].startswith(
+        f'publisher: error: "Confidential Guests on KVM" ({base}/talks/gone.html): '
+        "cannot fetch the en (manual, vtt) captions: HTTP Error 404"
+    )
     folder = tmp_path / "p" / "seeds" / "virt-days-2020"
-    assert [p.name for p in folder.iterdir()] == ["confidential-guests-on-kvm.txt"]
-    assert '"../seeds/virt-days-2020/*.txt"' in show.read_text()
+    seed = folder / "lightning-talks.txt"
+    assert f"wrote {seed} (no captions: the build transcribes it)" in out.err
+    assert "Virt Days 2020: written 1, skipped 0, failed 1" in out.out
+    assert [p.name for p in folder.iterdir()] == [seed.name]
+    assert "Captions:" not in seed.read_text()
+    talk = load_talk(seed)
+    page = f"{base}/talks/lightning-talks.html"
+    assert (talk.title, talk.cues, talk.url) == ("Lightning Talks", [], page)
+
+
+def test_a_plain_media_file_is_added_and_built_from_its_speech(site, tmp_path, capsys):
+    """yt-dlp's generic extractor on a media file's URL: a seed without captions (the
+    file's name as its title and id), which the build fetches and transcribes."""
+    www, base = site
+    clips = librivox()
+    assert clips, "LibriVox clips missing: run scripts/setup.sh test"
+    wav = join([c.path for c in clips[:2]], [0.8], tmp_path / "reading.wav")
+    run = [need("ffmpeg"), "-v", "error", "-i", str(wav), "-b:a", "48k", str(www / "reading.mp3")]
+    subprocess.run(run, check=True)
+    show = project(tmp_path / "p", "../seeds/media/*.txt")
+    assert add(f"{base}/reading.mp3", show, "--playlist", "Media") == 0
+    seed = tmp_path / "p" / "seeds" / "media" / "reading.txt"
+    talk = load_talk(seed)
+    assert (talk.title, talk.video_id, talk.url, talk.cues) == (
+        "reading", "reading", f"{base}/reading.mp3", [])  # fmt: skip
+    out = tmp_path / "public"
+    assert main(["build", str(show), "--out", str(out), "--cache-dir", str(tmp_path / "c")]) == 0
+    assert len(list((out / "forum").rglob("*.mp3"))) >= 2  # the talk and its clip(s)
+    plan = seed.with_suffix(".plan.toml").read_text().lower()
+    assert "dashwood" in plan  # planned from the words heard
 
 
 @pytest.mark.parametrize("where", ["404", "refused", "no video"])

@@ -26,8 +26,15 @@ from helpers import (
 )
 
 from publisher.audio import render_talk, silences, synthesise_standin
-from publisher.audio.analyse import FRAME_S, Analyser, integrated, k_weighting_gain
+from publisher.audio.analyse import (
+    FRAME_S,
+    Analyser,
+    integrated,
+    k_weighting_gain,
+    normalising_gain,
+)
 from publisher.audio.decode import decode
+from publisher.audio.levels import level_chain
 from publisher.errors import AudioError
 from publisher.model import WORD_SECONDS, AudioSettings, Talk
 
@@ -116,6 +123,17 @@ def test_analysis_loudness_matches_ffmpeg_ebur128(source, cache):
     ours = decode(source, cache).analysis.loudness
     theirs, _ = loudness(source)
     assert abs(ours - theirs) < 0.3
+
+
+@pytest.mark.parametrize("margin", [2.5, 4.0])
+def test_normalising_gain_lands_alimiter_on_the_target(source, cache, tmp_path, margin):
+    a = decode(source, cache).analysis
+    limit = 10 ** ((-1.5 - margin) / 20)
+    gain = normalising_gain(a, -16.0, limit)
+    out = tmp_path / "levelled.wav"
+    chain = f"aresample={a.rate}," + level_chain(gain, limit, a.duration, 20)
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(source), "-af", chain, str(out)], check=True)
+    assert abs(loudness(out)[0] + 16.0) < 0.5  # 0.3-0.4 loud on this fixture: LIMITER_LOSS
 
 
 def plain_analysis(pcm: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import boto3
 import pytest
 
+import publisher.deploy
 from publisher.cli import main
 from publisher.deploy import local_etag
 
@@ -175,6 +176,26 @@ def test_second_deploy_uploads_nothing_and_a_changed_file_only_it(server, s3, bu
     assert puts(server, bucket)[before:] == [key]
     remote = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     assert remote == bytes(data)
+
+
+def test_a_no_op_deploy_hashes_nothing_again(server, bucket, show_dir, monkeypatch):
+    """Local ETags are kept by path, size and mtime: a second deploy reads them back and
+    hashes only the file that was touched."""
+    target = f"s3://{bucket}/hashes"
+    assert deploy(server, show_dir, target) == 0
+    hashed: list[str] = []
+
+    def counted(path: Path, size: int) -> str:
+        hashed.append(path.name)
+        return local_etag(path, size)
+
+    monkeypatch.setattr(publisher.deploy, "local_etag", counted)
+    assert deploy(server, show_dir, target) == 0
+    assert hashed == []
+    feed = show_dir / "feed.xml"
+    os.utime(feed, ns=(feed.stat().st_atime_ns, feed.stat().st_mtime_ns + 10**9))
+    assert deploy(server, show_dir, target) == 0
+    assert hashed == ["feed.xml"]
 
 
 def test_dry_run_lists_the_changes(server, bucket, show_dir, capsys):

@@ -77,6 +77,24 @@ def test_revalidation_answers_304(site):
     assert status == 200 and body
 
 
+def test_preconditions_are_answered_on_the_gzip_path(site):
+    """If-Match and If-Unmodified-Since (a client that edits only what it saw) get 412
+    when they fail, the gzip variant when they hold, as FileResponse does for the plain."""
+    _, h, _ = request(site, "clips.xml", GZIP)
+    etag, modified = h["ETag"], h["Last-Modified"]
+    for cond in ({"If-Match": etag}, {"If-Match": "*"}, {"If-Unmodified-Since": modified}):
+        status, h2, body = request(site, "clips.xml", GZIP | cond)
+        assert status == 200 and h2["Content-Encoding"] == "gzip" and body, cond
+    for cond in (
+        {"If-Match": '"other"'},
+        {"If-Match": f"W/{etag}"},  # If-Match compares strongly
+        {"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
+        {"If-Match": '"other"', "If-None-Match": etag},  # If-Match is evaluated first
+    ):
+        status, _, body = request(site, "clips.xml", GZIP | cond)
+        assert (status, body) == (412, b""), cond
+
+
 def test_a_changed_file_gets_a_new_etag(site):
     path = site["root"] / "topics" / "testing.xml"
     _, h, _ = request(site, "topics/testing.xml", GZIP)

@@ -441,3 +441,43 @@ def test_home_page_stays_small_at_many_talks(tmp_path):
     for rel in years:
         listed |= {r.get("data-id") for r in find(page({"root": root}, rel), ".talk-row")}
     assert listed == {e.guid for e in episodes if e.kind == "full"}  # every talk, once a year
+
+
+def test_a_big_topic_is_split_into_pages(tmp_path, monkeypatch):
+    """A topic with more clips than TOPIC_PAGE gets pages of at most that many, newest
+    first, each linking every page; every clip of the topic is on exactly one."""
+    from collections import Counter
+
+    from many_talks import many_talks
+
+    import publisher.site.build
+
+    TOPIC_PAGE = 3  # pages of 3 clips (60 in use): this fixture's topics are smaller
+    monkeypatch.setattr(publisher.site.build, "TOPIC_PAGE", TOPIC_PAGE)
+    show = make_show(tmp_path)
+    episodes = many_talks(make_episodes(tmp_path, show), 40)
+    root = out_dir(tmp_path, show)
+    build_site(show, episodes, root, feed_urls(show, episodes))
+    counts = Counter(slugify(e.topic) for e in episodes if e.kind == "clip" and e.topic)
+    slug, total = counts.most_common(1)[0]
+    assert total > TOPIC_PAGE  # the fixture is big enough to need pages
+    rels = [f"topics/{slug}.html"] + [
+        f"topics/{slug}.{n}.html" for n in range(2, -(-total // TOPIC_PAGE) + 1)
+    ]
+    seen, dates = [], []
+    for rel in rels:
+        doc = page({"root": root}, rel)
+        cards = find(doc, "article.clip")
+        assert 0 < len(cards) <= TOPIC_PAGE
+        seen += [c.get("id") for c in cards]
+        dates += [int(h.text_content()) for h in find(doc, "h2.section-title")]
+        pager = [a.get("href") for a in find(doc, "nav.pager a")]
+        assert sorted([*pager, rel.removeprefix("topics/")]) == sorted(
+            r.removeprefix("topics/") for r in rels
+        )
+        assert find(doc, 'nav.pager span[aria-current="page"]')[0].text_content() == str(
+            rels.index(rel) + 1
+        )
+    assert not (root / f"topics/{slug}.{len(rels) + 1}.html").exists()
+    assert sorted(seen) == sorted(e.guid for e in episodes if slugify(e.topic) == slug)
+    assert dates == sorted(dates, reverse=True)  # newest first across the pages

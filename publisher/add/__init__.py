@@ -1,7 +1,8 @@
 """`publisher add`: bring a playlist (or one video) into a show as seed documents.
 
 yt-dlp lists the playlist flat, then reads each new talk's metadata and English
-captions (publisher.add.listing, no media downloaded); each talk becomes
+captions (publisher.add.listing, no media downloaded; a talk without captions gets a
+seed without them, which the build transcribes); each talk becomes
 seeds/<playlist-slug>/<title-slug>.txt (publisher.add.seedtext), checked by the
 seed parser before it is written; the show file then lists the folder
 (publisher.add.register). Talks whose video id a seed of the show or the folder
@@ -136,7 +137,7 @@ def _write(
         _fail(result, report, f'"{info.title}" ({info.url}): {e}')
         return None
     result.written.append(path)
-    report(f"wrote {path}")
+    report(f"wrote {path}" + ("" if info.cues else " (no captions: the build transcribes it)"))
     return path
 
 

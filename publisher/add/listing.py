@@ -1,5 +1,6 @@
 """yt-dlp without downloading media: the talks a URL lists, each talk's metadata,
-and its English captions as Cues."""
+and its English captions as Cues (none where the talk has none: the build then
+transcribes it)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class TalkInfo:
     uploader: str
     duration: float | None
     cues: list[Cue]
-    captions: str  # which track, e.g. "en-orig (automatic, json3)"
+    captions: str  # which track, e.g. "en-orig (automatic, json3)"; "" if it has none
     chapters: list[tuple[float, str]] = field(default_factory=list)
 
 
@@ -170,10 +171,12 @@ def _tracks(info: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _captions(ydl: Any, info: dict[str, Any]) -> tuple[list[Cue], str]:
-    """The first English track that can be fetched and parsed, as Cues."""
+    """The first English track that can be fetched and parsed, as Cues; ([], "") for a
+    talk with no English track (its seed has no captions: the build transcribes it).
+    Tracks that all fail to fetch or parse fail the talk: it has captions."""
     from yt_dlp.networking.exceptions import RequestError
 
-    problem = "no English captions (manual or automatic)"
+    problem = ""
     for which, track in _tracks(info):
         url = track.get("url", "")
         try:
@@ -187,4 +190,6 @@ def _captions(ydl: Any, info: dict[str, Any]) -> tuple[list[Cue], str]:
             problem = f"cannot fetch the {which} captions: {e}"
         except SeedError as e:
             problem = f"unreadable {which} captions: {e.message} (line {e.line})"
-    raise PublisherError(problem)
+    if problem:
+        raise PublisherError(problem)
+    return [], ""

@@ -30,9 +30,10 @@ def seed_text(info: TalkInfo, playlist: str, people: People) -> str:
     blocks = people.speakers + ([people.moderator] if people.moderator else [])
     for n, person in enumerate(blocks):
         lines += _block(person) + ([""] if n < len(blocks) - 1 else [])
-    lines.append("Captions: ")
-    cues = _cues(info.cues)
-    lines += [f"\t{cues[0]}", *cues[1:]]
+    if info.cues:  # none: the build transcribes the talk's audio
+        lines.append("Captions: ")
+        cues = _cues(info.cues)
+        lines += [f"\t{cues[0]}", *cues[1:]]
     lines += [f"YouTube URL: {info.url}", ""]
     return "\n".join(lines)
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import functools
 import math
 import os
+import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import AudioError
 from ..fsutil import atomic_path
@@ -23,7 +26,11 @@ from .levels import encode_span, layout, recipe
 from .m4a import add_m4a
 from .mp3info import gapless_duration, stream_duration
 from .progress import bar
+from .snap import WIDEN, snap
 from .tools import about, run_ffmpeg, tool, version
+
+if TYPE_CHECKING:
+    from ..speech.vad import Span
 
 REACH = 1.5  # a cut may move this far (seconds) to find quiet
 JOIN = 0.25  # segments closer than this share one cut
@@ -33,8 +40,8 @@ SPLIT_REACH = 5.0  # a chunk split may move this far to find quiet
 # dB the sample-peak limiter sits under the true-peak aim (-1.5 dBTP): -5.5 dBFS. At
 # 64 kbps the MP3's true peak overshoots the limiter by 2.6 +- 0.45 dB, ~4.5 at most
 # (levels.OVERSHOOT): too near this margin to skip the read-back, and a lower ceiling
-# (-6 dBFS) leaves the stand-in speech under -17 LUFS (normalising_gain's limiter
-# model cannot reach -16 under it); at 128 kbps, and for AAC, the read-back is skipped
+# (-6 dBFS) was thought to leave the stand-in speech under -17 LUFS (by the limiter
+# model before session 7: re-measure); at 128 kbps, and for AAC, the read-back is skipped
 LIMIT_MARGIN = 4.0
 
 
@@ -57,11 +64,13 @@ def render_talk(
     standin: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    no_go: Sequence[Sequence[Span]] = (),
 ) -> Render:
-    """Render the plan's pieces and the full episode (untagged) into the render cache.
+    """Render the plan's pieces and the full episode (untagged) into the render cache;
+    no cut lands inside a `no_go` span (speech.spans.no_go) where one can avoid it.
     An AudioError names the talk (and the source, unless it names another file)."""
     with about(f'"{talk.title}"', source):
-        return _render(talk, plan, source, settings, cache_dir, standin, jobs, progress)
+        return _render(talk, plan, source, settings, cache_dir, standin, jobs, progress, no_go)
 
 
 def _render(
@@ -73,6 +82,7 @@ def _render(
     standin: bool,
     jobs: int | None,
     progress: bool,
+    no_go: Sequence[Sequence[Span]],
 ) -> Render:
     label = f'"{talk.title}"'  # on the progress bars
     tool("ffmpeg", path=source)
@@ -87,7 +97,7 @@ def _render(
         raise AudioError("the audio is silent", source)
     limit = 10 ** ((settings.true_peak - LIMIT_MARGIN) / 20)
     gain = normalising_gain(a, settings.loudness, limit)
-    cuts = plan_cuts(plan, a, source)
+    cuts = plan_cuts(plan, a, source, no_go)
     chunks = [split(c, a) for c in cuts]
     where = cache.folder(cache_dir, "pieces")
     chunk_path = {
@@ -150,9 +160,12 @@ def _check_length(talk: Talk, a: Analysis, source: Path) -> None:
         )
 
 
-def plan_cuts(plan: Plan, a: Analysis, source: Path) -> list[Cut]:
+def plan_cuts(
+    plan: Plan, a: Analysis, source: Path, no_go: Sequence[Sequence[Span]] = ()
+) -> list[Cut]:
     """Pieces that partition the whole source: the plan's segments, and the gaps
-    between them, with each inner boundary snapped to the quietest nearby point."""
+    between them, with each inner boundary snapped to the quietest nearby point outside
+    the `no_go` spans (audio.snap; noted on stderr where none is near)."""
     points, owners = [0.0], []  # planned boundaries; owners[i] spans points[i]..points[i+1]
     for seg in sorted(plan.segments, key=lambda s: s.start):
         start, end = max(seg.start, 0.0), min(seg.end, a.duration)
@@ -177,7 +190,14 @@ def plan_cuts(plan: Plan, a: Analysis, source: Path) -> list[Cut]:
     cuts = [0.0]
     for i in range(1, len(points) - 1):
         lo, hi = cuts[-1] + MIN_PIECE, points[i + 1] - MIN_PIECE
-        cuts.append(quietest(a, points[i], REACH, lo, hi))
+        cut, clear = snap(a, points[i], REACH, lo, hi, no_go)
+        if not clear:
+            print(
+                f"publisher: note: {source.name}: no pause within {REACH * WIDEN[-1]:g} s of "
+                f"the cut at {timestamp(points[i])}: cut at the quietest point instead",
+                file=sys.stderr,
+            )
+        cuts.append(cut)
     samples = [round(t * a.rate) for t in cuts] + [a.samples]
     return [Cut(samples[i], samples[i + 1], owners[i]) for i in range(len(owners))]
 

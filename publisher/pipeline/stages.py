@@ -36,7 +36,9 @@ from ..notes import Notes
 from ..plan import planfile
 from ..plan.store import plan_for
 from ..show import pin_guids
-from ..speech.transcribe import transcribed_talk  # no model loads until it runs
+from ..speech import spans
+from ..speech.naming import voiced_talk  # numpy: the voice encoder loads when it runs
+from ..speech.transcribe import transcribe, transcribed_talk  # no model loads until run
 from . import records
 from .tasks import BuildSession, TalkTask
 
@@ -54,7 +56,8 @@ def read_talk(session: BuildSession, task: TalkTask) -> None:
 
 def find_source(session: BuildSession, task: TalkTask) -> None:
     """Find the talk's audio: the cached file, a yt-dlp download, or stand-in speech;
-    then transcribe it where the talk has no captions or the show asks (speech/)."""
+    then transcribe it where the talk has no captions or the show asks (speech/); note
+    where no cut may land (speech.spans.no_go)."""
     assert task.talk
     cache = session.options.cache_dir
     if session.options.standin:
@@ -62,8 +65,13 @@ def find_source(session: BuildSession, task: TalkTask) -> None:
     else:
         task.source = audio.fetch_audio(task.talk, cache, progress=session.progress)
     wanted = session.show.transcribe
-    if not task.talk.cues or wanted.enabled:
+    heard = None  # the words transcribed, with their ends (a talk's cues keep starts only)
+    if wanted.applies(task.talk):
+        heard = transcribe(task.source, cache, wanted.model)
         task.talk = transcribed_talk(task.talk, task.source, cache, wanted.model)
+    task.no_go = spans.no_go(task.talk.cues, task.source, cache, heard)
+    if wanted.hears_voices(task.talk) or heard is not None:
+        task.talk, task.voices = voiced_talk(task.talk, task.source, cache)
 
 
 def plan_talk(session: BuildSession, task: TalkTask) -> None:
@@ -76,6 +84,7 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
         again=session.options.replan,
         pauses=lambda: audio.silences(task.source, session.options.cache_dir),
         published=records.published_plan(session.published, talk.video_id),
+        voices=task.voices,
     )  # fmt: skip
 
 
@@ -91,6 +100,7 @@ def render_audio(session: BuildSession, task: TalkTask) -> None:
         standin=session.options.standin,
         jobs=session.encode_jobs,
         progress=session.progress,
+        no_go=task.no_go,
     )
 
 

@@ -12,6 +12,8 @@ from ..model import Episode, Plan, Render, Talk
 
 if TYPE_CHECKING:
     from ..show import Show
+    from ..speech.naming import Voices
+    from ..speech.vad import Span
     from .status import Reporter
 
 
@@ -27,6 +29,8 @@ class TalkTask:
     talk: Talk | None = None
     seed_digest: str = ""  # of the seed text the talk was parsed from (plan.digest: the plan's)
     source: Path | None = None  # the audio the clips are cut from
+    no_go: list[list[Span]] = field(default_factory=list)  # where cuts may not land (tiers)
+    voices: Voices | None = None  # who speaks when, named (speech/naming.py), where heard
     plan: Plan | None = None
     render: Render | None = None
     episodes: list[Episode] = field(default_factory=list)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..model import Plan, Talk
+    from ..speech.naming import Voices
 
 
 def plan_for(
@@ -23,12 +24,14 @@ def plan_for(
     again: bool = False,
     pauses: Callable[[], list[tuple[float, float]]] | None = None,
     published: Plan | None = None,
+    voices: Voices | None = None,
 ) -> tuple[Plan | None, Plan]:
     """(the plan file as it was, or None; the plan to use). The file is used unless
     `again` (--replan) or it is gone: then the talk is planned again, from the plan
     it had or else the one `published`; every clip that overlaps an old one by half
     keeps its GUID, and a person's edits are kept. `pauses` finds the
-    source's silences, called only to plan. A published GUID changed by hand in
+    source's silences, called only to plan; `voices` (speech/naming.py), who really
+    asks and answers each question of a new plan. A published GUID changed by hand in
     the file is refused; a clip without a GUID gets one stored, never to change."""
     old = None
     if path.exists():
@@ -40,5 +43,9 @@ def plan_for(
     if old and not again:
         return old, old
     new = make_plan(talk, glossary, pauses=pauses() if pauses else None)
+    if voices is not None:
+        from ..speech.naming import credited  # numpy only: no model loads
+
+        new = credited(new, voices, talk)
     save_plan(replan(old or published, new), path, talk)
     return old, load_plan(path, talk, glossary)  # exactly what later builds will read

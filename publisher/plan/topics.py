@@ -11,11 +11,11 @@ same slug in every talk.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
 from collections import Counter
 from pathlib import Path
 
-import yake
 from lemminflect import getAllLemmas
 
 from .titles import ACRONYMS, case_word
@@ -31,7 +31,10 @@ _FILLERS = wordset(
 
 
 def _yake_stopwords() -> frozenset[str]:
-    path = Path(yake.__file__).parent / "core" / "StopwordsList" / "stopwords_en.txt"
+    spec = importlib.util.find_spec("yake")  # its list, without importing it (networkx)
+    if spec is None or spec.origin is None:
+        return frozenset()
+    path = Path(spec.origin).parent / "core" / "StopwordsList" / "stopwords_en.txt"
     try:
         return frozenset(path.read_text(encoding="utf-8", errors="ignore").split())
     except OSError:

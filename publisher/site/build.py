@@ -21,6 +21,7 @@ from .thumbs import ThumbMaker, Thumbs
 STANDIN_LABEL = "stand-in audio (synthesised from captions)"
 HOME_TALKS = 8  # the newest talks shown on the home page; the rest by year and track
 HOME_TOPICS = 24  # the biggest topics on the home page; every topic on topics/index.html
+TOPIC_PAGE = 60  # clips on one topic page, newest first; older ones on its next pages
 
 
 def build_site(
@@ -62,7 +63,11 @@ def build_site(
         keys = [f"year:{talk.talk.year}", f"track:{talk.track_slug}", "clips"]
         render(talk.page, "talk.html", "talk", keys, t=talk)
     for topic in catalog.topics + catalog.retired:
-        render(topic.page, "topic.html", "topic", [f"topic:{topic.slug}"], topic=topic)
+        parts = topic.parts(TOPIC_PAGE)
+        for n, (rel, clips) in enumerate(parts):
+            pager = [dict(href=p, number=i + 1, here=i == n) for i, (p, _) in enumerate(parts)]
+            render(rel, "topic.html", "topic", [f"topic:{topic.slug}"], topic=topic,
+                   clips=clips, pager=pager if len(parts) > 1 else [])  # fmt: skip
     pages.update(thumbs.files)
     index_cache = cache / "search" / show.slug if cache else None
     pages.update(search.write_index(show, catalog, out_dir, index_cache))

@@ -151,6 +151,16 @@ class Topic:
     def years(self) -> list[int]:
         return sorted({c.talk.talk.year for c in self.clips})
 
+    def parts(self, size: int) -> list[tuple[str, list[Clip]]]:
+        """Its pages of at most `size` clips, newest first: topics/<slug>.html, then
+        topics/<slug>.2.html, ... (as its feed's pages are named)."""
+        clips = self.clips  # newest talk first (make_catalog)
+        chunks = [clips[i : i + size] for i in range(0, len(clips), size)] or [[]]
+        return [
+            (self.page if n == 1 else f"topics/{self.slug}.{n}.html", chunk)
+            for n, chunk in enumerate(chunks, 1)
+        ]
+
 
 @dataclass
 class Track:

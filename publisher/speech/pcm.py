@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +18,20 @@ RATE = 16000
 
 def read_pcm(source: Path) -> np.ndarray:
     """Decode `source` with ffmpeg to 16 kHz mono float32 in [-1, 1] (42 minutes:
-    160 MB, held once)."""
+    160 MB, held once: read block by block into one growing buffer, not collected
+    and then joined)."""
     cmd = [tool("ffmpeg", "decoding speech", source), "-nostdin", "-hide_banner", "-v", "error",
            "-i", str(source), "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True)
-    if done.returncode:
-        raise AudioError(f"ffmpeg failed decoding speech ({last_line(done.stderr)})", source)
-    return np.frombuffer(done.stdout, dtype=np.float32)  # read-only, not copied
+    samples = bytearray()
+    with tempfile.TemporaryFile() as err:
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err) as proc:
+            assert proc.stdout
+            while block := proc.stdout.read(1 << 20):
+                samples += block
+        if proc.returncode:
+            err.seek(0)
+            raise AudioError(f"ffmpeg failed decoding speech ({last_line(err.read())})", source)
+    return np.frombuffer(samples, dtype=np.float32)  # the buffer itself, not a copy
 
 
 def content_hash(source: Path) -> str:

@@ -29,3 +29,36 @@ def wer(pairs: list[tuple[str, str]]) -> float:
     """Word error rate over (reference, hypothesis) pairs."""
     errors, total = map(sum, zip(*(word_errors(r, h) for r, h in pairs), strict=True))
     return errors / max(total, 1)
+
+
+def speaker_time_right(
+    truth: list[tuple[float, float, str]], found: list[tuple[float, float, int]], step: float = 0.01
+) -> float:
+    """The share of the truth's speech time (where one voice speaks alone) labelled
+    with that voice, each found cluster mapped to at most one true voice so that the
+    most time is right (an exact search over the mappings: a panel has few voices)."""
+    import itertools
+
+    import numpy as np
+
+    end = max([e for _, e, _ in truth] + [e for _, e, _ in found] + [0.0])
+    n = int(np.ceil(end / step)) + 1
+    names = sorted({v for _, _, v in truth})
+    who = np.full(n, -1)
+    many = np.zeros(n, int)
+    for a, b, v in truth:
+        who[int(a / step) : int(b / step)] = names.index(v)
+        many[int(a / step) : int(b / step)] += 1
+    who[many > 1] = -1  # overlapped speech is not scored
+    got = np.full(n, -1)
+    for a, b, c in found:
+        got[int(a / step) : int(b / step)] = c
+    clusters = sorted({c for _, _, c in found})
+    both = np.zeros((len(clusters), len(names)))
+    for i, c in enumerate(clusters):
+        for j in range(len(names)):
+            both[i, j] = np.sum((got == c) & (who == j))
+    best = 0.0
+    for perm in itertools.permutations(range(max(len(names), len(clusters))), len(clusters)):
+        best = max(best, sum(both[i, j] for i, j in enumerate(perm) if j < len(names)))
+    return best / max(int(np.sum(who >= 0)), 1)

@@ -1,18 +1,20 @@
-"""Where a cut must not land: inside a word (where word times exist) or inside a VAD
-speech region. A hook for the cutter (audio/render.py), which today snaps each cut to
-the quietest nearby point by energy alone."""
+"""Where a cut must not land: inside a word, or (for a transcribed talk, whose audio
+has been heard) inside a stretch of speech. The cutter (audio/render.py plan_cuts)
+takes these as tiers, strictest first, and snaps each cut to the quietest point
+outside the first tier it can satisfy."""
 
 from __future__ import annotations
 
 import bisect
-import json
+from collections.abc import Sequence
 from pathlib import Path
 
-from ..fsutil import atomic_path
-from .pcm import content_hash
-from .vad import VERSION as VAD_VERSION
-from .vad import Span, speech_regions
+from ..model import Cue
+from .vad import Span, cached_regions
 from .words import Word
+
+GUARD = 0.03  # seconds kept clear each side of a span (word times are not exact)
+WORD_MAX = 0.6  # a caption word's end is not given: it ends by the next one, this soon
 
 
 def word_spans(words: list[Word]) -> list[Span]:
@@ -20,21 +22,42 @@ def word_spans(words: list[Word]) -> list[Span]:
     return sorted(Span(w.start, w.end) for w in words if w.end > w.start)
 
 
-def cached_regions(source: Path, cache_dir: Path) -> list[Span]:
-    """The VAD speech regions of `source`, once per audio content."""
-    path = Path(cache_dir) / "speech" / f"{content_hash(source)[:32]}-vad-v{VAD_VERSION}.json"
-    if path.exists():
-        return [Span(*r) for r in json.loads(path.read_text())]
-    found = speech_regions(source)
-    with atomic_path(path) as tmp:
-        Path(tmp).write_text(json.dumps([[r.start, r.end] for r in found]))
-    return found
+def caption_spans(cues: Sequence[Cue]) -> list[Span]:
+    """Each caption word's span where the captions time words (json3, rolling WebVTT:
+    starts only): from its start to the next word's, at most WORD_MAX long."""
+    starts = sorted(
+        {t for c in cues if c.word_times and len(c.word_times) == len(c.text.split())
+         for t in c.word_times}
+    )  # fmt: skip
+    ends = [*starts[1:], float("inf")][: len(starts)]
+    return [Span(s, min(e, s + WORD_MAX)) for s, e in zip(starts, ends, strict=True)]
 
 
-def forbidden_spans(source: Path, cache_dir: Path, words: list[Word] | None = None) -> list[Span]:
-    """The spans no cut may fall inside: the words where their times are known, else
-    the speech regions (which also cover words Whisper did not time)."""
-    return word_spans(words) if words else cached_regions(source, cache_dir)
+def merged(spans: Sequence[Span], guard: float = GUARD) -> list[Span]:
+    """Spans widened by `guard` each side, sorted, overlapping ones joined."""
+    out: list[Span] = []
+    for s in sorted(spans):
+        lo, hi = s.start - guard, s.end + guard
+        if out and lo <= out[-1].end:
+            out[-1] = Span(out[-1].start, max(out[-1].end, hi))
+        else:
+            out.append(Span(lo, hi))
+    return out
+
+
+def no_go(
+    cues: Sequence[Cue], source: Path, cache_dir: Path, heard: list[Word] | None
+) -> list[list[Span]]:
+    """The tiers of spans no cut may fall inside, strictest first. A transcribed talk
+    (`heard`: its words): its speech regions with its words (a cut in a real pause),
+    then its words alone. A captioned talk: its caption words where they are timed,
+    else nothing (no model is loaded, no VAD run: its cuts stay as they were)."""
+    if heard is None:
+        words = caption_spans(cues)
+        return [merged(words)] if words else []
+    words, regions = word_spans(heard), cached_regions(source, cache_dir)
+    tiers = [merged(words + regions), merged(words)] if words else [merged(regions)]
+    return [t for t in tiers if t]
 
 
 def inside(t: float, spans: list[Span]) -> Span | None:

@@ -16,7 +16,7 @@ from ..ingest.transcript import clean_transcript
 from ..model import Talk
 from . import models
 from .pcm import RATE, content_hash, read_pcm
-from .vad import Span, speech_in
+from .vad import Span, cached_regions, speech_in
 from .words import Word, to_cues
 
 VERSION = 2  # of the cached transcript's recipe (chunking, decoding options)
@@ -37,11 +37,13 @@ def chunks(spans: list[Span], window: float = WINDOW) -> list[Span]:
     return out
 
 
-def transcribe_samples(samples: np.ndarray, model: str = models.DEFAULT_MODEL) -> list[Word]:
+def transcribe_samples(
+    samples: np.ndarray, model: str = models.DEFAULT_MODEL, regions: list[Span] | None = None
+) -> list[Word]:
     """The words spoken in 16 kHz mono samples, with their times in seconds, each
-    kept inside the speech region it is said in."""
+    kept inside the speech region it is said in (`regions`: the VAD's, if known)."""
     whisper = models.whisper(model)
-    regions = speech_in(samples)
+    regions = speech_in(samples) if regions is None else regions
     words: list[Word] = []
     for c in chunks(regions):
         lo, hi = max(0.0, c.start - MARGIN), c.end + MARGIN
@@ -81,7 +83,8 @@ def transcribe(source: Path, cache_dir: Path, model: str = models.DEFAULT_MODEL)
     path = cache_path(source, cache_dir, model)
     if path.exists():
         return [Word(*w) for w in json.loads(path.read_text())["words"]]
-    words = transcribe_samples(read_pcm(source), model)
+    samples = read_pcm(source)
+    words = transcribe_samples(samples, model, cached_regions(source, cache_dir, samples))
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         rows = [[w.text, w.start, w.end] for w in words]

@@ -3,12 +3,14 @@ its wheel): where in a source someone speaks."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .pcm import RATE, read_pcm
+from ..fsutil import atomic_path
+from .pcm import RATE, content_hash, read_pcm
 
 VERSION = 2  # of the region recipe below (thresholds), in cache names
 ON = 0.5  # a window this likely speech starts a region
@@ -89,3 +91,15 @@ def speech_in(samples: np.ndarray) -> list[Span]:
 def speech_regions(source: Path) -> list[Span]:
     """Where someone speaks in `source` (any file ffmpeg reads)."""
     return speech_in(read_pcm(source))
+
+
+def cached_regions(source: Path, cache_dir: Path, samples: np.ndarray | None = None) -> list[Span]:
+    """The speech regions of `source`, once per audio content (from its `samples` where
+    the caller holds them decoded: transcription does)."""
+    path = Path(cache_dir) / "speech" / f"{content_hash(source)[:32]}-vad-v{VERSION}.json"
+    if path.exists():
+        return [Span(*r) for r in json.loads(path.read_text())]
+    found = speech_in(samples) if samples is not None else speech_regions(source)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps([[r.start, r.end] for r in found]))
+    return found
