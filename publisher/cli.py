@@ -240,7 +240,6 @@ def _heard(
     if not wanted.hears_voices(talk):
         return talk, None, None
     from .audio import fetch_audio, silences
-    from .speech.transcribe import transcribed_talk
 
     try:
         source = fetch_audio(talk, args.cache_dir, progress=sys.stderr.isatty())
@@ -249,14 +248,11 @@ def _heard(
         why = "it has no captions" if not talk.cues else f"{asked} was asked for"
         told = f"{e.message} (the talk is planned from its audio: {why}; see --cache-dir)"
         raise type(e)(told, e.path, e.line) from None
-    from .speech.naming import voiced_talk
+    from .speech.hearing import hear
 
-    transcribed = wanted.applies(talk)
-    if transcribed:
-        talk = transcribed_talk(talk, source, args.cache_dir, wanted.model)
-    talk, voices = voiced_talk(talk, source, args.cache_dir)
-    pauses = (lambda: silences(source, args.cache_dir)) if transcribed else None
-    return talk, pauses, voices
+    heard = hear(talk, source, args.cache_dir, wanted)
+    pauses = (lambda: silences(source, args.cache_dir)) if heard.words is not None else None
+    return heard.talk, pauses, heard.voices
 
 
 def _add(args: argparse.Namespace) -> int:

@@ -112,4 +112,4 @@ def test_silence_is_no_talk(tmp_path: Path) -> None:
     silence = ["-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", str(quiet)]
     subprocess.run(["ffmpeg", "-v", "error", *silence], check=True)
     with pytest.raises(AudioError, match="no speech"):
-        transcribed_talk(load_talk(SHORT_TALK), quiet, tmp_path, "tiny.en")
+        transcribed_talk(load_talk(SHORT_TALK), transcribe(quiet, tmp_path), quiet)

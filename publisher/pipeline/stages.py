@@ -37,8 +37,7 @@ from ..plan import planfile
 from ..plan.store import plan_for
 from ..show import pin_guids
 from ..speech import spans
-from ..speech.naming import voiced_talk  # numpy: the voice encoder loads when it runs
-from ..speech.transcribe import transcribe, transcribed_talk  # no model loads until run
+from ..speech.hearing import hear  # no model loads until one is needed
 from . import records
 from .tasks import BuildSession, TalkTask
 
@@ -64,14 +63,9 @@ def find_source(session: BuildSession, task: TalkTask) -> None:
         task.source = audio.synthesise_standin(task.talk, cache)
     else:
         task.source = audio.fetch_audio(task.talk, cache, progress=session.progress)
-    wanted = session.show.transcribe
-    heard = None  # the words transcribed, with their ends (a talk's cues keep starts only)
-    if wanted.applies(task.talk):
-        heard = transcribe(task.source, cache, wanted.model)
-        task.talk = transcribed_talk(task.talk, task.source, cache, wanted.model)
-    task.no_go = spans.no_go(task.talk.cues, task.source, cache, heard)
-    if wanted.hears_voices(task.talk) or heard is not None:
-        task.talk, task.voices = voiced_talk(task.talk, task.source, cache)
+    heard = hear(task.talk, task.source, cache, session.show.transcribe)
+    task.talk, task.voices = heard.talk, heard.voices
+    task.no_go = spans.no_go(task.talk.cues, task.source, cache, heard.words)
 
 
 def plan_talk(session: BuildSession, task: TalkTask) -> None:

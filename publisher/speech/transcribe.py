@@ -92,9 +92,9 @@ def transcribe(source: Path, cache_dir: Path, model: str = models.DEFAULT_MODEL)
     return words
 
 
-def transcribed_talk(talk: Talk, source: Path, cache_dir: Path, model: str) -> Talk:
-    """`talk` with cues and transcript from its audio, with word times."""
-    cues = to_cues(transcribe(source, cache_dir, model))
+def transcribed_talk(talk: Talk, words: list[Word], source: Path) -> Talk:
+    """`talk` with cues and transcript from the `words` transcribed from `source`."""
+    cues = to_cues(words)
     if not cues:
         raise AudioError(f"{talk.title!r}: no speech heard to transcribe", source)
     return dataclasses.replace(talk, cues=cues, transcript=clean_transcript(cues))
