@@ -1,9 +1,11 @@
-"""Atomic file writes: write to a temporary sibling, then rename over the target."""
+"""Atomic file writes (write to a temporary sibling, then rename over the target), and
+files found inside installed packages."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -156,3 +158,12 @@ def _room(folder: Path) -> int:
             continue
         return st.f_bavail * st.f_frsize
     return 0
+
+
+def package_file(package: str, *parts: str) -> Path | None:
+    """A path inside an installed package, found without importing it (resemblyzer and
+    pyannote import torch, yake networkx); None where the package is not installed."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)), *parts)

@@ -256,13 +256,22 @@ def quietest(analysis: Analysis, t: float, reach: float, lo: float, hi: float) -
     Levels are smoothed over 150 ms so a cut lands inside a pause, not in a
     stop consonant; among equally quiet points the nearest to t wins.
     """
+    return quietest_scored(analysis, t, reach, lo, hi)[0]
+
+
+def quietest_scored(
+    analysis: Analysis, t: float, reach: float, lo: float, hi: float
+) -> tuple[float, float]:
+    """quietest()'s moment and its score (smoothed dB, plus 2 dB per second away from
+    t): lower is better, comparable between calls for the same t."""
     a = max(0, math.ceil(max(t - reach, lo) / FRAME_S))
     b = min(len(analysis.envelope), math.floor(min(t + reach, hi) / FRAME_S) + 1)
     if b <= a:
-        return min(max(t, lo), hi)
+        return min(max(t, lo), hi), math.inf
     pad = 8
     lo_i, hi_i = max(0, a - pad), min(len(analysis.envelope), b + pad)
     db = _smooth_db(analysis.envelope[lo_i:hi_i], 0.15)[a - lo_i : b - lo_i]
     times = (np.arange(a, b) + 0.5) * FRAME_S
     score = db + 2.0 * np.abs(times - t)  # 2 dB per second away
-    return float(min(max(times[int(np.argmin(score))], lo), hi))
+    best = int(np.argmin(score))
+    return float(min(max(times[best], lo), hi)), float(score[best])

@@ -5,20 +5,15 @@ is found, and only then the quietest point by energy alone."""
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from .analyse import FRAME_S, Analysis, quietest
+from .analyse import Analysis, quietest, quietest_scored
 
 if TYPE_CHECKING:
     from ..speech.vad import Span
 
 WIDEN = (1, 2, 4)  # reaches tried in turn, in multiples of the cutter's REACH
-SMOOTH = 0.15  # seconds: levels compared as quietest() smooths them
-PER_SECOND = 2.0  # dB a point loses per second away from the planned time, as quietest()
 
 
 def snap(
@@ -51,13 +46,5 @@ def quietest_outside(
         at = max(at, s.end)
     if at < hi:
         gaps.append((at, hi))
-    found = [quietest(a, t, reach, g0, g1) for g0, g1 in gaps]
-    return min(found, key=lambda c: _level(a, c) + PER_SECOND * abs(c - t), default=None)
-
-
-def _level(a: Analysis, t: float) -> float:
-    """The level at t in dB, the envelope averaged over SMOOTH seconds around it."""
-    half = round(SMOOTH / FRAME_S) // 2
-    i = min(max(0, math.floor(t / FRAME_S)), len(a.envelope) - 1)
-    power = float(np.mean(a.envelope[max(0, i - half) : i + half + 1])) if len(a.envelope) else 0
-    return 10 * math.log10(max(power, 1e-10))
+    found = [quietest_scored(a, t, reach, g0, g1) for g0, g1 in gaps]
+    return min(found, key=lambda cut: cut[1], default=(None, 0.0))[0]

@@ -11,13 +11,12 @@ same slug in every talk.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import math
 from collections import Counter
-from pathlib import Path
 
 from lemminflect import getAllLemmas
 
+from ..fsutil import package_file
 from .titles import ACRONYMS, case_word
 from .words import STOPWORDS, stem, wordset
 
@@ -31,10 +30,9 @@ _FILLERS = wordset(
 
 
 def _yake_stopwords() -> frozenset[str]:
-    spec = importlib.util.find_spec("yake")  # its list, without importing it (networkx)
-    if spec is None or spec.origin is None:
+    path = package_file("yake", "core", "StopwordsList", "stopwords_en.txt")
+    if path is None:
         return frozenset()
-    path = Path(spec.origin).parent / "core" / "StopwordsList" / "stopwords_en.txt"
     try:
         return frozenset(path.read_text(encoding="utf-8", errors="ignore").split())
     except OSError:

@@ -11,7 +11,6 @@ built), after its sha256 is checked against the pin.
 from __future__ import annotations
 
 import collections
-import importlib.util
 import pickle
 from functools import cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from ..errors import PublisherError
+from ..fsutil import package_file
 from .models import _check, _missing
 from .pcm import RATE
 
@@ -36,10 +36,9 @@ BATCH = 128  # partials run through the LSTM at once (memory: BATCH x FRAMES x 1
 
 
 def weights_path() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)  # finds, does not import (that imports torch)
-    if spec is None or not spec.submodule_search_locations:
+    path = package_file(PACKAGE, WEIGHTS)  # found, not imported (that imports torch)
+    if path is None:
         raise _missing("the speaker encoder (resemblyzer)")
-    path = Path(next(iter(spec.submodule_search_locations))) / WEIGHTS
     _check(path, SHA256)
     return path
 

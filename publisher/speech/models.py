@@ -7,13 +7,13 @@ as is (a user with a network can use its normal model names).
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PublisherError
+from ..fsutil import package_file
 from . import DEFAULT_MODEL
 from .pcm import content_hash
 
@@ -45,10 +45,9 @@ def _missing(what: str) -> PublisherError:
 def model_dir(name: str) -> Path:
     """The pinned model's directory, its model.bin checked against the pinned sha256."""
     pin = PINNED[name]
-    spec = importlib.util.find_spec(pin.package)
-    if spec is None or not spec.submodule_search_locations:
+    where = package_file(pin.package, pin.folder)
+    if where is None:
         raise _missing(f"the {name} model ({pin.package})")
-    where = Path(next(iter(spec.submodule_search_locations))) / pin.folder
     _check(where / "model.bin", pin.sha256)
     return where
 

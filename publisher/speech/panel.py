@@ -6,12 +6,12 @@ pyannote's two-speaker sample call with its reference turns (sample.rttm)."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..audio.tools import tool
+from ..fsutil import package_file
 from .samples import join, librivox, pauses, with_room_noise
 
 ASTERISK = Path("/usr/share/asterisk/sounds/en")  # asterisk-core-sounds-en-wav
@@ -34,16 +34,6 @@ class Turn:
     voice: str
 
 
-def package_file(package: str, *parts: str) -> Path | None:
-    """A file inside an installed package, found without importing it (pyannote and
-    resemblyzer import torch)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations)), *parts)
-    return path if path.exists() else None
-
-
 def _cut(source: Path, span: tuple[float, float], out: Path) -> Path:
     a, b = (f"{t:.3f}" for t in span)
     cmd = [tool("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", str(source),
@@ -56,6 +46,7 @@ def lines(tmp: Path) -> dict[str, list[Path]] | None:
     """Each voice's lines (m: moderator, r: reader, c: cities reader, h: hello), as
     files; None where one of the sources is not installed."""
     cities = package_file("moonshine_voice", "assets", "two_cities.wav")
+    cities = cities if cities and cities.exists() else None
     prompts = [ASTERISK / f"{p}.wav" for p in PROMPTS]
     reader = [c.path for c in librivox()]
     if cities is None or not LINPHONE.exists() or not reader:
@@ -93,7 +84,7 @@ def pyannote_sample() -> tuple[Path, list[Turn]] | None:
     where both speak); None where the wheel is not installed."""
     wav = package_file("pyannote.audio", "sample", "sample.wav")
     rttm = package_file("pyannote.audio", "sample", "sample.rttm")
-    if wav is None or rttm is None:
+    if not (wav and wav.exists() and rttm and rttm.exists()):
         return None
     turns = []
     for row in rttm.read_text().split("\n"):
