@@ -216,7 +216,7 @@ def _files(render) -> list[Path]:
 
 def timed(clock: Stages) -> None:
     """Log the build's stages, and the audio steps inside them, on `clock`."""
-    from publisher import audio
+    from publisher import apart, audio
     from publisher.audio import render
     from publisher.pipeline import session
 
@@ -224,6 +224,7 @@ def timed(clock: Stages) -> None:
     clock.wrap(session.Build, "_publish", "publish (records, feeds, site, swap)")
     clock.wrap(session, "prune_decoded")
     clock.wrap(audio, "silences", "decode + analysis (silences)")
+    clock.wrap(apart.Apart, "result", "planner apart (left after the decode)")
     clock.wrap(render, "decode", "decode (cached: the analysis)")
     clock.wrap(render, "_encode_all", "encodes")
     clock.wrap(render, "_concat", "join (stream copy)")

@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import hashlib
 import importlib.util
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+@functools.cache
+def code_identity() -> str:
+    """A hash of the package's code and templates: new code rebuilds every talk and page."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 @contextlib.contextmanager
@@ -42,6 +55,14 @@ def write_text(target: Path, text: str) -> None:
 def write_bytes(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+
+
+def link_or_copy(src: str | Path, target: str | Path) -> None:
+    """Hard-link `src` at `target` (a new name), copying where links are not possible."""
+    try:
+        os.link(src, target)
+    except OSError:
+        shutil.copy2(src, target)
 
 
 def copy_file(src: Path, target: Path) -> None:

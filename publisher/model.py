@@ -210,6 +210,12 @@ class Segment:
     def topic_slug(self) -> str:
         return slugify(self.topic)
 
+    @property
+    def topical_slug(self) -> str:
+        """The topic feed and page of this segment: a question or talk only (an intro
+        or outro is no topic); "" for none."""
+        return self.topic_slug if self.kind in TOPICAL else ""
+
     def to_json(self) -> dict:
         """The stable `publisher plan --json` contract."""
         return {
@@ -427,9 +433,7 @@ class Episode:
         """The topic feed and page this episode belongs to: question and talk clips only
         (an intro or outro is no topic); "" for none."""
         seg = self.segment
-        if self.kind != "clip" or seg is None or seg.kind not in TOPICAL:
-            return ""
-        return seg.topic_slug
+        return seg.topical_slug if self.kind == "clip" and seg is not None else ""
 
 
 # --- shared helpers ---------------------------------------------------------
@@ -442,8 +446,8 @@ def topic_names(segments: list[Segment], known: dict[str, str] | None = None) ->
     known = known or {}
     out: dict[str, str] = {}
     for seg in sorted(segments, key=lambda s: s.start):
-        if seg.kind in TOPICAL and seg.topic:
-            out.setdefault(seg.topic_slug, known.get(seg.topic_slug, seg.topic))
+        if seg.topic and (slug := seg.topical_slug):
+            out.setdefault(slug, known.get(slug, seg.topic))
     return out
 
 
@@ -454,8 +458,17 @@ def talk_folder(video_id: str) -> str:
 
 
 def full_guid(video_id: str) -> str:
-    """The GUID of a talk's full episode; its clips' GUIDs start with it (plan.new_guid)."""
+    """The GUID of a talk's full episode; its clips' GUIDs start with it (new_guid)."""
     return f"yt-{video_id}"
+
+
+def new_guid(video_id: str, start: float, taken: set[str]) -> str:
+    """ "yt-<id>-<start seconds, 5 digits>", with a suffix if that is taken."""
+    base = f"{full_guid(video_id)}-{int(start):05d}"
+    guid, n = base, 2
+    while guid in taken:
+        guid, n = f"{base}-{n}", n + 1
+    return guid
 
 
 def talk_page(video_id: str) -> str:

@@ -299,7 +299,8 @@ def test_a_plan_edited_during_a_build_is_published_next_time(show: Show, capsys,
 
 def test_replan_of_an_unchanged_seed_keeps_edits_and_boundaries(show: Show, capsys):
     clips = show.clips()
-    moved = clips[2]["start"]  # a boundary moved by hand, 2 s later
+    k = next(i for i, c in enumerate(clips) if c["topic"] == "Patch review workflow")
+    moved = clips[k]["start"]  # a boundary moved by hand, 2 s later
     seconds = 60 * int(moved[:2]) + float(moved[3:]) + 2
     new_time = f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
     edit(show.plan(), f'end = "{moved}"', f'end = "{new_time}"')
@@ -314,7 +315,7 @@ def test_replan_of_an_unchanged_seed_keeps_edits_and_boundaries(show: Show, caps
     assert [(c["start"], c["end"], c["guid"], c["title"]) for c in after] == [
         (c["start"], c["end"], c["guid"], c["title"]) for c in plan
     ]
-    assert after[2]["start"] == new_time and after[2]["topic"] == "Reviewing patches"
+    assert after[k]["start"] == new_time and after[k]["topic"] == "Reviewing patches"
     assert after[1]["title"] == EDITED
     assert show.identity() == before
 
@@ -353,15 +354,15 @@ def test_replan_keeps_a_merge_made_by_hand(show: Show, capsys):
     clips = show.clips()
     text = show.plan().read_text()
     last = text.rindex("[[clip]]")
-    merged = text[:last].replace(f'end = "{clips[1]["end"]}"', f'end = "{clips[2]["end"]}"')
+    merged = text[:last].replace(f'end = "{clips[-2]["end"]}"', f'end = "{clips[-1]["end"]}"')
     show.plan().write_text(merged + text[text.index("# The planner's own values") :])
     code, _, err = show.build(capsys)
     assert code == 0, err
     code, _, err = show.build(capsys, "--replan")
     assert code == 0, err
     after = show.clips()
-    assert len(after) == 2 and after[1]["end"] == clips[2]["end"]
-    assert after[1]["guid"] == clips[1]["guid"]
+    assert len(after) == len(clips) - 1 and after[-1]["end"] == clips[-1]["end"]
+    assert after[-1]["guid"] == clips[-2]["guid"]
 
 
 # --- 10: a hand-changed published GUID is refused ---------------------------------------

@@ -24,6 +24,7 @@ from publisher.plan.planfile import (
     replan,
     save_plan,
 )
+from publisher.plan.replan import marks
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "plan" / "storage-panel.txt"
@@ -300,3 +301,15 @@ def test_a_misspelt_clip_key_is_an_error_not_ignored(saved, talk):
     message = str(err.value)
     assert message.startswith(f"{path}:{line_matching(path, r'titel =')}: unknown clip key 'titel'")
     assert "\n" not in message
+
+
+def test_replan_keeps_a_hand_merge_and_its_guid_with_the_question_that_starts_it():
+    """A person stretched g1 over g2 (its end edited); the planner finds g2's start
+    again, so the merged clip's first part is shorter than its second. The part that
+    starts where g1 starts keeps g1 and the merge; no GUID moves to other audio."""
+    merged = seg(100, 300, "g1")
+    old = Plan("vid", [seg(0, 100, "g0"), merged], planned={
+        "g0": marks(seg(0, 100)), "g1": marks(seg(100, 200)),  # the planner ended g1 at 200
+    })  # fmt: skip
+    new = replan(old, Plan("vid", [seg(0, 100), seg(100, 180), seg(180, 300)]))
+    assert [(s.start, s.end, s.guid) for s in new.segments] == [(0, 100, "g0"), (100, 300, "g1")]

@@ -124,7 +124,10 @@ def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     model = bundled_model()
     assert len(model.start) == len(NAMES) == len(model.audience)
     labelled = {p.name.removesuffix(".labels.toml") for p in CORPUS.glob("*.labels.toml")}
-    assert set(model.trained_on) == labelled and len(labelled) >= 12
+    marked = {p.name.removesuffix(".turns.tsv") + "+turns" for p in CORPUS.glob("*.turns.tsv")}
+    assert set(model.trained_on) == labelled | marked and len(labelled) >= 12
+    # the speaker-change marks were seen in training, so they carry weight
+    assert marked and model.start[NAMES.index("turn_near")] > 0
 
 
 def test_corpus_is_labelled_with_sources_and_licences():

@@ -101,7 +101,7 @@ def test_one_talk_on_a_terminal_shows_download_decode_and_render_bars(
     assert "Demo Forum: 1 building" in lines  # the live table, not "1 queued" to the end
     assert "Demo Forum: 1 queued" not in lines[len(lines) // 2 :]
     assert any(re.match(r"short-panel\s+rendering", line.strip()) for line in lines)
-    assert any(line.startswith("Demo Forum: 4 episodes in ") for line in lines[-5:]), lines
+    assert any(re.match(r"Demo Forum: \d+ episodes in ", line) for line in lines[-5:]), lines
 
 
 def test_talks_in_worker_processes_report_their_stages(tmp_path: Path):
@@ -122,4 +122,4 @@ def test_off_a_terminal_there_are_no_escape_codes_and_no_bars(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout + done.stderr
     assert done.stderr == ""  # one talk: no per-talk lines, no bars
-    assert done.stdout.splitlines()[0].startswith("Demo Forum: 4 episodes in ")
+    assert re.match(r"Demo Forum: \d+ episodes in ", done.stdout.splitlines()[0])

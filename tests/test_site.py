@@ -18,6 +18,7 @@ from publisher.model import slugify, timestamp
 from publisher.site import build_site
 from publisher.site.build import STANDIN_LABEL
 from publisher.site.catalog import paragraphs
+from publisher.site.keys import KEYS
 from publisher.site.sanitize import clean_html
 
 
@@ -90,6 +91,7 @@ def test_writes_every_page_and_returns_paths(built):
     root = built["root"]
     expected = {root / p for p in all_pages(built)}
     expected |= {root / "static" / n for n in ("site.css", "site.js", "icon.svg")}
+    expected.add(root / KEYS)  # each page's inputs, hashed: the next build renders what changed
     search = {p for p in built["paths"] if p.parent.name == "pagefind" or "pagefind" in p.parts}
     thumbs = {p for p in built["paths"] if p.parent == root / "thumbs"}
     assert set(built["paths"]) == expected | search | thumbs
@@ -97,7 +99,7 @@ def test_writes_every_page_and_returns_paths(built):
     # three sizes of each distinct cover: the show's art and the two talks'
     assert len(thumbs) == 3 * 3 and all(p.suffix == ".jpg" for p in thumbs)
     assert all(p.is_file() and p.stat().st_size > 0 for p in expected)
-    assert not [p for p in root.rglob(".*") if p.is_file()]  # no temp files left behind
+    assert [p for p in root.rglob(".*") if p.is_file()] == [root / KEYS]  # no temp files left
 
 
 def test_home_lists_years_talks_topics_and_feeds(built):

@@ -3,18 +3,35 @@ the full episode through a content-addressed render cache.
 
 Public API (the pipeline uses only these):
     find_cached_audio, fetch_audio, synthesise_standin, silences, render_talk
+
+They are imported when first used (PEP 562), so what imports a light part of
+the package (the cache, progress bars) does not load numpy, mutagen and the
+renderer: a no-op rebuild never needs them.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import analyse
-from .decode import cached_analysis, decode
-from .fetch import fetch_audio, find_cached_audio
-from .render import render_talk
-from .standin import synthesise_standin
-from .tools import about
+if TYPE_CHECKING:
+    from .fetch import fetch_audio, find_cached_audio
+    from .render import render_talk
+    from .standin import synthesise_standin
+
+_LAZY = {
+    "fetch_audio": "fetch",
+    "find_cached_audio": "fetch",
+    "render_talk": "render",
+    "synthesise_standin": "standin",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def silences(source: Path, cache_dir: Path, min_len: float = 0.4) -> list[tuple[float, float]]:
@@ -22,6 +39,10 @@ def silences(source: Path, cache_dir: Path, min_len: float = 0.4) -> list[tuple[
 
     Uses the cached analysis (decoding and analysing the source once if needed).
     """
+    from . import analyse
+    from .decode import cached_analysis, decode
+    from .tools import about
+
     with about(source.name, source):
         found = cached_analysis(source, cache_dir)
         if found is None:

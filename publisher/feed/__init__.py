@@ -4,7 +4,7 @@ lineup(show, episodes, published)    -> every feed of one publish, decided once 
 write_feeds(show, episodes, out_dir, feeds) -> paths written under public/<show>/
 feed_urls(show, episodes)            -> {"feed", "clips", "topic:<slug>", "year:<y>",
                                          "track:<slug>", "opml", "opml-all"}
-validate_feed(path, root, base_url)  -> one "path:line: problem" string per problem
+validate_feed(path, root, base_url, disk) -> one "path:line: problem" string per problem
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from .catalog import (
 )
 from .opml import render_opml
 from .rss import questions_of, render_feed
-from .validate import validate_feed
+from .validate import Disk, validate_feed
 
 __all__ = [
+    "Disk",
     "Lineup",
     "Retired",
     "feed_urls",

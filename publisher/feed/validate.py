@@ -10,8 +10,12 @@ feed file sits.
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
+import os
+import posixpath
 import re
+import stat
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
@@ -80,16 +84,77 @@ RFC2822 = re.compile(
 )
 
 
-def validate_feed(path: Path, root: Path | None = None, base_url: str | None = None) -> list[str]:
-    """Every problem found in the feed at `path`, one line each; [] if none."""
-    return _Checker(Path(path), root, base_url).run()
+def validate_feed(
+    path: Path, root: Path | None = None, base_url: str | None = None, disk: Disk | None = None
+) -> list[str]:
+    """Every problem found in the feed at `path`, one line each; [] if none. Feeds
+    checked with one `disk` look at each local file once (an episode is in several)."""
+    return _Checker(Path(path), root, base_url, disk or Disk()).run()
+
+
+class Disk:
+    """What validation asks of local files, each asked once: where a URL's path under
+    a root leads (symlinks resolved), a file's size, whether it is JSON Chapters, and
+    what is wrong with an image. Share one across the feeds of one publish."""
+
+    def __init__(self) -> None:
+        self._local: dict[tuple[str, str], Path | None] = {}
+        self._real: dict[str, str] = {}  # folder -> its real path
+        self._size: dict[Path, int | None] = {}
+        self._chapters: dict[Path, bool] = {}
+        self._images: dict[Path, str] = {}
+
+    def local(self, root: Path, rel: str) -> Path | None:
+        """The real path of `rel` under `root` if it stays under it (else None)."""
+        key = (str(root), rel)
+        if key not in self._local:
+            self._local[key] = self._resolve(str(root), rel)
+        return self._local[key]
+
+    def _resolve(self, root: str, rel: str) -> Path | None:
+        if not rel or rel.endswith("/"):
+            return None
+        base = self._realdir(root)
+        if rel.startswith("/") or ".." in rel.split("/"):  # rare: let pathlib walk it
+            path = (Path(base) / rel).resolve()
+        else:  # each folder resolved once, then the file (a symlink?) in it
+            folder, name = posixpath.split(posixpath.join(root, rel))
+            found = os.path.join(self._realdir(folder), name)
+            path = Path(os.path.realpath(found) if os.path.islink(found) else found)
+        return path if path.is_relative_to(base) else None
+
+    def _realdir(self, folder: str) -> str:
+        if folder not in self._real:
+            self._real[folder] = os.path.realpath(folder)
+        return self._real[folder]
+
+    def size(self, path: Path) -> int | None:
+        """Bytes in the regular file at `path`; None if there is none."""
+        if path not in self._size:
+            try:
+                st = path.stat()
+                self._size[path] = st.st_size if stat.S_ISREG(st.st_mode) else None
+            except OSError:
+                self._size[path] = None
+        return self._size[path]
+
+    def chapters(self, path: Path) -> bool:
+        """Whether the file is JSON Chapters (a version, and chapters with start times)."""
+        if path not in self._chapters:
+            self._chapters[path] = _is_chapters(path)
+        return self._chapters[path]
+
+    def image_problem(self, path: Path) -> str:
+        if path not in self._images:
+            self._images[path] = _image_problem(path)
+        return self._images[path]
 
 
 class _Checker:
-    def __init__(self, path: Path, root: Path | None, base_url: str | None):
+    def __init__(self, path: Path, root: Path | None, base_url: str | None, disk: Disk):
         self.path, self.root, self.base_url = path, root, base_url
+        self.disk = disk
         self.problems: list[str] = []
-        self.images: dict[str, str] = {}  # url -> problem ("" if fine), checked once
 
     def say(self, elem, problem: str) -> None:
         line = getattr(elem, "sourceline", None)
@@ -153,9 +218,7 @@ class _Checker:
         if not (self.base_url and self.root is not None and url.startswith(self.base_url)):
             return None
         rel = unquote(urlsplit(url[len(self.base_url) :]).path)
-        root = Path(self.root).resolve()
-        path = (root / rel).resolve()
-        return path if path.is_relative_to(root) and rel and not rel.endswith("/") else None
+        return self.disk.local(Path(self.root).absolute(), rel)
 
     # --- channel ---------------------------------------------------------------
 
@@ -291,10 +354,10 @@ class _Checker:
         path = self.local(url)
         if path is None:
             return
-        if not path.is_file():
+        size = self.disk.size(path)
+        if size is None:
             self.say(elem, f"{what} file {path} does not exist")
-        elif length is not None and path.stat().st_size != length:
-            size = path.stat().st_size
+        elif length is not None and size != length:
             self.say(elem, f"{what} length {length} but {path.name} has {size} bytes")
 
     def alternate(self, alt) -> None:
@@ -362,15 +425,7 @@ class _Checker:
             self.say(s, f"podcast:soundbite {start}+{length} s runs past the {duration} s episode")
 
     def chapters_file(self, elem, path: Path) -> None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            starts = [c["startTime"] for c in data["chapters"]]
-            ok = isinstance(data.get("version"), str) and all(
-                isinstance(t, int | float) for t in starts
-            )
-        except (ValueError, KeyError, TypeError):
-            ok = False
-        if not ok:
+        if not self.disk.chapters(path):
             self.say(
                 elem,
                 f"chapters file {path.name} is not JSON Chapters (version, chapters[].startTime)",
@@ -381,7 +436,7 @@ class _Checker:
         if not self.absolute(elem, url, f"{what} url"):
             return None
         path = self.local(url)
-        if path is not None and not path.is_file():
+        if path is not None and self.disk.size(path) is None:
             self.say(elem, f"{what} file {path} does not exist")
             return None
         return path
@@ -454,11 +509,21 @@ class _Checker:
             return
         if not urlsplit(url).path.lower().endswith((".jpg", ".jpeg", ".png")):
             self.say(elem, f"itunes:image {url} must end in .jpg or .png")
-        if url not in self.images:
-            path = self.local(url)
-            self.images[url] = _image_problem(path) if path is not None else ""
-        if self.images[url]:
-            self.say(elem, f"itunes:image {url}: {self.images[url]}")
+        path = self.local(url)
+        problem = self.disk.image_problem(path) if path is not None else ""
+        if problem:
+            self.say(elem, f"itunes:image {url}: {problem}")
+
+
+def _is_chapters(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        starts = [c["startTime"] for c in data["chapters"]]
+        return isinstance(data.get("version"), str) and all(
+            isinstance(t, int | float) for t in starts
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _image_problem(path: Path) -> str:
@@ -479,7 +544,8 @@ def _image_problem(path: Path) -> str:
     return ""
 
 
-def _html_tags(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)  # an episode's notes are in several feeds: parsed once
+def _html_tags(text: str) -> frozenset[str]:
     """Every HTML tag name used in text."""
     tags: set[str] = set()
 
@@ -492,4 +558,4 @@ def _html_tags(text: str) -> set[str]:
 
     if "<" in text:
         Collector().feed(text)
-    return tags
+    return frozenset(tags)

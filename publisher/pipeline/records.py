@@ -20,7 +20,6 @@ import pickle
 import re
 import shutil
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -28,7 +27,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..feed.catalog import HOME, topics
-from ..fsutil import write_bytes
+from ..fsutil import code_identity, link_or_copy, write_bytes
 from ..ingest.limits import read_input
 from ..model import Alternate, Episode, Plan, Segment, full_guid, talk_folder
 from ..plan.planfile import plan_path, text_digest
@@ -62,17 +61,6 @@ class Record:
         )
         full = next((ep.path.name for ep in self.episodes if ep.segment is None), "")
         return Plan(self.video_id, clips, planned=dict(self.planned or {}), full_file=full)
-
-
-@cache
-def code_identity() -> str:
-    """A hash of the package's code and templates: new code rebuilds every talk."""
-    root = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def fingerprint(show: Show, standin: bool, seed_digest: str, plan_digest: str) -> str:
@@ -117,7 +105,7 @@ def save(folder: Path, record: Record) -> None:
         write_bytes(_path(folder, record.video_id), pickle.dumps(record))
         return
     (folder / FOLDER).mkdir(parents=True, exist_ok=True)
-    _link_or_copy(str(record.origin), str(folder / FOLDER / record.origin.name))
+    link_or_copy(str(record.origin), str(folder / FOLDER / record.origin.name))
 
 
 def load_all(folder: Path) -> dict[str, Record]:
@@ -231,15 +219,8 @@ def relink(record: Record, published: Path, staging: Path) -> list[Episode]:
     talk_dir = talk_folder(record.video_id)
     target = staging / talk_dir
     shutil.rmtree(target, ignore_errors=True)  # what a failed attempt left
-    shutil.copytree(published / talk_dir, target, copy_function=_link_or_copy)
+    shutil.copytree(published / talk_dir, target, copy_function=link_or_copy)
     for ep in record.episodes:
         if not (staging / ep.path).is_file():
             raise FileNotFoundError(2, "published file missing", str(published / ep.path))
     return list(record.episodes)
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)

@@ -274,6 +274,7 @@ class Build:
                 progress=self._live() and where == "here",
                 status=status,
                 topics=self.topics,
+                plan_apart=len(todo) == 1 and where == "here",
             )
             if self.options.scheduler:  # cluster workers run in folders of their own
                 session = _absolute(session)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import artwork, audio, chapters, feed, notes, site, tags, transcripts
+from .. import audio, feed  # the rest when used: a no-op rebuild imports none of them
+from ..apart import Apart, Given
 from ..errors import PublisherError, SeedError
 from ..fsutil import copy_file
 from ..ingest import parse_seed
 from ..ingest.limits import read_input
 from ..model import (
-    TOPICAL,
     Alternate,
     Chapter,
     Episode,
@@ -32,16 +33,14 @@ from ..model import (
     topic_names,
     video_at,
 )
-from ..notes import Notes
 from ..plan import planfile
 from ..plan.store import plan_for
 from ..show import pin_guids
-from ..speech import spans
-from ..speech.hearing import hear  # no model loads until one is needed
 from . import records
 from .tasks import BuildSession, TalkTask
 
 if TYPE_CHECKING:
+    from ..notes import Notes
     from ..show import Show
 
 
@@ -57,6 +56,9 @@ def find_source(session: BuildSession, task: TalkTask) -> None:
     """Find the talk's audio: the cached file, a yt-dlp download, or stand-in speech;
     then transcribe it where the talk has no captions or the show asks (speech/); note
     where no cut may land (speech.spans.no_go)."""
+    from ..speech import spans  # numpy: not on a no-op rebuild's path
+    from ..speech.hearing import hear  # no model loads until one is needed
+
     assert task.talk
     cache = session.options.cache_dir
     if session.options.standin:
@@ -72,14 +74,25 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
     """The talk's plan file, or a new plan saved for later builds (plan.store), checked
     against the clips the talk has published (its record)."""
     assert task.talk and task.source
-    talk = task.talk
-    _, task.plan = plan_for(
-        talk, planfile.plan_path(task.seed), session.show.glossary,
+    talk, path, source = task.talk, planfile.plan_path(task.seed), task.source
+    pauses = functools.partial(audio.silences, source, session.options.cache_dir)
+    call = functools.partial(
+        plan_for, talk, path, session.show.glossary,
         again=session.options.replan,
-        pauses=lambda: audio.silences(task.source, session.options.cache_dir),
         published=records.published_plan(session.published, talk.video_id),
         voices=task.voices,
     )  # fmt: skip
+    planning = session.options.replan or not path.exists()
+    if not (planning and session.plan_apart and talk.duration >= APART_SECONDS):
+        _, task.plan = call(pauses=pauses)
+        return
+    # the planner in a child process, so its models leave before the encodes; it
+    # starts (imports) while this one decodes the audio for its pauses
+    with Apart(call.func, *call.args, **call.keywords) as planner:
+        _, task.plan = planner.result(pauses=Given(pauses()))
+
+
+APART_SECONDS = 600.0  # a talk this long is planned apart: the child's start-up is small next to it
 
 
 def render_audio(session: BuildSession, task: TalkTask) -> None:
@@ -100,6 +113,8 @@ def render_audio(session: BuildSession, task: TalkTask) -> None:
 
 def make_episodes(session: BuildSession, task: TalkTask) -> None:
     """Stage the talk's files (audio, transcripts, chapters, art) and describe its episodes."""
+    from .. import artwork, chapters
+
     assert task.talk and task.plan and task.render
     talk, render, show = task.talk, task.render, session.show
     rel = talk_folder(talk.video_id)
@@ -141,6 +156,8 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
 def tag_episodes(session: BuildSession, task: TalkTask) -> None:
     """Tag each staged file and its alternates (ID3 or MP4: credits, topic, chapters,
     art, transcript)."""
+    from .. import tags
+
     show, root = session.show, session.staging
     task.episodes = [
         tags.tag_episode(ep, root, feed_url=feed.home_feed_url(show, ep.kind))
@@ -154,13 +171,18 @@ def publish_show(
     """The consumer: number every talk's episodes and write the show's art, feeds and
     site into `out` (the staged show folder); `published` is the show as it is online.
     The show returned has every feed's podcast:guid pinned, for save_guids to store."""
+    from .. import artwork, site
+
     episodes = _numbered([ep for t in tasks for ep in t.episodes])
     art = artwork.show_artwork(show, cache_dir / "art" / f"show-{show.slug}.jpg")
     copy_file(art, out / "artwork.jpg")
     feeds = feed.lineup(show, episodes, published)  # every feed, decided once
     show = pin_guids(show, feeds.paths.values())
     written = feed.write_feeds(show, episodes, out, feeds)
-    site.build_site(show, episodes, out, feeds.urls(show), feeds.retired, cache_dir=cache_dir)
+    site.build_site(
+        show, episodes, out, feeds.urls(show), feeds.retired, cache_dir=cache_dir,
+        published=published,
+    )  # fmt: skip
     retired_feeds = {out / "topics" / f"{slug}.xml" for slug in feeds.retired}
     _check_feeds(show, [p for p in written if p.suffix == ".xml"], out, published, retired_feeds)
     return show
@@ -173,10 +195,11 @@ def _check_feeds(
     their enclosures checked, as they will be online); the first problem, named at
     its published path. A retired topic's feed may be empty (every clip it had was
     dropped): it stays at its URL for its subscribers, and no app is asked to list it."""
+    disk = feed.Disk()  # each linked file looked at once, not once per feed listing it
     problems = [
         p
         for path in feeds
-        for p in feed.validate_feed(path, out, show.base_url)
+        for p in feed.validate_feed(path, out, show.base_url, disk)
         if not (path in retired and p.endswith(": channel has no <item>"))
     ]
     if problems:
@@ -209,6 +232,8 @@ def _episode(
     place: Place | None = None,
 ) -> Episode:
     """Copy one rendered file into the staging tree, write its transcripts, describe it."""
+    from .. import transcripts
+
     talk = task.talk
     assert talk and task.render
     seg = piece.segment if piece else None
@@ -270,6 +295,8 @@ def _notes(
     pages: dict[str, str],
     names: dict[str, str],
 ) -> Notes:
+    from .. import notes
+
     seg = piece.segment if piece else None
     return notes.make_notes(
         task.talk, task.plan, seg, places,
@@ -280,7 +307,7 @@ def _notes(
 def _topic(piece: Piece, names: dict[str, str]) -> str:
     """A clip's topic, by the name every output shows; "" for an intro or outro."""
     seg = piece.segment
-    return names.get(seg.topic_slug, "") if seg and seg.kind in TOPICAL else ""
+    return names.get(seg.topical_slug, "") if seg else ""
 
 
 def _retime(lines: list[Line], render: Render) -> list[Line]:

@@ -71,6 +71,7 @@ class BuildSession:
     progress: bool = False  # progress bars on the live board (talks built in this process)
     status: Reporter | None = None  # tells the live board each talk's stage
     topics: dict[str, str] = field(default_factory=dict)  # slug -> name, as published
+    plan_apart: bool = False  # plan in a child process (one talk built here: see stages)
 
     @property
     def published(self) -> Path:

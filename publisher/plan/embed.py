@@ -47,7 +47,9 @@ def novelty(words: list[Word], times: np.ndarray) -> np.ndarray:
     texts: list[list[str]] = [[] for _ in range(nbins)]
     for w in words:
         texts[int((w.time - origin) // BIN)].append(w.norm)
-    vecs = np.asarray(_model().embed([" ".join(t) or "." for t in texts]), dtype=float)
+    # small batches: wordllama pads each batch to its tokenizer's full length, so its
+    # default of 64 bins holds ~33 MB of token vectors at once
+    vecs = np.asarray(_model().embed([" ".join(t) or "." for t in texts], batch_size=8), float)
     vecs[[not t for t in texts]] = 0.0
     cum = np.vstack([np.zeros((1, vecs.shape[1])), np.cumsum(vecs, axis=0)])
 

@@ -33,8 +33,7 @@ import tomlkit
 from ..errors import PlanError
 from ..fsutil import write_text
 from ..ingest.limits import MAX_TALK, check_value, read_input
-from ..model import KINDS, ROLES, Credit, Plan, Segment, Talk, timestamp
-from . import corrected_transcript, new_guid
+from ..model import KINDS, ROLES, Credit, Plan, Segment, Talk, new_guid, timestamp
 from .names import check_file, fill_files
 from .replan import file_changed, keep_files, keep_published, replan
 
@@ -354,6 +353,8 @@ def load_plan(
     fill_files(plan, talk, [p.file for p in published or []] + [published_full])
     if write_back and (assigned or "full_file" not in data):
         text = _write_guids(path, text, segments, plan.full_file)
+    from .make import corrected_transcript  # the planner's models only when read
+
     plan.transcript = corrected_transcript(talk, glossary)
     plan.digest = text_digest(text)
     return plan

@@ -24,8 +24,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..model import Plan, Segment
-from . import new_guid
+from ..model import Plan, Segment, new_guid
 
 NEAR = 3.0  # seconds: a new boundary this near an old one is the same boundary, found again
 TIMES = ("start", "end")
@@ -50,18 +49,32 @@ def _mark(seg: Segment, f: str) -> str:
 
 def shared(a: Segment, b: Segment) -> float:
     """The time two clips share when it is at least half of the longer one's, else 0."""
-    both = min(a.end, b.end) - max(a.start, b.start)
+    both = overlap(a, b)
     return both if both > 0 and both >= 0.5 * max(a.duration, b.duration) else 0.0
 
 
-def matches(new: list[Segment], old: list[Segment]) -> dict[int, int]:
-    """Index of a new clip -> index of the old clip whose GUID it keeps."""
-    pairs = [(shared(n, o), i, j) for i, n in enumerate(new) for j, o in enumerate(old)]
+def matches(
+    new: list[Segment], old: list[Segment], stretched: frozenset[int] | set[int] = frozenset()
+) -> dict[int, int]:
+    """Index of a new clip -> index of the old clip whose GUID it keeps, by time
+    shared. An old clip a person stretched over the next one (`stretched`: its end
+    edited) goes first to the new clip that starts where it starts, however short:
+    the merge made by hand is kept, and the GUID stays with its question."""
+    pairs = [
+        (j in stretched and abs(n.start - o.start) <= NEAR, overlap(n, o), i, j)
+        for i, n in enumerate(new)
+        for j, o in enumerate(old)
+    ]
     kept: dict[int, int] = {}
-    for both, i, j in sorted(pairs, reverse=True):
-        if both and i not in kept and j not in kept.values():
+    for same, both, i, j in sorted(pairs, reverse=True):
+        close = (same and both > 0) or shared(new[i], old[j])
+        if close and i not in kept and j not in kept.values():
             kept[i] = j
     return kept
+
+
+def overlap(a: Segment, b: Segment) -> float:
+    return max(0.0, min(a.end, b.end) - max(a.start, b.start))
 
 
 def keep_published(
@@ -120,7 +133,8 @@ def replan(old: Plan | None, new: Plan) -> Plan:
 
     if old is None:
         return replace(new, planned={s.guid: marks(s) for s in new.segments}, digest="")
-    match = matches(new.segments, old.segments)
+    stretched = {j for j, o in enumerate(old.segments) if _edited(o, "end", old.planned)}
+    match = matches(new.segments, old.segments, stretched)
     olds = [old.segments[match[i]] if i in match else None for i in range(len(new.segments))]
     pairs = list(zip(new.segments, olds, strict=True))
     times = {t: [_time(n, o, t, old) for n, o in pairs] for t in TIMES}

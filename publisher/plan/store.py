@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import make_plan
 from .planfile import load_plan, replan, save_plan
 
 if TYPE_CHECKING:
@@ -42,6 +41,8 @@ def plan_for(
         )
     if old and not again:
         return old, old
+    from .make import make_plan  # the planner's models: only when planning
+
     new = make_plan(talk, glossary, pauses=pauses() if pauses else None)
     if voices is not None:
         from ..speech.naming import credited  # numpy only: no model loads

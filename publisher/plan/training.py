@@ -11,16 +11,17 @@ from __future__ import annotations
 import itertools
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..ingest import load_talk
 from ..model import Talk
-from . import read_talk
+from .corpus_turns import marked_talk, read_turns
 from .features import Candidates, Context, candidates
 from .glossary import talk_glossary
+from .make import read_talk
 from .planfile import parse_time
 from .scorer import Model, fit
 from .segment import choose_starts
@@ -48,6 +49,12 @@ class Recording:
     followups: tuple[float, ...]
     source: str
     licence: str
+    original: str = ""  # a variant's recording (turn-marked); "" for an original
+
+    @property
+    def group(self) -> str:
+        """Its cross-validation fold: a variant is held out with its original."""
+        return self.original or self.name
 
 
 @dataclass(frozen=True)
@@ -75,18 +82,21 @@ def load_corpus(folder: Path, root: Path) -> list[Recording]:
             for q in data.get("question", [])
         )
         followups = tuple(parse_time(str(f["start"])) for f in data.get("followup", []))
-        out.append(
-            Recording(
-                name,
-                data.get("shape", "?"),
-                data.get("captions", "?"),
-                load_talk(seed),
-                questions,
-                followups,
-                data.get("source", ""),
-                data.get("licence", ""),
-            )
+        rec = Recording(
+            name,
+            data.get("shape", "?"),
+            data.get("captions", "?"),
+            load_talk(seed),
+            questions,
+            followups,
+            data.get("source", ""),
+            data.get("licence", ""),
         )
+        out.append(rec)
+        marks = path.with_name(f"{name}.turns.tsv")
+        if marks.exists():  # the same recording with its source's speaker changes marked
+            talk, _ = marked_talk(seed, read_turns(marks))
+            out.append(replace(rec, name=f"{name}+turns", talk=talk, original=name))
     return out
 
 
@@ -147,9 +157,10 @@ def fit_model(preps: list[Prepared]) -> Model:
 
 
 def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
-    """Each recording with a model trained on all the others (leave one out)."""
-    for k, prep in enumerate(preps):
-        yield prep, fit_model(preps[:k] + preps[k + 1 :])
+    """Each recording with a model trained on all the others (leave one out; a
+    turn-marked variant and its original are left out together)."""
+    for prep in preps:
+        yield prep, fit_model([p for p in preps if p.recording.group != prep.recording.group])
 
 
 def _counts(prep: Prepared, model: Model) -> np.ndarray:

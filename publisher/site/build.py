@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 from importlib import resources
@@ -15,6 +16,7 @@ from ..model import THE_PANEL, Episode, Role, timestamp
 from ..show import Show
 from . import search
 from .catalog import Catalog, make_catalog
+from .keys import PageKeys, published_keys, write_keys
 from .sanitize import clean_html
 from .thumbs import ThumbMaker, Thumbs
 
@@ -31,6 +33,7 @@ def build_site(
     feeds: dict[str, str],
     retired: Retired | None = None,
     cache_dir: Path | None = None,
+    published: Path | None = None,
 ) -> list[Path]:
     """Write the site's pages, thumbnails, Pagefind search index and static files;
     return every path it owns. A `retired` topic (feed.Lineup.retired) keeps its page,
@@ -38,7 +41,9 @@ def build_site(
     cache_dir/thumbs and cache_dir/search across builds.
 
     Files whose content is unchanged are left alone, so their ETags and
-    Last-Modified dates stay put for browsers and podcast apps.
+    Last-Modified dates stay put for browsers and podcast apps. `published` is the
+    show as it is online (default: out_dir): a page whose key (keys.py) it recorded
+    is linked from there unrendered, and a file with its bytes is linked, not written.
     """
     out_dir = Path(out_dir)
     catalog = make_catalog(show, episodes, retired or {})
@@ -46,12 +51,18 @@ def build_site(
     cache = Path(cache_dir) if cache_dir else None
     thumbs = ThumbMaker(cache / "thumbs" if cache else None)
     env = _environment(show, feeds, catalog, static, thumbs, out_dir)
-    pages: dict[str, str | bytes] = {f"static/{name}": data for name, data in static.items()}
+    pages: dict[str, str | bytes | Path] = {f"static/{n}": data for n, data in static.items()}
+    online = Path(published) if published else out_dir
+    recorded = published_keys(online)
+    page_keys = PageKeys(show, feeds, catalog, thumbs, out_dir)
 
     def render(rel: str, template: str, page: str, alternates: list[str], **context) -> None:
-        pages[rel] = env.get_template(template).render(
-            here=rel, page=page, alternates=_alternates(show, feeds, alternates), **context
-        )
+        context.update(page=page, alternates=_alternates(show, feeds, alternates))
+        key = page_keys.key(rel, template, context)
+        if recorded.get(rel) == key and (online / rel).is_file():
+            pages[rel] = online / rel  # rendered from the same inputs before
+        else:
+            pages[rel] = env.get_template(template).render(here=rel, **context)
 
     render("index.html", "index.html", "home", ["feed", "clips"])
     render("topics/index.html", "topics.html", "topics", ["clips"])
@@ -75,9 +86,9 @@ def build_site(
     written = []
     for rel, content in pages.items():
         path = out_dir / rel
-        _write_if_changed(path, content.encode() if isinstance(content, str) else content)
+        _put(path, content.encode() if isinstance(content, str) else content, online / rel)
         written.append(path)
-    return written
+    return [*written, write_keys(out_dir, page_keys.keys)]
 
 
 _FEED_TITLES = {
@@ -128,8 +139,7 @@ def _environment(
         if "://" in path:
             return path
         target, hash_, fragment = path.partition("#")
-        here = posixpath.dirname(context["here"]) or "."
-        return posixpath.relpath(target, here) + hash_ + fragment
+        return _relpath(target, posixpath.dirname(context["here"]) or ".") + hash_ + fragment
 
     @jinja2.pass_context
     def asset(context, name: str) -> str:
@@ -174,6 +184,12 @@ def _environment(
     return env
 
 
+@functools.lru_cache(maxsize=65536)
+def _relpath(target: str, folder: str) -> str:
+    """posixpath.relpath, once per target and folder (a page links the same few folders)."""
+    return posixpath.relpath(target, folder)
+
+
 def _subscriptions(show: Show, feeds: dict[str, str]) -> list[dict[str, str]]:
     """The feeds offered on the home page, main ones first."""
     out = []
@@ -211,10 +227,22 @@ def _filesize(size: int) -> str:
     return f"{max(1, round(size / 1000))} kB"
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def _put(path: Path, content: bytes | Path, online: Path) -> None:
+    """Write `content` (bytes, or a published file to link) at `path`, leaving a file
+    with those bytes alone; a published file with those bytes is linked, not copied."""
+    if isinstance(content, bytes) and online != path and _holds(online, content):
+        content = online
+    if isinstance(content, Path):
+        if not (path.exists() and path.samefile(content)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)
+            fsutil.link_or_copy(content, path)
+    elif not _holds(path, content):
+        fsutil.write_bytes(path, content)
+
+
+def _holds(path: Path, data: bytes) -> bool:
     try:
-        if path.read_bytes() == data:
-            return
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except FileNotFoundError:
-        pass
-    fsutil.write_bytes(path, data)
+        return False

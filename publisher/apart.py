@@ -1,0 +1,102 @@
+"""One call run in a fresh Python process, so that what it loads leaves with it.
+
+The planner's models (wordllama, lemminflect: ~130 MB) would otherwise stay in a
+one-talk build's memory through its encodes. The child starts, reads the call and
+imports the function's module at once; the caller may compute the last arguments
+meanwhile (a build decodes the audio for the planner's pauses) and hands them over
+with result(). Arguments and result travel pickled (the model's frozen dataclasses);
+a PublisherError comes back as itself, with its path and line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import os
+import pickle
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import PublisherError
+
+_CHILD = "from publisher.apart import _serve; _serve()"
+
+
+@dataclass(frozen=True)
+class Given:
+    """A callable that returns a value computed elsewhere (a picklable `lambda: value`)."""
+
+    value: Any
+
+    def __call__(self) -> Any:
+        return self.value
+
+
+class Apart:
+    """fn(*args, **kwargs, **more) in a child process, `more` given by result(more)."""
+
+    def __init__(self, fn: Callable, *args: Any, **kwargs: Any) -> None:
+        home = str(Path(__file__).resolve().parent.parent)  # where `publisher` is imported from
+        path = os.pathsep.join(filter(None, [home, os.environ.get("PYTHONPATH")]))
+        env = dict(os.environ, PYTHONPATH=path)
+        self.child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        assert self.child.stdin
+        pickle.dump((fn.__module__, fn.__qualname__, args, kwargs), self.child.stdin)
+        self.child.stdin.flush()
+
+    def result(self, **more: Any) -> Any:
+        """The call's value, or its PublisherError raised here. While the child works,
+        this process gives the heap it freed back to the system (both count at once)."""
+        data = pickle.dumps(more)
+        _trim()
+        out, _ = self.child.communicate(data)
+        if self.child.returncode or not out:
+            raise RuntimeError(f"{_CHILD!r} failed (exit {self.child.returncode}): see above")
+        ok, value = pickle.loads(out)
+        if ok:
+            return value
+        kind, message, path, line = value
+        raise kind(message, path, line)
+
+    def __enter__(self) -> Apart:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.child.poll() is None:  # the caller failed before result(): no call wanted
+            self.child.kill()
+            self.child.wait()
+
+
+def _trim() -> None:
+    """glibc's malloc_trim: free heap pages back to the system (~6 MB after a decode)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _serve() -> None:
+    """The child: read the call, import its function, wait for the rest, answer."""
+    answer = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever the call prints goes to stderr, not into the answer
+    module, name, args, kwargs = pickle.load(sys.stdin.buffer)
+    fn = getattr(importlib.import_module(module), name)
+    try:
+        more = pickle.load(sys.stdin.buffer)
+    except EOFError:  # the caller gave up
+        return
+    try:
+        value: tuple = (True, fn(*args, **kwargs, **more))
+    except PublisherError as e:
+        value = (False, (type(e), e.message, e.path, e.line))
+    except BaseException:
+        traceback.print_exc()
+        sys.exit(1)
+    pickle.dump(value, answer)
+    answer.close()

@@ -1,0 +1,76 @@
+"""Speaker-change marks for corpus recordings whose source names its speakers.
+
+Most corpus transcripts carry no ">>" marks, yet diarization (`--voices`) and some
+caption tracks give them, so the question model must learn what they mean. Where the
+source transcript names each speaker, `<name>.turns.tsv` beside the recording lists
+its turns: `time<TAB>speaker<TAB>first words` (time as the source gives it). This
+module puts a ">>" before the first word of each turn in the seed's captions, found
+by its words near its time, and parses the marked seed with the seed parser itself.
+Used by plan.training only (a variant recording, in its original's fold).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..ingest import load_talk, parse_seed
+from ..ingest.captions import TURN
+from ..model import Talk
+from .planfile import parse_time
+
+BEFORE = 3.0  # seconds a turn's first word may sit before the time the source gives
+AFTER = 15.0  # ... and after it (a label inside a long source cue)
+MATCH = 3  # leading words that must match (fewer only if the turn says fewer)
+
+
+@dataclass(frozen=True)
+class Turn:
+    time: float
+    speaker: str
+    words: tuple[str, ...]
+
+
+def read_turns(path: Path) -> list[Turn]:
+    out = []
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        time, speaker, words = (line.split("\t") + ["", ""])[:3]
+        out.append(Turn(parse_time(time.strip().replace(",", ".")), speaker, tuple(words.split())))
+    return out
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
+
+
+def marked_talk(seed: Path, turns: list[Turn]) -> tuple[Talk, int]:
+    """The seed's talk with a ">>" before each turn found; and how many were found."""
+    talk = load_talk(seed)
+    lines = seed.read_text().split("\n")
+    words: list[tuple[float, int, int]] = []  # (time, text line index, word index)
+    for cue in talk.cues:
+        said = lines[cue.line].split()  # the text line right after the timing line
+        step = (cue.end - cue.start) / max(len(said), 1)
+        words += [(cue.start + k * step, cue.line, k) for k in range(len(said))]
+    norms = [_norm(lines[i].split()[k]) for _, i, k in words]
+    marks: set[tuple[int, int]] = set()
+    for turn in turns:
+        want = [_norm(w) for w in turn.words][:MATCH]
+        need = len(want)
+        best: tuple[float, int] | None = None
+        for n, (t, _, _) in enumerate(words):
+            if not turn.time - BEFORE <= t <= turn.time + AFTER:
+                continue
+            if norms[n : n + need] == want and need and (best is None or t < best[0]):
+                best = (t, n)
+        if best is not None:
+            marks.add(words[best[1]][1:])
+    for i, k in sorted(marks, reverse=True):
+        said = lines[i].split()
+        lines[i] = lines[i][: len(lines[i]) - len(lines[i].lstrip())] + " ".join(
+            said[:k] + [TURN] + said[k:]
+        )
+    return parse_seed("\n".join(lines), seed), len(marks)

@@ -1,0 +1,74 @@
+"""The incremental site: a build that starts from the published show renders only the
+pages whose inputs changed (site/keys.py), and gives the bytes a cold build gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from shutil import ignore_patterns
+
+from episode_factory import make_episodes, make_show, out_dir
+from many_talks import many_talks
+
+from publisher.feed import feed_urls, write_feeds
+from publisher.site import build_site
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _stage(root: Path, folder: Path) -> Path:
+    """A new show folder with the published media (as a build relinks it), no pages."""
+    shutil.copytree(root / "episodes", folder / "episodes", ignore=ignore_patterns("*.html"))
+    shutil.copy2(root / "artwork.jpg", folder / "artwork.jpg")
+    return folder
+
+
+def _build(show, episodes, root: Path, published: Path | None = None) -> None:
+    write_feeds(show, episodes, root)
+    build_site(show, episodes, root, feed_urls(show, episodes), published=published)
+
+
+def test_adding_a_talk_renders_only_what_changed_and_matches_a_cold_build(tmp_path):
+    show = make_show(tmp_path)
+    episodes = many_talks(make_episodes(tmp_path, show), 30)
+    root = out_dir(tmp_path, show)  # the show folder the factory's files are in
+    new = episodes[-1].talk.video_id
+    before = [e for e in episodes if e.talk.video_id != new]
+    _build(show, before, root)  # published: every talk but the last
+    staged = _stage(root, tmp_path / "staged")
+    _build(show, episodes, staged, published=root)  # the last talk added
+    cold = _stage(root, tmp_path / "cold")
+    _build(show, episodes, cold, published=cold)  # every talk, from nothing
+    assert _tree(staged) == _tree(cold)
+    talk_pages = {p.relative_to(staged).as_posix() for p in staged.glob("episodes/*/index.html")}
+    assert len(talk_pages) == 30
+    linked = {r for r in talk_pages if (root / r).exists() and (staged / r).samefile(root / r)}
+    # every other talk's page was linked from the published show, the new one rendered
+    assert linked == talk_pages - {f"episodes/{new}/index.html"}
+    assert not (staged / "index.html").samefile(root / "index.html")  # it lists the new talk
+
+
+def test_a_changed_talk_is_rendered_again(tmp_path):
+    """A talk whose episodes changed (a new title) gets its page rendered again, and
+    the pages that list it; an unchanged published page is linked, not rewritten."""
+    show = make_show(tmp_path)
+    episodes = many_talks(make_episodes(tmp_path, show), 6)
+    root = out_dir(tmp_path, show)
+    _build(show, episodes, root)
+    vid = episodes[0].talk.video_id
+    renamed = [
+        e.__class__(**{**e.__dict__, "title": e.title + " (renamed)"})
+        if e.talk.video_id == vid and e.kind == "clip" else e
+        for e in episodes
+    ]  # fmt: skip
+    staged = _stage(root, tmp_path / "staged")
+    _build(show, renamed, staged, published=root)
+    page = f"episodes/{vid}/index.html"
+    assert "(renamed)" in (staged / page).read_text()
+    others = [p for p in staged.glob("episodes/*/index.html") if vid not in p.as_posix()]
+    assert others and all(p.samefile(root / p.relative_to(staged)) for p in others)
+    cold = _stage(root, tmp_path / "cold")
+    _build(show, renamed, cold, published=cold)
+    assert _tree(staged) == _tree(cold)
