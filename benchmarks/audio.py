@@ -243,10 +243,7 @@ def child(args: argparse.Namespace) -> None:
     import publisher.pipeline  # noqa: F401  (timed: a build imports it too)
 
     clock.log.append(("imports", 0.0, time.perf_counter() - start, tree_cpu(), 0.0))
-    timed(clock)
-    from publisher.plan import store
-
-    clock.wrap(store, "make_plan", "planner")
+    timed(clock)  # the planner: in its stage (plan_talk), or apart (Apart.result)
     info = build_talk(args.seed, args.source, args.cache, args.out, args.planned, args.render_only)
     info["wall"] = time.perf_counter() - start
     info["stages"] = clock.rows()
