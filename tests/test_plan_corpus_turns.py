@@ -30,7 +30,7 @@ def test_a_turn_is_marked_before_its_first_word(tmp_path):
             ],
         )
     )
-    talk, found = marked_talk(SEED, turns)
+    talk, found = marked_talk(SEED, load_talk(SEED), turns)
     assert found == 1
     turned = [c for c in talk.cues if c.turn]
     assert len(turned) == 1

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ingest import load_talk, parse_seed
+from ..ingest import parse_seed
 from ..ingest.captions import TURN
 from ..model import Talk
 from .planfile import parse_time
@@ -46,16 +46,17 @@ def _norm(word: str) -> str:
     return re.sub(r"[^\w']", "", word.lower())
 
 
-def marked_talk(seed: Path, turns: list[Turn]) -> tuple[Talk, int]:
-    """The seed's talk with a ">>" before each turn found; and how many were found."""
-    talk = load_talk(seed)
+def marked_talk(seed: Path, talk: Talk, turns: list[Turn]) -> tuple[Talk, int]:
+    """The seed's `talk` (as parsed from it) with a ">>" before each turn found; and
+    how many were found. A cue's words are read from its first text line."""
     lines = seed.read_text().split("\n")
     words: list[tuple[float, int, int]] = []  # (time, text line index, word index)
+    norms: list[str] = []
     for cue in talk.cues:
         said = lines[cue.line].split()  # the text line right after the timing line
         step = (cue.end - cue.start) / max(len(said), 1)
         words += [(cue.start + k * step, cue.line, k) for k in range(len(said))]
-    norms = [_norm(lines[i].split()[k]) for _, i, k in words]
+        norms += [_norm(w) for w in said]
     marks: set[tuple[int, int]] = set()
     for turn in turns:
         want = [_norm(w) for w in turn.words][:MATCH]

@@ -95,7 +95,7 @@ def load_corpus(folder: Path, root: Path) -> list[Recording]:
         out.append(rec)
         marks = path.with_name(f"{name}.turns.tsv")
         if marks.exists():  # the same recording with its source's speaker changes marked
-            talk, _ = marked_talk(seed, read_turns(marks))
+            talk, _ = marked_talk(seed, rec.talk, read_turns(marks))
             out.append(replace(rec, name=f"{name}+turns", talk=talk, original=name))
     return out
 
