@@ -57,6 +57,33 @@ def write_bytes(target: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def keep_or_write(path: Path, data: bytes, online: Path | None = None) -> None:
+    """Put `data` at `path`, leaving a file that holds them alone, and hard-linking
+    `online` (the published copy) where it holds them: an unchanged file keeps its
+    inode and Last-Modified date, for browsers, podcast apps and deploys."""
+    if online is not None and online != path and holds(online, data):
+        link_at(online, path)
+    elif not holds(path, data):
+        write_bytes(path, data)
+
+
+def link_at(src: Path, path: Path) -> None:
+    """Make `path` a hard link of `src` (a copy where links are not possible), unless
+    it is one already."""
+    if not (path.exists() and path.samefile(src)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        link_or_copy(src, path)
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` has exactly these bytes."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
 def link_or_copy(src: str | Path, target: str | Path) -> None:
     """Hard-link `src` at `target` (a new name), copying where links are not possible."""
     try:

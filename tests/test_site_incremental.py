@@ -3,6 +3,8 @@ pages whose inputs changed (site/keys.py), and gives the bytes a cold build give
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shutil
 from pathlib import Path
 from shutil import ignore_patterns
@@ -12,6 +14,7 @@ from many_talks import many_talks
 
 from publisher.feed import feed_urls, write_feeds
 from publisher.site import build_site
+from publisher.site.keys import KEYS
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -26,7 +29,7 @@ def _stage(root: Path, folder: Path) -> Path:
 
 
 def _build(show, episodes, root: Path, published: Path | None = None) -> None:
-    write_feeds(show, episodes, root)
+    write_feeds(show, episodes, root, published=published)
     build_site(show, episodes, root, feed_urls(show, episodes), published=published)
 
 
@@ -48,6 +51,19 @@ def test_adding_a_talk_renders_only_what_changed_and_matches_a_cold_build(tmp_pa
     # every other talk's page was linked from the published show, the new one rendered
     assert linked == talk_pages - {f"episodes/{new}/index.html"}
     assert not (staged / "index.html").samefile(root / "index.html")  # it lists the new talk
+    # a feed with its published bytes is linked (its Last-Modified stays); the others list it
+    feeds = [p.relative_to(staged) for p in staged.rglob("*.xml")]
+    same = [
+        r
+        for r in feeds
+        if (root / r).is_file() and (root / r).read_bytes() == (staged / r).read_bytes()
+    ]
+    assert same and all((staged / r).samefile(root / r) for r in same)
+    assert new not in " ".join((staged / r).read_text() for r in same)
+    assert {"clips.xml", "feed.xml"} <= {r.as_posix() for r in feeds if r not in same}
+    # each search result's fragment is named by its content: the published ones stay, linked
+    fragments = [p.relative_to(root) for p in root.glob("pagefind/fragment/*")]
+    assert fragments and all((staged / r).samefile(root / r) for r in fragments)
 
 
 def test_a_changed_talk_is_rendered_again(tmp_path):
@@ -72,3 +88,22 @@ def test_a_changed_talk_is_rendered_again(tmp_path):
     cold = _stage(root, tmp_path / "cold")
     _build(show, renamed, cold, published=cold)
     assert _tree(staged) == _tree(cold)
+
+
+def test_renumbered_episodes_render_no_page_again(tmp_path):
+    """A talk added in the middle of a season renumbers every later full episode
+    (itunes:episode, the feeds' only): their pages are linked, not rendered again."""
+    show = make_show(tmp_path)
+    episodes = many_talks(make_episodes(tmp_path, show), 6)
+    root = out_dir(tmp_path, show)
+    _build(show, episodes, root)
+    renumbered = [dataclasses.replace(e, number=e.number + 1) for e in episodes]
+    assert renumbered != episodes
+    staged = _stage(root, tmp_path / "staged")
+    _build(show, renumbered, staged, published=root)
+    pages = [p.relative_to(staged) for p in staged.rglob("*.html")]
+    assert len(pages) > 6 and all((staged / r).samefile(root / r) for r in pages)
+    keys = json.loads((staged / KEYS).read_text())  # the keys it would render again for
+    assert keys.keys() >= {r.as_posix() for r in pages} and keys == json.loads(
+        (root / KEYS).read_text()
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import PublisherError
-from ..fsutil import write_bytes
+from ..fsutil import keep_or_write
 from ..model import Episode
 from ..show import Show, podcast_guid
 from .catalog import (
@@ -110,10 +110,16 @@ def home_feed_url(show: Show, kind: str) -> str:
 
 
 def write_feeds(
-    show: Show, episodes: list[Episode], out_dir: Path, feeds: Lineup | None = None
+    show: Show,
+    episodes: list[Episode],
+    out_dir: Path,
+    feeds: Lineup | None = None,
+    published: Path | None = None,
 ) -> list[Path]:
     """Write every feed of the lineup (by default: the episodes' feeds, nothing retired)
-    and the two OPMLs into out_dir (public/<show.slug>/), atomically."""
+    and the two OPMLs into out_dir (public/<show.slug>/), atomically. A feed with the
+    bytes it has in `published` (the show online) is linked from there, not written:
+    its Last-Modified date stays, and it need not be validated again."""
     if not episodes:
         raise PublisherError("no episodes to publish", show.path)
     specs = (feeds or lineup(show, episodes)).specs
@@ -125,5 +131,6 @@ def write_feeds(
     files[Path(out_dir) / OPML] = render_opml(show, apart, "every new talk and question")
     files[Path(out_dir) / OPML_ALL] = render_opml(show, listed, "every feed")
     for path, data in files.items():
-        write_bytes(path, data)
+        rel = path.relative_to(out_dir)
+        keep_or_write(path, data, Path(published) / rel if published else None)
     return list(files)

@@ -114,6 +114,7 @@ def render_audio(session: BuildSession, task: TalkTask) -> None:
 def make_episodes(session: BuildSession, task: TalkTask) -> None:
     """Stage the talk's files (audio, transcripts, chapters, art) and describe its episodes."""
     from .. import artwork, chapters
+    from ..site import thumbs
 
     assert task.talk and task.plan and task.render
     talk, render, show = task.talk, task.render, session.show
@@ -124,6 +125,7 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
     )
     copy_file(art, folder / "cover.jpg")
     embed = artwork.embedded_cover(art)
+    thumbs.prepare(art, session.options.cache_dir)  # the site's, here: not all at publish
     # pubDates: the talk at noon, each clip at noon + its start, so apps keep question
     # order and dropping or adding a clip moves no other clip's date.
     noon = dt.datetime.combine(talk.date, dt.time(12), tzinfo=dt.UTC)
@@ -178,7 +180,7 @@ def publish_show(
     copy_file(art, out / "artwork.jpg")
     feeds = feed.lineup(show, episodes, published)  # every feed, decided once
     show = pin_guids(show, feeds.paths.values())
-    written = feed.write_feeds(show, episodes, out, feeds)
+    written = feed.write_feeds(show, episodes, out, feeds, published)
     site.build_site(
         show, episodes, out, feeds.urls(show), feeds.retired, cache_dir=cache_dir,
         published=published,
@@ -194,11 +196,14 @@ def _check_feeds(
     """Refuse to publish feeds that `publisher validate` rejects (the staged files and
     their enclosures checked, as they will be online); the first problem, named at
     its published path. A retired topic's feed may be empty (every clip it had was
-    dropped): it stays at its URL for its subscribers, and no app is asked to list it."""
+    dropped): it stays at its URL for its subscribers, and no app is asked to list it.
+    A feed linked from `published` (write_feeds: the same bytes) passed when published."""
     disk = feed.Disk()  # each linked file looked at once, not once per feed listing it
+    online = {path: published / path.relative_to(out) for path in feeds}
     problems = [
         p
         for path in feeds
+        if not (online[path].exists() and path.samefile(online[path]))
         for p in feed.validate_feed(path, out, show.base_url, disk)
         if not (path in retired and p.endswith(": channel has no <item>"))
     ]

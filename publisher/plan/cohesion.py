@@ -14,6 +14,7 @@ from .words import Word, content
 
 BIN = 5.0  # seconds
 WINDOW = 60.0  # seconds each side
+COLUMNS = 128  # words of the vocabulary counted at a time (a 3-hour talk: ~2,200 bins each)
 
 
 class Cohesion:
@@ -28,24 +29,36 @@ class Cohesion:
             for s in content([w.norm]):
                 rows.append(int((w.time - self.origin) // BIN))
                 cols.append(vocab.setdefault(s, len(vocab)))
-        counts = np.zeros((self.nbins + 1, max(len(vocab), 1)))
-        np.add.at(counts, (rows, cols), 1.0)
-        df = (counts > 0).sum(axis=0)
-        counts *= np.log((self.nbins + 1) / (1.0 + df))
-        self.cum = np.vstack([np.zeros((1, counts.shape[1])), np.cumsum(counts, axis=0)])
-        grid = np.array([self._novelty(b) for b in range(1, self.nbins)])
+        self.novelty = _novelty(np.array(rows, int), np.array(cols, int), len(vocab), self.nbins)
+        grid = self.novelty[1 : self.nbins]
         self.mean = float(grid.mean()) if grid.size else 0.0
         self.std = float(grid.std()) if grid.size > 1 and grid.std() > 0 else 1.0
-
-    def _novelty(self, b: int) -> float:
-        k = int(WINDOW // BIN)
-        lo, hi = max(b - k, 0), min(b + k, self.nbins)
-        left = self.cum[b] - self.cum[lo]
-        right = self.cum[hi] - self.cum[b]
-        norm = float(np.linalg.norm(left) * np.linalg.norm(right))
-        return 1.0 - float(left @ right) / norm if norm else 1.0
 
     def score(self, t: float) -> float:
         """Novelty at time t in standard deviations above the talk's mean."""
         b = min(max(int(round((t - self.origin) / BIN)), 1), max(self.nbins - 1, 1))
-        return (self._novelty(b) - self.mean) / self.std
+        return (float(self.novelty[b]) - self.mean) / self.std
+
+
+def _novelty(rows: np.ndarray, cols: np.ndarray, size: int, nbins: int) -> np.ndarray:
+    """1 - cosine of the IDF-weighted word counts of the WINDOW before and after each
+    bin boundary b = 0..nbins (1 where either side is empty). The counts are summed a
+    few COLUMNS of the vocabulary at a time: the whole bins x vocabulary matrix of a
+    3-hour talk would hold ~50 MB."""
+    k = int(WINDOW // BIN)
+    at = np.arange(nbins + 1)
+    lo, hi = np.maximum(at - k, 0), np.minimum(at + k, nbins)
+    dot, left2, right2 = np.zeros(nbins + 1), np.zeros(nbins + 1), np.zeros(nbins + 1)
+    for first in range(0, max(size, 1), COLUMNS):
+        part = (cols >= first) & (cols < first + COLUMNS)
+        counts = np.zeros((nbins + 1, COLUMNS))
+        np.add.at(counts, (rows[part], cols[part] - first), 1.0)
+        df = (counts > 0).sum(axis=0)
+        counts *= np.log((nbins + 1) / (1.0 + df))
+        cum = np.vstack([np.zeros((1, COLUMNS)), np.cumsum(counts, axis=0)])
+        left, right = cum[at] - cum[lo], cum[hi] - cum[at]
+        dot += np.einsum("ij,ij->i", left, right)
+        left2 += np.einsum("ij,ij->i", left, left)
+        right2 += np.einsum("ij,ij->i", right, right)
+    norm = np.sqrt(left2) * np.sqrt(right2)
+    return np.where(norm > 0, 1.0 - dot / np.where(norm > 0, norm, 1.0), 1.0)

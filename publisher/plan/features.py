@@ -5,9 +5,10 @@ word after a caption gap, a YouTube `>>` speaker change, or the first word of a
 cue phrase or of an "okay"/"thank you" opener. Each gets a row of numeric
 features read off the words around it (cue phrases, question form, names
 addressed, self-introductions, the answer that follows, lexical novelty, where
-it sits in the talk). `publisher.plan.scorer` turns a row into a probability.
-Everything is computed once per talk with prefix sums, so a 60-minute talk
-costs a few hundred milliseconds.
+it sits in the talk, no speaker change where the talk marks them).
+`publisher.plan.scorer` turns a row into a probability. Everything is computed
+once per talk with prefix sums, so a 60-minute talk costs a few hundred
+milliseconds.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .words import Word
 MERGE = 1.0  # seconds: candidates closer than this are one
 AHEAD = 40  # words read after a candidate for the asking turn
 NEAR = 12  # words right after a candidate
+MARKED = 10  # speaker changes that make a talk's marks trusted: a start without one is unlikely
 
 _SELF_INTRO = re.compile(
     r"\b(?:my name is|my name's|name's|i'm \w+ (?:\w+ )?(?:from|with|at|and i work|i work)"
@@ -74,7 +76,7 @@ NAMES = (
     + [f"cue_{f}_later" for f in _FAMILIES]
     + ["form_near", "form", "wh", "you", "first_person", "ask_verb", "name_near"]
     + ["you_near", "you_before", "first_before", "form_before", "question_word"]
-    + ["rule", "rule_pass", "rule_audience"]
+    + ["rule", "rule_pass", "rule_audience", "unmarked"]
     + ["intro", "thanks_talk", "answer_after", "novelty", "novelty_pos", "meaning", "position"]
     + ["in_intro", "before_qa", "after_qa", "panel", "gap_after_q", "density"]
     + [f"{place}_{w}" for place in _PLACES for w in LEXICON]
@@ -209,6 +211,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         "intro": np.minimum(win("intro", 0, 30), 1.0),
         "thanks_talk": np.minimum(win("thanks", 0, 25), 1.0),
         "answer_after": np.minimum(win("answer", 8, 120), 1.0),
+        "unmarked": float(sum(w.turn for w in words) >= MARKED) * (1 - cols["turn_near"]),
     }
     novelty = np.clip(np.array([cohesion.score(t) for t in times]), -3.0, 3.0)
     duration = max(ctx.duration, 1.0)

@@ -159,8 +159,12 @@ def fit_model(preps: list[Prepared]) -> Model:
 def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
     """Each recording with a model trained on all the others (leave one out; a
     turn-marked variant and its original are left out together)."""
+    models: dict[str, Model] = {}
     for prep in preps:
-        yield prep, fit_model([p for p in preps if p.recording.group != prep.recording.group])
+        group = prep.recording.group
+        if group not in models:
+            models[group] = fit_model([p for p in preps if p.recording.group != group])
+        yield prep, models[group]
 
 
 def _counts(prep: Prepared, model: Model) -> np.ndarray:

@@ -18,7 +18,7 @@ from . import search
 from .catalog import Catalog, make_catalog
 from .keys import PageKeys, published_keys, write_keys
 from .sanitize import clean_html
-from .thumbs import ThumbMaker, Thumbs
+from .thumbs import ThumbMaker, Thumbs, cache_folder
 
 STANDIN_LABEL = "stand-in audio (synthesised from captions)"
 HOME_TALKS = 8  # the newest talks shown on the home page; the rest by year and track
@@ -47,10 +47,26 @@ def build_site(
     """
     out_dir = Path(out_dir)
     catalog = make_catalog(show, episodes, retired or {})
-    static = _static_files()
     cache = Path(cache_dir) if cache_dir else None
-    thumbs = ThumbMaker(cache / "thumbs" if cache else None)
-    env = _environment(show, feeds, catalog, static, thumbs, out_dir)
+    index = search.Index(show, catalog, out_dir, cache / "search" / show.slug if cache else None)
+    try:  # pagefind indexes while the pages render
+        return _build(show, feeds, out_dir, catalog, cache, published, index)
+    finally:
+        index.stop()
+
+
+def _build(
+    show: Show,
+    feeds: dict[str, str],
+    out_dir: Path,
+    catalog: Catalog,
+    cache: Path | None,
+    published: Path | None,
+    index: search.Index,
+) -> list[Path]:
+    static = _static_files()
+    thumbs = ThumbMaker(cache_folder(cache) if cache else None)
+    env = _environment(show, feeds, catalog, static, thumbs, out_dir, cache)
     pages: dict[str, str | bytes | Path] = {f"static/{n}": data for n, data in static.items()}
     online = Path(published) if published else out_dir
     recorded = published_keys(online)
@@ -80,8 +96,7 @@ def build_site(
             render(rel, "topic.html", "topic", [f"topic:{topic.slug}"], topic=topic,
                    clips=clips, pager=pager if len(parts) > 1 else [])  # fmt: skip
     pages.update(thumbs.files)
-    index_cache = cache / "search" / show.slug if cache else None
-    pages.update(search.write_index(show, catalog, out_dir, index_cache))
+    pages.update(index.files())
     search.stale(out_dir, set(pages))
     written = []
     for rel, content in pages.items():
@@ -123,9 +138,14 @@ def _environment(
     static: dict[str, bytes],
     thumbs: ThumbMaker,
     out_dir: Path,
+    cache: Path | None,
 ):
+    compiled = cache / "templates" if cache else None  # Jinja's bytecode, by source hash
+    if compiled:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("publisher.site", "templates"),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -230,19 +250,7 @@ def _filesize(size: int) -> str:
 def _put(path: Path, content: bytes | Path, online: Path) -> None:
     """Write `content` (bytes, or a published file to link) at `path`, leaving a file
     with those bytes alone; a published file with those bytes is linked, not copied."""
-    if isinstance(content, bytes) and online != path and _holds(online, content):
-        content = online
-    if isinstance(content, Path):
-        if not (path.exists() and path.samefile(content)):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.unlink(missing_ok=True)
-            fsutil.link_or_copy(content, path)
-    elif not _holds(path, content):
-        fsutil.write_bytes(path, content)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except FileNotFoundError:
-        return False
+    if isinstance(content, bytes):
+        fsutil.keep_or_write(path, content, online)
+    else:
+        fsutil.link_at(content, path)

@@ -54,10 +54,12 @@ class PageKeys:
         return self.keys[rel]
 
     def talk(self, t: TalkPage) -> str:
-        """A talk's digest: everything of it a page can show."""
+        """A talk's digest: everything of it a page can show. Not the full episode's
+        itunes:episode number (Episode.number, the feeds' only): a talk added in the
+        middle of a year renumbers every later talk, and no page shows it."""
         if id(t) not in self._talks:
             episodes = [t.full, *(c.episode for c in t.clips)]
-            bare = [dataclasses.replace(e, talk=None, image=None) for e in episodes if e]
+            bare = [dataclasses.replace(e, talk=None, image=None, number=0) for e in episodes if e]
             found = self._thumbs(self._out / t.image) if t.image else None
             talk = dataclasses.replace(t.talk, source=Path())  # once, not in every episode
             what = (talk, bare, t.track, [c.topic for c in t.clips], found)

@@ -32,12 +32,17 @@ def search_transfers(show_dir: Path, query: str) -> tuple[int, list[tuple[str, i
             page = browser.new_page()
             page.goto(f"{url}{show_dir.name}/")
             page.wait_for_load_state("networkidle")
-            page.on("requestfinished", lambda r: fetched.append((r.url, _size(r))))
+
+            def finished(request) -> None:
+                fetched.append((request.url, _size(request)))
+
+            page.on("requestfinished", finished)
             page.fill("#q", query)
             page.wait_for_function(
                 "q => document.getElementById('search-status').textContent.includes(q)", arg=query
             )
             page.wait_for_load_state("networkidle")
+            page.remove_listener("requestfinished", finished)  # none runs on a closed page
         finally:
             browser.close()
     base = f"{url}{show_dir.name}/"

@@ -69,45 +69,82 @@ def _document(record: dict, language: str) -> str:
     )
 
 
-def write_index(
-    show: Show, catalog: Catalog, out_dir: Path, cache: Path | None = None
-) -> dict[str, bytes]:
-    """The Pagefind index of `catalog`, its files by site-relative path; made by the
-    pagefind binary (the `pagefind[bin]` wheel), or found in `cache` when the same
-    records were indexed by the same Pagefind before (a no-op rebuild)."""
-    language = (show.language or "en").split("-")[0].lower()
-    docs = [_document(r, language) for r in records(catalog)]
-    key = hashlib.sha256("\0".join([_VERSION, *docs]).encode()).hexdigest()[:24]
-    if cache and (cache / key).is_dir():
-        return _read(cache / key)
-    with tempfile.TemporaryDirectory(prefix="publisher-pagefind-") as tmp:
-        bundle = _pagefind(docs, language, Path(tmp), out_dir)
-        if cache:
-            for old in cache.glob("*") if cache.is_dir() else []:
+class Index:
+    """The Pagefind index of a catalog, made while the caller renders the pages: the
+    pagefind binary (the `pagefind[bin]` wheel) runs as a child process from Index()
+    until files(), unless `cache` holds the index of the same records by the same
+    Pagefind (a no-op rebuild)."""
+
+    def __init__(self, show: Show, catalog: Catalog, out_dir: Path, cache: Path | None) -> None:
+        language = (show.language or "en").split("-")[0].lower()
+        docs = {_name(r["url"]): _document(r, language) for r in records(catalog)}
+        whole = [_VERSION, *(f"{name}\0{doc}" for name, doc in docs.items())]
+        self.key = hashlib.sha256("\0".join(whole).encode()).hexdigest()[:24]
+        self.cache, self.out_dir = cache, out_dir
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._run: subprocess.Popen | None = None
+        if not (cache and (cache / self.key).is_dir()):
+            if cache:  # beside the cache: the bundle is renamed into it, not copied
+                cache.parent.mkdir(parents=True, exist_ok=True)
+            where = str(cache.parent) if cache else None
+            self._tmp = tempfile.TemporaryDirectory(prefix=".pagefind-", dir=where)
+            self._run = _start(docs, language, Path(self._tmp.name), out_dir)
+
+    def files(self) -> dict[str, bytes]:
+        """The index's files by site-relative path (waits for pagefind)."""
+        if self._run is None or self._tmp is None:
+            assert self.cache, "an index is either cached or running"
+            return _read(self.cache / self.key)
+        bundle = _finish(self._run, Path(self._tmp.name) / "bundle", self.out_dir)
+        self._run = None
+        if self.cache:
+            for old in self.cache.glob("*") if self.cache.is_dir() else []:
                 shutil.rmtree(old, ignore_errors=True)  # one index kept: the newest
-            cache.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(bundle, cache / f".{key}.tmp", dirs_exist_ok=True)
-            (cache / f".{key}.tmp").rename(cache / key)
+            self.cache.mkdir(parents=True, exist_ok=True)
+            bundle = bundle.rename(self.cache / self.key)
         return _read(bundle)
+
+    def stop(self) -> None:
+        """End pagefind if it still runs (the build failed meanwhile); remove its files."""
+        if self._run is not None:
+            self._run.kill()
+            self._run.communicate()
+            self._run = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
 
 
 _VERSION = metadata.version("pagefind-bin")
 
 
-def _pagefind(docs: list[str], language: str, tmp: Path, out_dir: Path) -> Path:
-    """Run the pagefind binary over `docs` (written under tmp); the bundle's folder."""
+def _name(url: str) -> str:
+    """A record's file name for the pagefind binary, from its URL: Pagefind names each
+    result's fragment file by a hash of its content, which holds this name, so an
+    unchanged record keeps its fragment's name and bytes when other talks come or go."""
+    return hashlib.sha256(url.encode()).hexdigest()[:20] + ".html"
+
+
+def _start(docs: dict[str, str], language: str, tmp: Path, out_dir: Path) -> subprocess.Popen:
+    """Start the pagefind binary over `docs` (by file name, written under tmp/records),
+    into tmp/bundle."""
     site, bundle = tmp / "records", tmp / "bundle"
     site.mkdir()
-    for n, doc in enumerate(docs):
-        (site / f"{n:06d}.html").write_text(doc, encoding="utf-8")
+    for name, doc in docs.items():
+        (site / name).write_text(doc, encoding="utf-8")
     command = [str(get_executable()), "--site", str(site), "--output-path", str(bundle)]
     command += ["--force-language", language, "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as e:
         raise PublisherError(f"pagefind could not run: {e}", out_dir) from None
-    if done.returncode:
-        problem = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+
+
+def _finish(run: subprocess.Popen, bundle: Path, out_dir: Path) -> Path:
+    """Wait for pagefind; its bundle's folder, or the error it ended with."""
+    stdout, stderr = run.communicate()
+    if run.returncode:
+        problem = (stderr or stdout).strip().splitlines() or ["no output"]
         raise PublisherError(f"pagefind failed: {problem[-1]}", out_dir)
     return bundle
 
