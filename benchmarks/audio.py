@@ -12,7 +12,8 @@ whole source. Then, in one run on the same machine, times
     once, and the other plain commands in PLAIN once each; the fastest is (a);
   - (a) and (b), our build of the talk from a cold render cache (a child process,
     so its wall time includes start-up and its memory is measured alone), in turns,
-and prints their ratio, the build's peak RSS (Python process, and the whole
+and prints their ratio (and its floor: the build's CPU time spread over both
+cores, over (a)'s wall time), the build's peak RSS (Python process, and the whole
 process tree sampled every 20 ms), its CPU time per core (user+sys of the tree /
 wall / 2), where its wall time goes stage by stage (with each stage's CPU time:
 cores busy = CPU / wall), the loudness and true peak (ffmpeg ebur128) of every
@@ -219,12 +220,13 @@ def timed(clock: Stages) -> None:
     """Log the build's stages, and the audio steps inside them, on `clock`."""
     from publisher import apart, audio
     from publisher.audio import render
-    from publisher.pipeline import session
+    from publisher.pipeline import session, stages
 
     session.TALK_STAGES = tuple(clock.wrap(session, s.__name__) for s in _bound(session))
     clock.wrap(session.Build, "_publish", "publish (records, feeds, site, swap)")
     clock.wrap(session, "prune_decoded")
     clock.wrap(audio, "silences", "decode + analysis (silences)")
+    clock.wrap(stages, "talk_art", "cover and thumbnails")
     clock.wrap(apart.Apart, "result", "planner apart (left after the decode)")
     clock.wrap(render, "decode", "decode (cached: the analysis)")
     clock.wrap(render, "_encode_all", "encodes")
@@ -395,7 +397,8 @@ def main() -> None:
             f"{cold['outer_wall']:5.1f} s ({cold.get('pieces', '?')} pieces, "
             f"{cold.get('encodes', '?')} encodes; CPU {cold['cpu']:.1f} s = "
             f"{cold['per_core']:.0%} of 2 cores; other processes kept {cold['others']:.1f} "
-            f"cores busy meanwhile) | ratio {ratios[-1]:.2f} | peak memory: "
+            f"cores busy meanwhile) | ratio {ratios[-1]:.2f} (its CPU spread over 2 cores "
+            f"would take {cold['cpu'] / 2 / t_plain:.2f}: the floor) | peak memory: "
             f"python RSS {cold['rss_self_mb']:.0f} MB, process tree RSS "
             f"{cold['rss_tree_mb']:.0f} MB / PSS {cold['pss_tree_mb']:.0f} MB "
             f"(at peak: {cold['at_peak']})"

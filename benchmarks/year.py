@@ -1,18 +1,23 @@
 """Scale benchmark (issues 7 and 16): a year of talks through `publisher build`.
 
     .venv/bin/python benchmarks/year.py [--talks 100] [--dir /tmp/publisher-year]
-        [--jobs J] [--keep] [--quick] [--sizes 100,500] [--clips 5] [--tracks] [--dask]
+        [--jobs J] [--keep] [--quick] [--sizes 100,500] [--clips 5] [--tracks] [--share N]
+        [--dask]
 
-    e.g. the FOSDEM-sized run: --talks 1000 --clips 5 --tracks
+    e.g. the FOSDEM-sized run: --talks 1000 --clips 5 --tracks [--share 48]
 
 Generates --talks synthetic seeds (deterministic: seeded random): distinct titles
 and video ids, dates in one year, 1-2 speakers, YouTube-style captions. By default
 60-120 s talks, most of them panels where a moderator asks 2-4 questions, which the
 planner cuts into clips. With --clips K: short talks (about 20 s of captions, so
 stand-in speech and encodes stay cheap) each with a plan file of K question clips;
-with --tracks: one playlist (track) per area, 12 tracks. Writes a show file (guid
-pinned), copies the package (DIR/code: others editing the working tree meanwhile
-must not change the code's identity between builds) and runs, as a child process,
+with --tracks: one playlist (track) per area, 12 tracks; with --share N (a quick mode):
+the talks take their captions from N shared transcripts (N/12 per area), so the
+content-keyed stand-in and render caches hold the audio of about N talks, and the
+rest only tag, record and publish (titles, people, plans and video ids stay
+distinct). Writes a show file (guid pinned), copies the package (DIR/code: others
+editing the working tree meanwhile must not change the code's identity between
+builds) and runs, as a child process,
 
     benchmarks/_year_build.py build --standin-audio --out DIR/public
         --cache-dir DIR/cache SHOW.toml [--jobs J]
@@ -178,9 +183,10 @@ class Generator:
     plan file of that many question clips, so stand-in speech and per-talk work stay
     small; with `tracks`, each talk's playlist is its area's track (12 tracks)."""
 
-    def __init__(self, seed: int = 7, clips: int = 0, tracks: bool = False) -> None:
+    def __init__(self, seed: int = 7, clips: int = 0, tracks: bool = False, share: int = 0):
         self.rng = random.Random(seed)
-        self.clips, self.tracks = clips, tracks
+        self.clips, self.tracks, self.share = clips, tracks, share
+        self.shared: dict[tuple[str, int], tuple[str, float]] = {}  # (area, k): captions
         self.ids: set[str] = set()
         self.titles: set[str] = set()
         names = [f"{f} {last}" for f in FIRST.split() for last in LAST.split()]
@@ -232,6 +238,10 @@ class Generator:
             credits = f"Presented by {speakers[0]}"
             turns = self.solo(speakers[0], area, terms, seconds)
         captions, seconds = self.captions(turns)
+        if self.share:  # the talk says what an earlier one of its area said
+            captions, seconds = self.shared.setdefault(
+                (area, index % max(1, self.share // len(AREAS))), (captions, seconds)
+            )
         blocks = [self.person(n, area) for n in [*speakers, *([mod] if mod else [])]]
         url = f"https://youtu.be/{vid}" if index % 2 else f"https://www.youtube.com/watch?v={vid}"
         event = f"{area} Track" if self.tracks else EVENTS[(date.month - 1) // 4]
@@ -335,8 +345,8 @@ def stamp(seconds: float) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
 
 
-def make_seeds(count: int, clips: int = 0, tracks: bool = False) -> list[Seed]:
-    gen = Generator(clips=clips, tracks=tracks)
+def make_seeds(count: int, clips: int = 0, tracks: bool = False, share: int = 0) -> list[Seed]:
+    gen = Generator(clips=clips, tracks=tracks, share=share)
     return [gen.talk(i) for i in range(count)]
 
 
@@ -517,13 +527,18 @@ def main() -> None:
     )  # fmt: skip
     ap.add_argument("--tracks", action="store_true", help="one playlist per area: 12 tracks")
     ap.add_argument(
+        "--share", type=int, default=0, metavar="N",
+        help="quick mode: the talks share N transcripts (N/12 per area), so stand-in speech "
+        "and encodes run for about N talks only",
+    )  # fmt: skip
+    ap.add_argument(
         "--dask", action="store_true",
         help="also build through --scheduler on a 2-process LocalCluster; compare the bytes",
     )  # fmt: skip
     args = ap.parse_args()
     if args.talks < 1:
         ap.error("--talks must be at least 1")
-    every = make_seeds(args.talks + 1, args.clips, args.tracks)  # the last one: added later
+    every = make_seeds(args.talks + 1, args.clips, args.tracks, args.share)  # the last: added
     seeds = every[:-1]
     minutes = sum(s.seconds for s in seeds) / 60
     panels = sum(s.panel for s in seeds)
@@ -533,9 +548,19 @@ def main() -> None:
         f"jobs {args.jobs or 'default'}; load average {load:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
+    if args.share:
+        distinct = len({s.text.split("Captions: ")[1].split("YouTube URL")[0] for s in every})
+        print(
+            f"quick mode (--share {args.share}): {distinct} distinct transcripts, so stand-in "
+            "speech, decodes and encodes run for those only and the other talks find their "
+            "audio in the render cache (skipped: per-talk synthesis and encoding). Every talk "
+            "still gets its own tagged episodes, records, pages, feed items and search records.",
+            flush=True,
+        )
     freeze_code(args.dir)
     sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else scaling_sizes(args.talks)
-    runs = [] if args.quick else [cold(args.dir, seeds[:n], args.jobs)[1] for n in sizes]
+    scaled = [] if args.quick else [smaller(args, seeds, n) for n in sizes]
+    runs = [cold(args.dir, some, args.jobs)[1] for some in scaled]
     for n in [] if args.quick or args.keep else sizes:
         shutil.rmtree(args.dir / f"{n}-talks", ignore_errors=True)
     show, full = cold(args.dir, seeds, args.jobs)
@@ -559,6 +584,15 @@ def main() -> None:
         shutil.rmtree(args.dir / "code", ignore_errors=True)
         if args.dir.is_dir() and not any(args.dir.iterdir()):
             args.dir.rmdir()
+
+
+def smaller(args, seeds: list[Seed], n: int) -> list[Seed]:
+    """The first n talks, for a scaling run; with --share, they share transcripts in
+    the proportion of the N talks (N/n times fewer, at least one per area), so each
+    size encodes about the same share of its talks and the seconds per talk compare."""
+    if not args.share:
+        return seeds[:n]
+    return make_seeds(n, args.clips, args.tracks, max(len(AREAS), args.share * n // args.talks))
 
 
 def scaling_sizes(talks: int) -> list[int]:

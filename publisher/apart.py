@@ -4,8 +4,9 @@ The planner's models (wordllama, lemminflect: ~130 MB) would otherwise stay in a
 one-talk build's memory through its encodes. The child starts, reads the call and
 imports the function's module at once; the caller may compute the last arguments
 meanwhile (a build decodes the audio for the planner's pauses) and hands them over
-with result(). Arguments and result travel pickled (the model's frozen dataclasses);
-a PublisherError comes back as itself, with its path and line.
+with give(), to go on working beside the child, or with result(). Arguments and
+result travel pickled (the model's frozen dataclasses); a PublisherError comes back
+as itself, with its path and line.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class Given:
 
 
 class Apart:
-    """fn(*args, **kwargs, **more) in a child process, `more` given by result(more)."""
+    """fn(*args, **kwargs, **more) in a child process, `more` given by give(**more)
+    or result(**more)."""
 
     def __init__(self, fn: Callable, *args: Any, **kwargs: Any) -> None:
         home = str(Path(__file__).resolve().parent.parent)  # where `publisher` is imported from
@@ -52,12 +54,27 @@ class Apart:
         pickle.dump((fn.__module__, fn.__qualname__, args, kwargs), self.child.stdin)
         self.child.stdin.flush()
 
+    def give(self, **more: Any) -> None:
+        """Hand the child the last arguments now, and go on working here (on the other
+        core) until result()."""
+        assert self.child.stdin
+        with contextlib.suppress(BrokenPipeError):  # the child failed: result() says so
+            pickle.dump(more, self.child.stdin)
+            self.child.stdin.flush()
+        with contextlib.suppress(BrokenPipeError):
+            self.child.stdin.close()
+
     def result(self, **more: Any) -> Any:
-        """The call's value, or its PublisherError raised here. While the child works,
-        this process gives the heap it freed back to the system (both count at once)."""
-        data = pickle.dumps(more)
+        """The call's value (given `more` unless give() gave them), or its
+        PublisherError raised here. While the child works, this process gives the heap
+        it freed back to the system (both count at once)."""
+        assert self.child.stdin and self.child.stdout
+        if not self.child.stdin.closed:
+            self.give(**more)
         _trim()
-        out, _ = self.child.communicate(data)
+        with self.child.stdout as answer:
+            out = answer.read()
+        self.child.wait()
         if self.child.returncode or not out:
             raise RuntimeError(f"{_CHILD!r} failed (exit {self.child.returncode}): see above")
         ok, value = pickle.loads(out)

@@ -46,3 +46,12 @@ def test_an_error_apart_is_raised_here_naming_its_file(tmp_path: Path):
         call.result()
     assert e.value.path == missing
     assert str(e.value).startswith(f"{missing}: ")
+
+
+def test_given_arguments_let_this_process_work_meanwhile(tmp_path: Path):
+    seed = tmp_path / "talk.txt"
+    seed.write_text("Title: a talk\n")
+    with Apart(read_input, seed, "seed") as call:
+        call.give(error=SeedError)  # the child reads it now, not at result()
+        assert call.child.stdin.closed
+        assert call.result() == "Title: a talk\n"

@@ -60,6 +60,21 @@ def test_short_talks_with_plans_and_tracks(year, tmp_path):
     assert len(playlists) > 3 and all(p.endswith("Track 2024") for p in playlists)
 
 
+def test_shared_transcripts_give_distinct_talks_with_shared_captions(year, tmp_path):
+    """--share N (quick mode): the talks of an area say one of N/12 transcripts, so
+    their stand-in audio is one file; titles, video ids and plans' titles differ."""
+    seeds = year.make_seeds(48, clips=5, tracks=True, share=12)
+    talks = []
+    for seed in seeds:
+        (path := tmp_path / seed.name).write_text(seed.text, encoding="utf-8")
+        talks.append(load_talk(path))
+    captions = {tuple((ln.start, ln.end, ln.text) for ln in t.transcript) for t in talks}
+    assert len(captions) <= 12 < len({t.title for t in talks}) == 48
+    assert len({t.video_id for t in talks}) == 48 and len({s.plan for s in seeds}) == 48
+    plain = year.make_seeds(48, clips=5, tracks=True)  # sharing changes nothing else
+    assert [s.name for s in plain] == [s.name for s in seeds]
+
+
 def test_three_talk_run_prints_figures(tmp_path):
     work = tmp_path / "year"
     cmd = [sys.executable, str(SCRIPT), "--talks", "3", "--quick", "--dir", str(work)]

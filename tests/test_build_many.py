@@ -94,6 +94,14 @@ def test_a_new_year_builds_only_its_talks_and_keeps_every_byte(tmp_path: Path, c
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*.xml")} == feeds
     assert not list(out.parent.glob(".demo.staging*"))
 
+    # a published file gone missing: its talk is built again, and the file comes back
+    gone = next(out.glob("episodes/*/*.mp3"))
+    data = gone.read_bytes()
+    gone.unlink()
+    assert build(tmp_path, toml) == 0
+    fixed = summary(capsys.readouterr().out)
+    assert (fixed["built"], fixed["reused"]) == (1, 3) and gone.read_bytes() == data
+
 
 def test_a_failing_talk_keeps_its_episodes_and_the_others_publish(tmp_path: Path, capsys):
     toml = show_of_years(tmp_path)

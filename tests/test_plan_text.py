@@ -91,11 +91,6 @@ def test_bundled_titles_keep_their_key_terms(bundled_plan):
     assert any("Spectre and Meltdown" in t and "hype" in t for t in titles)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the question model misses the mostly uncaptioned audience question at 28:39 "
-    "and cuts at the audience comment 80 s later (issue 12)",
-)
 def test_bundled_travel_question_is_its_own_clip(bundled_plan):
     assert any(
         "travel" in s.title.lower() or "stipend" in s.title.lower() for s in bundled_plan.segments
@@ -182,7 +177,9 @@ def test_the_storage_panel_moderator_asks_every_question():
 
 
 @pytest.mark.xfail(
-    strict=True, reason="the question model misses this question (issue 12): see above"
+    strict=True,
+    reason="the learned asker role gives the audience's stipend question to the moderator "
+    "(issue 12)",
 )
 def test_repeated_audience_question_is_credited_to_the_audience(bundled_plan):
     stipends = next(s for s in bundled_plan.segments if "stipend" in s.title.lower())

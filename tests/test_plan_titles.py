@@ -280,3 +280,27 @@ def test_a_question_naming_nothing_is_headed_by_what_the_asker_set_it_up_with():
     assert title(turn + " yes dendrites", about=["dendrites"]) == "Can you talk a little bit?"
     named = "backpropagation is odd so can you talk about the brain"
     assert title(named, about=about) == "Can you talk about the brain?"
+
+
+def test_a_question_leaving_out_its_subject_is_headed_by_the_key_phrase_said_with_it():
+    """'is this something you've considered' names nothing the clip is about: the
+    clip's main key phrase, said just before, heads the title. A name never does."""
+    turn = (
+        "hi so aside from locomotion i can use my body for nonverbal communication to show"
+        " my intentions and i'm wondering if this is something that you've considered"
+    )
+    expected = "Nonverbal communication: is this something that you've considered?"
+    assert title(turn, about=["nonverbal communication"], names=PANEL) == expected
+    assert title(turn, about=["robots"], names=PANEL) == "Is this something that you've considered?"
+    asked = "peter " + turn.removeprefix("hi so ")
+    assert not title(asked, about=["peter"], names=PANEL).startswith("Peter")
+
+
+def test_a_vague_question_without_an_opinion_word_is_headed_by_its_subject():
+    """'... to see molecules but how did you do that': the title keeps the question,
+    headed by its subject, never the subject alone as a one-word question."""
+    turn = (
+        "so now for the first time we can look inside cells to see molecules"
+        " but how did you do that because microscopes had been around for ages"
+    )
+    assert title(turn, names=PANEL) == "Molecules: how did you do it?"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 from shutil import ignore_patterns
 
 from episode_factory import make_episodes, make_show, out_dir
 from many_talks import many_talks
+from PIL import Image
 
 from publisher.feed import feed_urls, write_feeds
 from publisher.site import build_site
@@ -107,3 +109,40 @@ def test_renumbered_episodes_render_no_page_again(tmp_path):
     assert keys.keys() >= {r.as_posix() for r in pages} and keys == json.loads(
         (root / KEYS).read_text()
     )
+
+
+def test_covers_met_before_are_not_read_again_and_a_changed_one_is(tmp_path):
+    """With a cache, a cover relinked unchanged (same inode, size and mtime) is known by
+    its hash from the last build (thumbs/seen.json) and its thumbnails are linked from
+    the cache; a cover with new bytes gets new thumbnails. The search index of the
+    same records comes from the cache, one file."""
+    show = make_show(tmp_path)
+    episodes = many_talks(make_episodes(tmp_path, show), 4)
+    root, cache = out_dir(tmp_path, show), tmp_path / "cache"
+    urls = feed_urls(show, episodes)
+    build_site(show, episodes, root, urls, cache_dir=cache)
+    seen = json.loads((cache / "thumbs" / "seen.json").read_text())
+    thumbs = sorted(p.relative_to(root) for p in root.glob("thumbs/*.jpg"))
+    assert seen and thumbs
+    assert len(list((cache / "search" / show.slug).iterdir())) == 1  # one index, one file
+
+    def staged(name: str) -> Path:  # as a build relinks the published media
+        folder = tmp_path / name
+        shutil.copytree(root / "episodes", folder / "episodes", copy_function=os.link,
+                        ignore=ignore_patterns("*.html"))  # fmt: skip
+        os.link(root / "artwork.jpg", folder / "artwork.jpg")
+        return folder
+
+    again = staged("again")
+    build_site(show, episodes, again, urls, cache_dir=cache, published=root)
+    assert all((again / r).samefile(cache / "thumbs" / r) for r in thumbs)
+    assert _tree(again) == _tree(root)
+    changed = staged("changed")
+    cover = next(p for p in changed.glob("episodes/*/*.jpg"))
+    data = cover.read_bytes()
+    cover.unlink()  # a new file (the published one is a link of it)
+    Image.new("RGB", (400, 400), (200, 30, 30)).save(cover, "JPEG")
+    assert cover.read_bytes() != data
+    build_site(show, episodes, changed, urls, cache_dir=cache, published=root)
+    made = sorted(p.relative_to(changed) for p in changed.glob("thumbs/*.jpg"))
+    assert set(made) - set(thumbs)  # the new cover's thumbnails

@@ -54,7 +54,9 @@ def synthesise_standin(talk: Talk, cache_dir: Path) -> Path:
             [VERSION, talk.duration, [(ln.start, ln.end, ln.text, ln.speaker) for ln in lines]]
         ).encode()
     ).hexdigest()[:16]
-    target = Path(cache_dir) / "standin" / f"{talk.video_id}-{digest}.flac"
+    # keyed by content alone: talks with the same transcript share one file, so its
+    # decode and encodes (benchmarks/year.py --share)
+    target = Path(cache_dir) / "standin" / f"{digest}.flac"
     if target.exists():
         return target
     espeak = tool("espeak-ng", what, talk.source)

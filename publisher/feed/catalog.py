@@ -184,7 +184,7 @@ def _pages(
     """An archive feed (`at`: its name and path stem) in pages of at most [feeds] recent
     talks / recent_clips clips: stem.xml, stem.2.xml, ... An episode stays in the page
     it was `published` in; new ones fill the last page, then new pages, oldest first.
-    Each page's description names the others."""
+    Each page's description names the pages before and after it."""
     name, stem = at
     size = show.recent.talks if name.startswith("year:") else show.recent.clips
     order = sorted(items, key=lambda i: _published(i.episode))
@@ -206,10 +206,13 @@ def _pages(
     for n, (part, relpath) in enumerate(zip(parts, where, strict=True), 1):
         keep = {id(i) for i in part}
         text, label = about, title
-        if len(parts) > 1:
-            label = f"{title} (part {n} of {len(parts)})"
-            others = ", ".join(show.url(w) for w in where if w != relpath)
-            text = f"{about} Part {n} of {len(parts)}, oldest first; the other parts: {others}."
+        if len(parts) > 1:  # each part names only its neighbours (as RFC 5005's archives
+            # link prev and next), so a new last part rewrites one other, not all of them
+            label = f"{title} (part {n})"
+            near = [
+                f"part {k}: {show.url(where[k - 1])}" for k in (n - 1, n + 1) if 0 < k <= len(parts)
+            ]
+            text = f"{about} Part {n}, oldest first; {', '.join(near)}."
         page = [i for i in items if id(i) in keep]
         link = show.link or show.base_url
         out.append(

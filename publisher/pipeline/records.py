@@ -213,6 +213,11 @@ def topic_names(published: dict[str, Record]) -> dict[str, str]:
     return topics([ep for r in published.values() for ep in r.episodes])
 
 
+def intact(record: Record, published: Path) -> bool:
+    """Whether every episode file of a recorded talk is in the published show."""
+    return all((published / ep.path).is_file() for ep in record.episodes)
+
+
 def relink(record: Record, published: Path, staging: Path) -> list[Episode]:
     """Hard-link a recorded talk's published folder into the staged show (copying
     where links are not possible); its episodes, as published."""

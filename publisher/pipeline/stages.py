@@ -87,9 +87,12 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
         _, task.plan = call(pauses=pauses)
         return
     # the planner in a child process, so its models leave before the encodes; it
-    # starts (imports) while this one decodes the audio for its pauses
+    # starts (imports) while this one decodes the audio for its pauses, and plans
+    # while this one draws the talk's cover
     with Apart(call.func, *call.args, **call.keywords) as planner:
-        _, task.plan = planner.result(pauses=Given(pauses()))
+        planner.give(pauses=Given(pauses()))
+        talk_art(session, task)
+        _, task.plan = planner.result()
 
 
 APART_SECONDS = 600.0  # a talk this long is planned apart: the child's start-up is small next to it
@@ -113,19 +116,14 @@ def render_audio(session: BuildSession, task: TalkTask) -> None:
 
 def make_episodes(session: BuildSession, task: TalkTask) -> None:
     """Stage the talk's files (audio, transcripts, chapters, art) and describe its episodes."""
-    from .. import artwork, chapters
-    from ..site import thumbs
+    from .. import chapters
 
     assert task.talk and task.plan and task.render
     talk, render, show = task.talk, task.render, session.show
     rel = talk_folder(talk.video_id)
     folder = session.staging / rel
-    art = artwork.talk_artwork(
-        talk, show, session.options.cache_dir / "art" / f"{talk.video_id}.jpg"
-    )
+    art, embed = talk_art(session, task)
     copy_file(art, folder / "cover.jpg")
-    embed = artwork.embedded_cover(art)
-    thumbs.prepare(art, session.options.cache_dir)  # the site's, here: not all at publish
     # pubDates: the talk at noon, each clip at noon + its start, so apps keep question
     # order and dropping or adding a clip moves no other clip's date.
     noon = dt.datetime.combine(talk.date, dt.time(12), tzinfo=dt.UTC)
@@ -155,6 +153,19 @@ def make_episodes(session: BuildSession, task: TalkTask) -> None:
         task.episodes.append(ep)
 
 
+def talk_art(session: BuildSession, task: TalkTask) -> tuple[Path, Path]:
+    """The talk's cover and its copy to embed, in the cache (made once), and the site's
+    thumbnails of it (here, not all at publish)."""
+    from .. import artwork
+    from ..site import thumbs
+
+    assert task.talk
+    cache = session.options.cache_dir
+    art = artwork.talk_artwork(task.talk, session.show, cache / "art" / f"{task.talk.video_id}.jpg")
+    thumbs.prepare(art, cache)
+    return art, artwork.embedded_cover(art)
+
+
 def tag_episodes(session: BuildSession, task: TalkTask) -> None:
     """Tag each staged file and its alternates (ID3 or MP4: credits, topic, chapters,
     art, transcript)."""
@@ -180,13 +191,18 @@ def publish_show(
     copy_file(art, out / "artwork.jpg")
     feeds = feed.lineup(show, episodes, published)  # every feed, decided once
     show = pin_guids(show, feeds.paths.values())
-    written = feed.write_feeds(show, episodes, out, feeds, published)
-    site.build_site(
-        show, episodes, out, feeds.urls(show), feeds.retired, cache_dir=cache_dir,
-        published=published,
-    )  # fmt: skip
-    retired_feeds = {out / "topics" / f"{slug}.xml" for slug in feeds.retired}
-    _check_feeds(show, [p for p in written if p.suffix == ".xml"], out, published, retired_feeds)
+    begun = site.start_site(show, episodes, out, feeds.retired, cache_dir)  # pagefind runs
+    try:  # while the feeds are written and checked, and the pages rendered
+        written = feed.write_feeds(show, episodes, out, feeds, published)
+        retired_feeds = {out / "topics" / f"{slug}.xml" for slug in feeds.retired}
+        xml = [p for p in written if p.suffix == ".xml"]
+        _check_feeds(show, xml, out, published, retired_feeds)
+        site.build_site(
+            show, episodes, out, feeds.urls(show), feeds.retired, cache_dir=cache_dir,
+            published=published, started=begun,
+        )  # fmt: skip
+    finally:
+        begun.stop()
     return show
 
 

@@ -111,6 +111,9 @@ class _Marks:
     def add(self, name: str, mark: np.ndarray) -> None:
         self._cols[name] = np.concatenate([[0.0], np.cumsum(mark, dtype=float)])
 
+    def total(self, name: str) -> float:
+        return float(self._cols[name][-1])
+
     def count(self, name: str, first: np.ndarray, last: np.ndarray) -> np.ndarray:
         c = self._cols[name]
         return c[np.clip(last, 0, self.n)] - c[np.clip(first, 0, self.n)]
@@ -211,7 +214,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         "intro": np.minimum(win("intro", 0, 30), 1.0),
         "thanks_talk": np.minimum(win("thanks", 0, 25), 1.0),
         "answer_after": np.minimum(win("answer", 8, 120), 1.0),
-        "unmarked": float(sum(w.turn for w in words) >= MARKED) * (1 - cols["turn_near"]),
+        "unmarked": float(marks.total("turn") >= MARKED) * (1 - cols["turn_near"]),
     }
     novelty = np.clip(np.array([cohesion.score(t) for t in times]), -3.0, 3.0)
     duration = max(ctx.duration, 1.0)

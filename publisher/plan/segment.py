@@ -47,6 +47,7 @@ _CLOSING = re.compile(
 INTRO_OPENS = 0.1  # of the talk: a round of introductions starts before this
 INTRO_GAP = 120.0  # seconds between one introduction and the next in the round
 TALK_BODY = 0.4  # of a talk with no words opening the floor: no questions before this
+UNOPENED = 1.0  # log-odds more a start needs in a talk whose floor no words open
 CLOSING_AFTER = 0.75  # of the talk: a closing before this is only thanks in passing
 CLOSING_WORDS = 20
 
@@ -134,12 +135,15 @@ def context(
 def choose_starts(found: Candidates, model: Model, ctx: Context) -> list[int]:
     """Indices into `found` of the question starts the model chooses: in a panel
     after the self-introductions; in a talk (no moderator, not a panel) only once
-    the floor is opened, or past TALK_BODY of it when no words open it."""
+    the floor is opened, or past TALK_BODY of it, and with UNOPENED more evidence,
+    when no words open it."""
     times = np.asarray(found.times)
     gains = model.start_logits(found.rows) - model.offset
     if ctx.panel:  # the round of self-introductions asks nothing
         gains[times < ctx.intro_end] = -np.inf
     else:
+        if ctx.qa_start is None:
+            gains -= UNOPENED
         opened = ctx.qa_start - 10.0 if ctx.qa_start is not None else TALK_BODY * ctx.duration
         gains[times < opened] = -np.inf
     return choose(times, gains, model.short, model.penalty)

@@ -24,6 +24,7 @@ from .statements import OWN, PRONOUNS, asked, requests
 from .words import STOPWORDS, wordset
 
 MAX_CHARS = 90
+NEAR = 30  # a heading is said at most this many words before the question
 REQUEST_COST = 1.5  # a request ("tell us about X") yields to a real question in the turn
 CLAUSE_WORDS = 20  # a question clause is cut after this many words
 LONG_CHARS = 60  # a longer clause loses a trailing "when ..." / "while ..." clause
@@ -465,19 +466,41 @@ def question_title(
         return sentence(_opening(words, people) or clean(turn).split()[:8], known, question=False)
     if _vague(best):
         subject = subject or _subject_near(words, start, end)
-        if subject:
-            return sentence(_asked_about(best, subject), known, question=True)
+        asked = _asked_about(best, subject) if subject else []
+        if asked:
+            return sentence(asked, known, question=True)
+        if words[end : end + 2] in (["do", "that"], ["do", "this"]):
+            best = best + ["do", "it"]  # "how did you do that": the subject heads "it"
         clear = [(m, k) for m, k in scored if not _vague(found[k][2])]
         if clear:  # "are they hype or real ... what are your thoughts on that"
             best = found[max(clear)[1]][2]
     if not subject and _names_little(best, important):
-        said = set(words[:start])  # what the asker set the question up with
-        subject = next((p.split() for p in about if set(p.split()) <= said), [])
+        subject = _heading(about, words[:start], best, people, known)  # what set it up
+    if not subject:  # the clip's main subject, said with the question but not in it
+        subject = _heading(about[:1], words[max(start - NEAR, 0) : end], best, people, known)
     if subject and (set(subject) - STOPWORDS - set(best)):
         head = sentence(subject, known, question=False)
         rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)
         return f"{head}: {rest}"
     return sentence(best, known, question=True)
+
+
+def _heading(
+    phrases: Sequence[str],
+    said: list[str],
+    question: list[str],
+    people: frozenset[str],
+    known: dict[str, str],
+) -> list[str]:
+    """The first key phrase said in `said` that the question leaves out: the subject a
+    title heads it with ("Humanoid robots: ..."). Never a name: not the people's, nor
+    another proper noun no dictionary knows (an asker introducing themselves)."""
+    for phrase in phrases:
+        words = phrase.split()
+        named = any(not _pos(w) and known.get(w, w).istitle() for w in words)
+        if set(words) <= set(said) and not set(words) & (set(question) | people) and not named:
+            return words
+    return []
 
 
 def _candidates(
@@ -514,12 +537,16 @@ def _expand(words: list[str]) -> list[str]:
 
 def _asked_about(clause: list[str], subject: list[str]) -> list[str]:
     """'what do you think' + 'rust in the kernel' -> 'what do you think about rust in
-    the kernel'; a vague question without an opinion word gives the subject alone."""
+    the kernel'; 'what about you' + 'emacs versus vi' gives the subject alone; [] for
+    another vague question without an opinion word ('how did you do that'): the
+    subject heads it instead."""
     clause = list(clause)
     while clause and (clause[-1] in _VAGUE or clause[-1] in _PREPS):
         clause.pop()
+    if clause[:2] in (["what", "about"], ["how", "about"]) and len(clause) <= 3:
+        return subject  # "Emacs versus VI ... what about you": the subject is the question
     if len(clause) < 3 or not set(clause) & _OPINION:
-        return subject
+        return []
     return clause + ["about" if clause[-1] in {"think", "feel", "say"} else "on"] + subject
 
 

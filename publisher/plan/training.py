@@ -136,7 +136,8 @@ def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_model(preps: list[Prepared]) -> Model:
-    """Weights, then the decoding settings that give the best pooled F1 on `preps`."""
+    """Weights, then the decoding settings that give the best pooled F1 on `preps`
+    among those that cut no question out of a recording that has none."""
     rows, ys = zip(*(_targets(p) for p in preps), strict=True)
     start = fit(np.vstack(rows), np.concatenate(ys), L2)
     arows, ays = zip(*(_asker_rows(p) for p in preps), strict=True)
@@ -147,7 +148,10 @@ def fit_model(preps: list[Prepared]) -> Model:
         np.arange(-2.0, 3.01, 0.25), (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
     ):
         model = Model(tuple(start), tuple(audience), float(offset), short, penalty)
-        hits = sum(_counts(p, model) for p in preps)  # (hits, hyps, refs) pooled
+        counts = [_counts(p, model) for p in preps]  # (hits, hyps, refs) each
+        if any(c[1] and not c[2] for c in counts):
+            continue  # a question in a talk that takes none
+        hits = sum(counts)
         f1 = 2 * hits[0] / max(hits[1] + hits[2], 1)
         if best is None or f1 > best[0] + 1e-9:
             best = (f1, model)

@@ -3,9 +3,9 @@ pages, thumbnails, and a Pagefind search index."""
 
 from pathlib import Path
 
-from .build import build_site
+from .build import build_site, start_site
 
-__all__ = ["build_site", "search_bytes"]
+__all__ = ["build_site", "search_bytes", "start_site"]
 
 
 def search_bytes(show_dir: Path, query: str) -> int:

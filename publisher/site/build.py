@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,32 @@ HOME_TOPICS = 24  # the biggest topics on the home page; every topic on topics/i
 TOPIC_PAGE = 60  # clips on one topic page, newest first; older ones on its next pages
 
 
+@dataclass
+class Started:
+    """A site begun before the feeds are written (start_site): its catalog, and its
+    search index, which pagefind makes meanwhile."""
+
+    catalog: Catalog
+    index: search.Index
+
+    def stop(self) -> None:
+        self.index.stop()
+
+
+def start_site(
+    show: Show,
+    episodes: list[Episode],
+    out_dir: Path,
+    retired: Retired | None = None,
+    cache_dir: Path | None = None,
+) -> Started:
+    """Begin the site of these episodes: pagefind indexes them from now until
+    build_site(started=...) writes the pages; stop() it if that never comes."""
+    catalog = make_catalog(show, episodes, retired or {})
+    cache = Path(cache_dir) / "search" / show.slug if cache_dir else None
+    return Started(catalog, search.Index(show, catalog, Path(out_dir), cache))
+
+
 def build_site(
     show: Show,
     episodes: list[Episode],
@@ -34,11 +61,13 @@ def build_site(
     retired: Retired | None = None,
     cache_dir: Path | None = None,
     published: Path | None = None,
+    started: Started | None = None,
 ) -> list[Path]:
     """Write the site's pages, thumbnails, Pagefind search index and static files;
     return every path it owns. A `retired` topic (feed.Lineup.retired) keeps its page,
     unlisted, like its feed. Thumbnails and the search index are kept in
-    cache_dir/thumbs and cache_dir/search across builds.
+    cache_dir/thumbs and cache_dir/search across builds. `started`: the same site
+    begun by start_site (with these episodes, retired topics and folders).
 
     Files whose content is unchanged are left alone, so their ETags and
     Last-Modified dates stay put for browsers and podcast apps. `published` is the
@@ -46,13 +75,12 @@ def build_site(
     is linked from there unrendered, and a file with its bytes is linked, not written.
     """
     out_dir = Path(out_dir)
-    catalog = make_catalog(show, episodes, retired or {})
+    begun = started or start_site(show, episodes, out_dir, retired, cache_dir)
     cache = Path(cache_dir) if cache_dir else None
-    index = search.Index(show, catalog, out_dir, cache / "search" / show.slug if cache else None)
     try:  # pagefind indexes while the pages render
-        return _build(show, feeds, out_dir, catalog, cache, published, index)
+        return _build(show, feeds, out_dir, begun.catalog, cache, published, begun.index)
     finally:
-        index.stop()
+        begun.stop()
 
 
 def _build(
@@ -96,6 +124,7 @@ def _build(
             render(rel, "topic.html", "topic", [f"topic:{topic.slug}"], topic=topic,
                    clips=clips, pager=pager if len(parts) > 1 else [])  # fmt: skip
     pages.update(thumbs.files)
+    thumbs.save()
     pages.update(index.files())
     search.stale(out_dir, set(pages))
     written = []

@@ -9,18 +9,24 @@ HTTP(S) (any static host, or `publisher serve`); opened from disk it is hidden.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
+import json
+import pickle
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from html import escape
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pagefind_bin import get_executable
 
 from ..errors import PublisherError
+from ..fsutil import write_bytes
 from ..show import Show
 from .catalog import Catalog
 
@@ -71,9 +77,11 @@ def _document(record: dict, language: str) -> str:
 
 class Index:
     """The Pagefind index of a catalog, made while the caller renders the pages: the
-    pagefind binary (the `pagefind[bin]` wheel) runs as a child process from Index()
-    until files(), unless `cache` holds the index of the same records by the same
-    Pagefind (a no-op rebuild)."""
+    pagefind binary (the `pagefind[bin]` wheel) runs in service mode from Index()
+    until files(), fed the records and handing back the bundle through its pipes (no
+    file is written for it: at 6,000 records, writing them and the bundle cost more
+    than indexing), unless `cache` holds the index of the same records by the same
+    Pagefind (one file, cache/<key>.pickle)."""
 
     def __init__(self, show: Show, catalog: Catalog, out_dir: Path, cache: Path | None) -> None:
         language = (show.language or "en").split("-")[0].lower()
@@ -81,38 +89,39 @@ class Index:
         whole = [_VERSION, *(f"{name}\0{doc}" for name, doc in docs.items())]
         self.key = hashlib.sha256("\0".join(whole).encode()).hexdigest()[:24]
         self.cache, self.out_dir = cache, out_dir
-        self._tmp: tempfile.TemporaryDirectory | None = None
-        self._run: subprocess.Popen | None = None
-        if not (cache and (cache / self.key).is_dir()):
-            if cache:  # beside the cache: the bundle is renamed into it, not copied
-                cache.parent.mkdir(parents=True, exist_ok=True)
-            where = str(cache.parent) if cache else None
-            self._tmp = tempfile.TemporaryDirectory(prefix=".pagefind-", dir=where)
-            self._run = _start(docs, language, Path(self._tmp.name), out_dir)
+        self._service: _Service | None = None
+        if not (cache and self._cached().is_file()):
+            self._service = _Service(docs, language, out_dir)
+
+    def _cached(self) -> Path:
+        assert self.cache
+        return self.cache / f"{self.key}.pickle"
 
     def files(self) -> dict[str, bytes]:
         """The index's files by site-relative path (waits for pagefind)."""
-        if self._run is None or self._tmp is None:
-            assert self.cache, "an index is either cached or running"
-            return _read(self.cache / self.key)
-        bundle = _finish(self._run, Path(self._tmp.name) / "bundle", self.out_dir)
-        self._run = None
+        if self._service is None:
+            return pickle.loads(self._cached().read_bytes())
+        bundle = self._service.result()
+        self._service = None
+        files = {
+            f"{FOLDER}/{path}": data
+            for path, data in sorted(bundle.items())
+            if not any(u in PurePosixPath(path).name for u in UNUSED)
+        }
         if self.cache:
-            for old in self.cache.glob("*") if self.cache.is_dir() else []:
-                shutil.rmtree(old, ignore_errors=True)  # one index kept: the newest
-            self.cache.mkdir(parents=True, exist_ok=True)
-            bundle = bundle.rename(self.cache / self.key)
-        return _read(bundle)
+            for old in self.cache.iterdir() if self.cache.is_dir() else []:
+                if old.is_dir():  # the layout before 1 file per index
+                    shutil.rmtree(old, ignore_errors=True)
+                else:  # one index kept: the newest
+                    old.unlink(missing_ok=True)
+            write_bytes(self._cached(), pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
+        return files
 
     def stop(self) -> None:
-        """End pagefind if it still runs (the build failed meanwhile); remove its files."""
-        if self._run is not None:
-            self._run.kill()
-            self._run.communicate()
-            self._run = None
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
+        """End pagefind if it still runs (the build failed meanwhile)."""
+        if self._service is not None:
+            self._service.stop()
+            self._service = None
 
 
 _VERSION = metadata.version("pagefind-bin")
@@ -125,36 +134,95 @@ def _name(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:20] + ".html"
 
 
-def _start(docs: dict[str, str], language: str, tmp: Path, out_dir: Path) -> subprocess.Popen:
-    """Start the pagefind binary over `docs` (by file name, written under tmp/records),
-    into tmp/bundle."""
-    site, bundle = tmp / "records", tmp / "bundle"
-    site.mkdir()
-    for name, doc in docs.items():
-        (site / name).write_text(doc, encoding="utf-8")
-    command = [str(get_executable()), "--site", str(site), "--output-path", str(bundle)]
-    command += ["--force-language", language, "--silent"]
-    try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as e:
-        raise PublisherError(f"pagefind could not run: {e}", out_dir) from None
+class _Service:
+    """`pagefind --service` indexing `docs` (HTML by file name) in a thread; result()
+    gives its bundle's files by path. The service's protocol (as the `pagefind` Python
+    package speaks it, whose client waits 0.1 s per reply): base64 of a JSON message,
+    then a comma, each way; replies carry the request's message_id."""
 
+    def __init__(self, docs: dict[str, str], language: str, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
+        command = [str(get_executable()), "--service"]
+        try:
+            self._run = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err
+            )
+        except OSError as e:
+            raise PublisherError(f"pagefind could not run: {e}", out_dir) from None
+        self._files: dict[str, bytes] = {}
+        self._buffer = bytearray()  # read from pagefind, not yet a whole reply
+        self._problem = ""
+        self._thread = threading.Thread(target=self._talk, args=(docs, language), daemon=True)
+        self._thread.start()
 
-def _finish(run: subprocess.Popen, bundle: Path, out_dir: Path) -> Path:
-    """Wait for pagefind; its bundle's folder, or the error it ended with."""
-    stdout, stderr = run.communicate()
-    if run.returncode:
-        problem = (stderr or stdout).strip().splitlines() or ["no output"]
-        raise PublisherError(f"pagefind failed: {problem[-1]}", out_dir)
-    return bundle
+    def _send(self, message_id: int, payload: dict) -> None:
+        assert self._run.stdin
+        message = json.dumps({"message_id": message_id, "payload": payload})
+        self._run.stdin.write(base64.b64encode(message.encode()) + b",")
 
+    def _reply(self) -> dict:
+        """The next reply's payload (an error reply raises RuntimeError)."""
+        assert self._run.stdout
+        while (end := self._buffer.find(b",")) < 0:
+            chunk = self._run.stdout.read1(1 << 20)
+            if not chunk:
+                raise EOFError("pagefind stopped")
+            self._buffer += chunk
+        message = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        payload = json.loads(base64.b64decode(message))["payload"]
+        if payload.get("type") == "Error":
+            raise RuntimeError(payload.get("message") or "an error")
+        return payload
 
-def _read(bundle: Path) -> dict[str, bytes]:
-    return {
-        f"{FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
-        for p in sorted(bundle.rglob("*"))
-        if p.is_file() and not any(u in p.name for u in UNUSED)
-    }
+    def _talk(self, docs: dict[str, str], language: str) -> None:
+        try:
+            config = {"force_language": language}
+            self._send(0, {"type": "NewIndex", "config": config})
+            self._run.stdin.flush()  # type: ignore[union-attr]
+            index = self._reply()["index_id"]
+            writer = threading.Thread(target=self._add, args=(index, docs), daemon=True)
+            writer.start()
+            for _ in docs:
+                self._reply()
+            writer.join()
+            self._send(len(docs) + 1, {"type": "GetFiles", "index_id": index})
+            self._run.stdin.flush()  # type: ignore[union-attr]
+            files = self._reply()["files"]
+            self._files = {f["path"]: base64.b64decode(f["content"]) for f in files}
+        except (OSError, EOFError, RuntimeError, KeyError, ValueError) as e:
+            self._err.seek(0)
+            said = self._err.read().decode(errors="replace").strip().splitlines()
+            self._problem = said[-1] if said else str(e) or type(e).__name__
+
+    def _add(self, index: int, docs: dict[str, str]) -> None:
+        try:
+            for n, (name, doc) in enumerate(docs.items(), 1):
+                request = {"type": "AddFile", "index_id": index, "file_path": name}
+                self._send(n, {**request, "url": None, "file_contents": doc})
+            self._run.stdin.flush()  # type: ignore[union-attr]
+        except OSError:
+            pass  # pagefind stopped: _talk reads why
+
+    def result(self) -> dict[str, bytes]:
+        self._thread.join()
+        self.stop()
+        if self._problem or not self._files:
+            raise PublisherError(f"pagefind failed: {self._problem or 'no files'}", self.out_dir)
+        return self._files
+
+    def stop(self) -> None:
+        """End pagefind (idle in service mode, or still indexing if the build failed)."""
+        if self._run.poll() is None:
+            self._run.kill()
+        self._run.wait()
+        self._thread.join()  # it reads EOF now, and may read pagefind's stderr
+        for pipe in (self._run.stdin, self._run.stdout):
+            if pipe:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        self._err.close()
 
 
 def stale(out_dir: Path, keep: set[str]) -> None:
