@@ -304,3 +304,13 @@ def test_a_vague_question_without_an_opinion_word_is_headed_by_its_subject():
         " but how did you do that because microscopes had been around for ages"
     )
     assert title(turn, names=PANEL) == "Molecules: how did you do it?"
+
+
+def test_do_that_ends_a_question_on_its_object():
+    """'... help us do that professor Shiller well ...': 'do that' is the verb and its
+    object, not a new question, and the title asks it as 'do it'."""
+    turn = (
+        "for those of us worried about the next crisis how far does your research help us"
+        " do that peter well you are coming into a big disagreement"
+    )
+    assert title(turn, names=PANEL) == "How far does your research help us do it?"

@@ -171,6 +171,9 @@ def _clause_end(words: list[str], i: int) -> int:
         if j - i >= 4 and echo:
             break  # words said again: the asker restarts, or an answer echoes them
         alternative = words[j - 1] == "or"  # "do you X or do you Y"
+        if w == "do" and after in {"that", "this"}:
+            j += 2  # "how did you do that": its object ends the question
+            break
         if j - i >= 3 and w in _AUX and after in _SUBJ and not alternative:
             break
         j += 1
@@ -300,11 +303,15 @@ def _named_by(prev: str) -> bool:
 
 
 def _trim(clause: list[str]) -> list[str]:
-    """Drop what a question can't end on: function words, a dangling -ing verb, a stray 'it'."""
+    """Drop what a question can't end on: function words, a dangling -ing verb, a stray 'it'.
+    'do that' ends on its object: 'how did you do it'."""
     clause = list(clause)
+    if clause[-2:-1] in (["do"], ["did"], ["does"]) and clause[-1] in {"that", "this"}:
+        clause[-1] = "it"
     while clause:
         last, prev = clause[-1], clause[-2] if len(clause) > 1 else ""
-        pronoun_ok = last == "you" or (last in {"it", "them"} and _verb_only(prev))
+        done = last == "it" and prev in {"do", "did", "does"}
+        pronoun_ok = last == "you" or done or (last in {"it", "them"} and _verb_only(prev))
         if (last in STOPWORDS and not (pronoun_ok or _ends_ok(prev, last))) or (
             _verb_only(last) and not _named_by(prev)
         ):
@@ -469,8 +476,6 @@ def question_title(
         asked = _asked_about(best, subject) if subject else []
         if asked:
             return sentence(asked, known, question=True)
-        if words[end : end + 2] in (["do", "that"], ["do", "this"]):
-            best = best + ["do", "it"]  # "how did you do that": the subject heads "it"
         clear = [(m, k) for m, k in scored if not _vague(found[k][2])]
         if clear:  # "are they hype or real ... what are your thoughts on that"
             best = found[max(clear)[1]][2]
