@@ -144,7 +144,9 @@ def choose_starts(found: Candidates, model: Model, ctx: Context) -> list[int]:
     else:
         if ctx.qa_start is None:
             gains -= UNOPENED
-        opened = ctx.qa_start - 10.0 if ctx.qa_start is not None else TALK_BODY * ctx.duration
+            opened = TALK_BODY * ctx.duration
+        else:
+            opened = ctx.qa_start - 10.0
         gains[times < opened] = -np.inf
     return choose(times, gains, model.short, model.penalty)
 

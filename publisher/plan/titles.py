@@ -38,6 +38,7 @@ _AUX = wordset(
     "do does did are is was were can could would should have has will doesn't don't didn't "
     "isn't aren't wasn't can't couldn't won't wouldn't shouldn't"
 )
+_DO = {"do", "does", "did"}
 _CONTRACTED = {"it's": "it", "that's": "that", "there's": "there", "they're": "they"}
 _WH_NEXT = _AUX | set(_CONTRACTED) | {"you", "your", "we"}
 # verbs that take a wh-clause as object: "decide what goes in" is one question
@@ -129,7 +130,7 @@ def _is_start(words: list[str], i: int) -> bool:
         return False  # "the problem is that X": a statement
     if nxt in _SUBJ:  # "did you ...", "is there ..."
         return True
-    do_type = w in {"do", "does", "did", "doesn't", "don't", "didn't"}
+    do_type = w in _DO | {"doesn't", "don't", "didn't"}
     subject = nxt not in STOPWORDS or nxt in {"the", "a", "this", "that", "these", "those"}
     if not do_type and prev in _OPENS and subject:  # "| should distributions enable X"
         pos = _pos(nxt)
@@ -306,11 +307,11 @@ def _trim(clause: list[str]) -> list[str]:
     """Drop what a question can't end on: function words, a dangling -ing verb, a stray 'it'.
     'do that' ends on its object: 'how did you do it'."""
     clause = list(clause)
-    if clause[-2:-1] in (["do"], ["did"], ["does"]) and clause[-1] in {"that", "this"}:
+    if len(clause) > 1 and clause[-2] in _DO and clause[-1] in {"that", "this"}:
         clause[-1] = "it"
     while clause:
         last, prev = clause[-1], clause[-2] if len(clause) > 1 else ""
-        done = last == "it" and prev in {"do", "did", "does"}
+        done = last == "it" and prev in _DO
         pronoun_ok = last == "you" or done or (last in {"it", "them"} and _verb_only(prev))
         if (last in STOPWORDS and not (pronoun_ok or _ends_ok(prev, last))) or (
             _verb_only(last) and not _named_by(prev)
@@ -339,7 +340,7 @@ def _invert(clause: list[str]) -> list[str]:
     """'whether every fix should be tagged' -> 'should every fix be tagged'."""
     body = clause[1:]
     for k, w in enumerate(body[:6]):
-        if w in _AUX - {"do", "does", "did", "have", "has"} and k > 0:
+        if w in _AUX - _DO - {"have", "has"} and k > 0:
             return [w] + body[:k] + body[k + 1 :]
     if body and body[0] in {"we", "you", "they", "i", "people"}:
         return ["do"] + body
@@ -500,10 +501,11 @@ def _heading(
     """The first key phrase said in `said` that the question leaves out: the subject a
     title heads it with ("Humanoid robots: ..."). Never a name: not the people's, nor
     another proper noun no dictionary knows (an asker introducing themselves)."""
+    said_set, left_out = set(said), set(question) | people
     for phrase in phrases:
         words = phrase.split()
         named = any(not _pos(w) and known.get(w, w).istitle() for w in words)
-        if set(words) <= set(said) and not set(words) & (set(question) | people) and not named:
+        if set(words) <= said_set and not set(words) & left_out and not named:
             return words
     return []
 

@@ -62,7 +62,8 @@ class ThumbMaker:
         self.files: dict[str, bytes | Path] = {}  # site-relative path -> JPEG (or its file)
         self._done: dict[str, Thumbs] = {}  # content hash -> its thumbs
         self._seen: dict[Path, Thumbs | None] = {}  # picture -> its thumbs (read once)
-        self._hashes = self._load()  # file identity -> content hash, from earlier builds
+        self._saved = self._load()  # file identity -> content hash, from earlier builds
+        self._hashes = dict(self._saved)  # ... and this build's
         self._met: set[str] = set()  # the identities of the pictures met by this maker
 
     def __call__(self, picture: Path) -> Thumbs | None:
@@ -117,8 +118,9 @@ class ThumbMaker:
         """Keep the hashes of the pictures this maker met for the next build (in the
         cache; those of pictures no longer shown are dropped)."""
         kept = {k: v for k, v in self._hashes.items() if k in self._met}
-        if self.cache and kept != self._load():
+        if self.cache and kept != self._saved:
             write_bytes(self.cache / SEEN, json.dumps(kept, sort_keys=True).encode())
+            self._saved = kept
 
     def _make(self, picture: Path, data: bytes, digest: str) -> Thumbs:
         """Make the thumbnails of `data` (unless the cache has them): with a cache, the
