@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from publisher.plan.planfile import (
     replan,
     save_plan,
 )
-from publisher.plan.replan import marks
+from publisher.plan.replan import kept_starts, marks
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "plan" / "storage-panel.txt"
@@ -236,6 +237,22 @@ def test_replan_of_an_unchanged_talk_keeps_every_guid(talk):
     first = make_plan(talk)
     again = replan(first, make_plan(talk))
     assert [s.guid for s in again.segments] == [s.guid for s in first.segments]
+
+
+def test_a_start_found_again_is_planned_where_it_was_so_its_fields_describe_that_clip(talk):
+    """The replan keeps a boundary found within NEAR where it was; the planner puts
+    it there first, so each clip's keywords and speakers are of the clip as cut."""
+    first = replan(None, make_plan(talk))
+    moved = [replace(s, start=s.start + 2.0) if i > 0 else s for i, s in enumerate(first.segments)]
+    old = replace(first, segments=moved)  # the old plan's starts, 2 s from the planner's
+    new = make_plan(talk, kept=kept_starts(replace(old, planned=first.planned)))
+    assert [s.start for s in new.segments] == [s.start for s in moved]
+    again = replan(replace(old, planned=first.planned), new)
+    assert [(s.start, s.keywords) for s in again.segments] == [
+        (s.start, s.keywords) for s in new.segments
+    ]
+    unmoved = make_plan(talk, kept=kept_starts(first))  # none moved: none change
+    assert [s.start for s in unmoved.segments] == [s.start for s in first.segments]
 
 
 def test_a_replan_says_which_clips_keep_their_episode(tmp_path, capsys):

@@ -123,6 +123,25 @@ def test_where_a_talk_marks_speaker_changes_a_start_without_one_is_unmarked():
     assert set(unmarked({0.0, 10.0, 20.0}).values()) == {0.0}  # too few marks to trust
 
 
+def test_turn_lengths_tell_a_short_question_from_its_long_answer():
+    answer = "well " + "we tried that and it worked " * 4  # 25 words
+    texts = []
+    for k in range(MARKED):
+        texts += [(60.0 * k, "what about storage"), (60.0 * k + 3, answer), (60.0 * k + 30, answer)]
+    turns = frozenset(t for t, _ in texts if t % 60 in (0.0, 3.0))  # a second answer line goes on
+    ctx = Context(panel=True, names=frozenset(), intro_end=0, qa_start=None, duration=600)
+    c = candidates(_words(texts, turns=turns), ctx)
+    rows = {t: dict(zip(NAMES, r, strict=True)) for t, r in zip(c.times, c.rows, strict=True)}
+    question, answer_start, answer_more = rows[120.0], rows[123.0], rows[150.0]
+    assert question["turn_rest"] < answer_start["turn_rest"]  # 3 words, then 50
+    assert question["turn_next"] > answer_start["turn_next"]  # its answer is long
+    assert answer_start["turn_prev"] > 0 and question["turn_prev"] > answer_start["turn_prev"]
+    assert answer_more["turn_rest"] < answer_start["turn_rest"]  # half the turn is behind it
+    plain = candidates(_words(texts), ctx)
+    cols = [NAMES.index(n) for n in ("turn_rest", "turn_next", "turn_prev")]
+    assert not plain.rows[:, cols].any()  # no marks: nothing to measure
+
+
 # --- corpus and model ----------------------------------------------------------
 
 

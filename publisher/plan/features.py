@@ -79,6 +79,7 @@ NAMES = (
     + ["rule", "rule_pass", "rule_audience", "unmarked"]
     + ["intro", "thanks_talk", "answer_after", "novelty", "novelty_pos", "meaning", "position"]
     + ["in_intro", "before_qa", "after_qa", "panel", "gap_after_q", "density"]
+    + ["turn_rest", "turn_next", "turn_prev"]
     + [f"{place}_{w}" for place in _PLACES for w in LEXICON]
 )
 
@@ -240,6 +241,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         for w, k in lex.items():
             cols[f"{place}_{w}"] = (at == k).astype(float)
     cols |= _rule_columns(ruled, idx, words)
+    cols |= _turn_columns(np.array([w.turn for w in words]), idx)
     rows = np.column_stack([cols[k] for k in NAMES])
     return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows)
 
@@ -257,6 +259,26 @@ def _rule_columns(ruled: dict[int, rules.RuleStart], idx: np.ndarray, words: lis
         "rule": np.clip(score, 0.0, 8.0) / 8,
         "rule_pass": (score >= rules.THRESHOLD).astype(float),
         "rule_audience": audience,
+    }
+
+
+def _turn_columns(turn: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
+    """Where a talk marks its speaker changes (at least MARKED): how long, in words,
+    the turn goes on from each candidate, how long the next turn is (a question's
+    answer is long) and the turn before (an answer that a question ends). Log-scaled."""
+    zero = np.zeros(len(idx))
+    marks = np.flatnonzero(turn)
+    if len(marks) < MARKED:
+        return {"turn_rest": zero, "turn_next": zero, "turn_prev": zero}
+    bounds = np.concatenate([[0], marks, [len(turn)]])
+    k = np.searchsorted(bounds, idx, side="right")  # bounds[k-1] <= idx < bounds[k]
+    nxt = np.minimum(k + 1, len(bounds) - 1)
+    size = np.log1p(np.maximum(np.array(bounds[nxt] - bounds[k], float), 0.0))
+    scale = np.log1p(400.0)
+    return {
+        "turn_rest": np.log1p(bounds[k] - idx) / scale,
+        "turn_next": size / scale,
+        "turn_prev": np.log1p(bounds[k - 1] - bounds[np.maximum(k - 2, 0)]) / scale,
     }
 
 

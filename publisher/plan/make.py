@@ -15,6 +15,7 @@ from collections import Counter
 from ..model import Line, Plan, Segment, Talk, new_guid
 from .features import Context
 from .glossary import apply_glossary, talk_glossary
+from .replan import NEAR
 from .scorer import Model
 from .segment import Boundary, context, find_boundaries, intro_end
 from .speakers import attribute, segment_credits
@@ -83,16 +84,31 @@ def _snap(t: float, pauses: list[tuple[float, float]]) -> float:
     return max(near, key=lambda p: p[1])[1] - 0.1 if near else t
 
 
+def _stick(starts: list[float], kept: list[tuple[float, float]]) -> list[float]:
+    """Each start the old plan had within NEAR of where its planner put it, where
+    that old start is (unless that would put two starts out of order)."""
+
+    def moved(t: float) -> float:
+        near = min(kept, key=lambda k: abs(t - k[0]), default=None)
+        return near[1] if near and abs(t - near[0]) <= NEAR else t
+
+    out = [moved(t) for t in starts]
+    return out if all(a < b for a, b in zip([0.0, *out], out, strict=False)) else starts
+
+
 def make_plan(
     talk: Talk,
     glossary: dict[str, str] | None = None,
     pauses: list[tuple[float, float]] | None = None,
     model: Model | None = None,
+    kept: list[tuple[float, float]] | None = None,
 ) -> Plan:
     """A first plan: intro (panel) or talk body, then one segment per question.
 
     Segments run contiguously from 0 to the end of the talk, at 0.1 s (the plan
     file's resolution, so a saved and reloaded plan cuts at the same times).
+    `kept` (replan.kept_starts): an old plan's starts, where a start found again
+    stays, so each clip's title, keywords and speakers describe it as it is cut.
     """
     full_glossary = talk_glossary(talk, glossary)
     lines, words, ctx = read_talk(talk, full_glossary)
@@ -102,7 +118,8 @@ def make_plan(
     pairs = _pairs([w.norm for w in words], known)
     bounds = _asking(find_boundaries(words, ctx, model), words, known, pairs, names)
     end = math.floor(max(talk.duration, lines[-1].end if lines else 0.0) * 10) / 10
-    starts = [0.0] + [round(_snap(b.start, pauses or []), 1) for b in bounds] + [end]
+    found = _stick([round(_snap(b.start, pauses or []), 1) for b in bounds], kept or [])
+    starts = [0.0, *found, end]
     spans = list(zip(starts, starts[1:], strict=False))
     clips = [[w.norm for w in words if a <= w.time < b] for a, b in spans]
     topics = Topics(clips, set(known))

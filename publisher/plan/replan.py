@@ -13,7 +13,8 @@ field that differs from it is a person's edit. `replan(old, new)`:
   old plan has no planner values (written before they were kept), its text
   fields are kept as they are;
 - leaves an unedited boundary where it was when the new plan finds it again
-  within NEAR seconds, so its clips' audio is not cut again;
+  within NEAR seconds, so its clips' audio is not cut again (`make_plan` puts it
+  there too, given `kept_starts(old)`, so a clip's fields describe the clip as cut);
 - drops a clip the kept boundaries leave no time (the person merged it away).
 """
 
@@ -185,6 +186,19 @@ def _time(n: Segment, o: Segment | None, t: str, old: Plan) -> float | None:
     away = {id(x): abs(getattr(n, t) - _planned_time(x, t, old.planned)) for x in old.segments}
     near = away[id(o)] <= NEAR and away[id(o)] == min(away.values())
     return getattr(o, t) if near else None
+
+
+def kept_starts(old: Plan | None) -> list[tuple[float, float]]:
+    """(where the planner put it, where it is) for each old clip start a replan
+    keeps when the new plan finds it again within NEAR (see _time)."""
+    if old is None:
+        return []
+    rough = [old.planned.get(o.guid, {}).get("start") == ROUGH for o in old.segments]
+    return [
+        (_planned_time(o, "start", old.planned), o.start)
+        for o, skip in zip(old.segments, rough, strict=True)
+        if not skip
+    ]
 
 
 def _planned_time(o: Segment, t: str, planned: dict[str, dict[str, str]]) -> float:

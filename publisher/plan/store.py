@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .planfile import load_plan, replan, save_plan
+from .replan import kept_starts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,7 +44,8 @@ def plan_for(
         return old, old
     from .make import make_plan  # the planner's models: only when planning
 
-    new = make_plan(talk, glossary, pauses=pauses() if pauses else None)
+    kept = kept_starts(old or published)
+    new = make_plan(talk, glossary, pauses=pauses() if pauses else None, kept=kept)
     if voices is not None:
         from ..speech.naming import credited  # numpy only: no model loads
 
