@@ -244,15 +244,31 @@ def test_a_start_found_again_is_planned_where_it_was_so_its_fields_describe_that
     it there first, so each clip's keywords and speakers are of the clip as cut."""
     first = replan(None, make_plan(talk))
     moved = [replace(s, start=s.start + 2.0) if i > 0 else s for i, s in enumerate(first.segments)]
-    old = replace(first, segments=moved)  # the old plan's starts, 2 s from the planner's
-    new = make_plan(talk, kept=kept_starts(replace(old, planned=first.planned)))
+    # an old plan whose planner put each start 2 s later (it had no pauses, say)
+    old = replace(first, segments=moved, planned={s.guid: marks(s) for s in moved})
+    new = make_plan(talk, kept=kept_starts(old))
     assert [s.start for s in new.segments] == [s.start for s in moved]
-    again = replan(replace(old, planned=first.planned), new)
+    again = replan(old, new)
     assert [(s.start, s.keywords) for s in again.segments] == [
         (s.start, s.keywords) for s in new.segments
     ]
     unmoved = make_plan(talk, kept=kept_starts(first))  # none moved: none change
     assert [s.start for s in unmoved.segments] == [s.start for s in first.segments]
+
+
+def test_a_start_a_person_moved_stays_theirs_after_a_replan(talk):
+    first = replan(None, make_plan(talk))
+    edited = replace(
+        first,
+        segments=[
+            replace(s, start=s.start + 2.0) if i == 2 else s for i, s in enumerate(first.segments)
+        ],
+    )
+    assert first.segments[2].start not in {t for _, t in kept_starts(edited)}
+    again = replan(edited, make_plan(talk, kept=kept_starts(edited)))
+    assert again.segments[2].start == first.segments[2].start + 2.0  # the edit is kept
+    guid = again.segments[2].guid
+    assert again.planned[guid]["start"] == first.planned[guid]["start"]  # and known as one
 
 
 def test_a_replan_says_which_clips_keep_their_episode(tmp_path, capsys):

@@ -190,14 +190,16 @@ def _time(n: Segment, o: Segment | None, t: str, old: Plan) -> float | None:
 
 def kept_starts(old: Plan | None) -> list[tuple[float, float]]:
     """(where the planner put it, where it is) for each old clip start a replan
-    keeps when the new plan finds it again within NEAR (see _time)."""
+    leaves where it was when the new plan finds it again within NEAR (see _time):
+    not a start a person moved (kept anyway, and known as theirs by the planner's
+    own time), nor a rough one."""
     if old is None:
         return []
-    rough = [old.planned.get(o.guid, {}).get("start") == ROUGH for o in old.segments]
+    rough = {o.guid for o in old.segments if old.planned.get(o.guid, {}).get("start") == ROUGH}
     return [
         (_planned_time(o, "start", old.planned), o.start)
-        for o, skip in zip(old.segments, rough, strict=True)
-        if not skip
+        for o in old.segments
+        if o.guid not in rough and not _edited(o, "start", old.planned)
     ]
 
 
