@@ -171,7 +171,8 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     marks.add("thanks", _starts(_THANKS_TALK, text, n))
     marks.add("answer", _starts(_ANSWER, text, n))
     marks.add("close", _starts(_CLOSE, text, n))
-    marks.add("turn", np.array([w.turn for w in words], float))
+    turns = np.array([w.turn for w in words], float)
+    marks.add("turn", turns)
 
     cohesion = Cohesion(words)
     ruled = {r.anchor: r for r in rules.candidates(words, ctx.names, text, cues, cohesion)}
@@ -241,7 +242,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         for w, k in lex.items():
             cols[f"{place}_{w}"] = (at == k).astype(float)
     cols |= _rule_columns(ruled, idx, words)
-    cols |= _turn_columns(np.array([w.turn for w in words]), idx)
+    cols |= _turn_columns(turns, idx)
     rows = np.column_stack([cols[k] for k in NAMES])
     return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows)
 
@@ -272,12 +273,11 @@ def _turn_columns(turn: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
         return {"turn_rest": zero, "turn_next": zero, "turn_prev": zero}
     bounds = np.concatenate([[0], marks, [len(turn)]])
     k = np.searchsorted(bounds, idx, side="right")  # bounds[k-1] <= idx < bounds[k]
-    nxt = np.minimum(k + 1, len(bounds) - 1)
-    size = np.log1p(np.maximum(np.array(bounds[nxt] - bounds[k], float), 0.0))
-    scale = np.log1p(400.0)
+    nxt = np.minimum(k + 1, len(bounds) - 1)  # the last turn has none after it: 0
+    scale = np.log1p(400.0)  # words: a long answer reads about 1
     return {
         "turn_rest": np.log1p(bounds[k] - idx) / scale,
-        "turn_next": size / scale,
+        "turn_next": np.log1p(bounds[nxt] - bounds[k]) / scale,
         "turn_prev": np.log1p(bounds[k - 1] - bounds[np.maximum(k - 2, 0)]) / scale,
     }
 
