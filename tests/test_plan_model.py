@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from publisher.model import Line
-from publisher.plan.decode import MIN_GAP, choose
+from publisher.plan import neighbours
+from publisher.plan.decode import MIN_GAP, choose, roles
 from publisher.plan.features import MARKED, MERGE, NAMES, Context, candidates
 from publisher.plan.scorer import MODEL_PATH, bundled_model, fit
 from publisher.plan.training import cross_validated, load_corpus, match, prepare
@@ -41,6 +42,14 @@ def test_decoding_is_global_not_greedy():
     """A greedy pick of the best start (B) would block both of its neighbours."""
     times, gains = np.array([0.0, 20.0, 40.0]), np.array([2.0, 3.0, 2.0])
     assert choose(times, gains, short=30, penalty=10) == [0, 2]
+
+
+def test_a_lone_doubtful_change_of_asker_is_smoothed_but_a_clear_one_is_kept():
+    audience = np.array([0.1, 0.2, 0.6, 0.1, 0.95, 0.9, 0.99])
+    assert roles(audience, 0.0).tolist() == [False, False, True, False, True, True, True]
+    assert roles(audience, 2.0).tolist() == [False] * 4 + [True] * 3
+    assert roles(np.array([0.01, 0.99, 0.01]), 2.0).tolist() == [False, True, False]
+    assert roles(np.zeros(0), 2.0).tolist() == []
 
 
 # --- the fit -------------------------------------------------------------------
@@ -145,6 +154,25 @@ def test_turn_lengths_tell_a_short_question_from_its_long_answer():
 # --- corpus and model ----------------------------------------------------------
 
 
+def test_neighbour_columns_are_the_best_scores_ahead_behind_and_near():
+    rng = np.random.default_rng(7)
+    times = np.cumsum(rng.uniform(1.0, 12.0, 300))
+    logits = rng.normal(-3.0, 3.0, 300)
+    got = neighbours.columns(times, logits) * neighbours.SCALE
+    floor = neighbours.FLOOR
+
+    def best(pick: np.ndarray) -> float:
+        return max(float(np.maximum(logits[pick], floor).max()), floor) if pick.any() else floor
+
+    for i in range(0, 300, 7):
+        d = times - times[i]
+        want = [logits[i]]
+        for w in neighbours.WINDOWS:
+            want += [best((d > 0) & (d <= w)), best((d < 0) & (d >= -w))]
+        want.append(logits[i] - best(np.abs(d) <= neighbours.NEAR))
+        assert np.allclose(got[i], np.maximum(want, floor)), i
+
+
 def test_matching_is_one_to_one_and_follow_ups_are_neutral():
     m = match([100.0, 200.0], [101.0, 103.0, 199.0, 300.0, 405.0], neutral=[300.0])
     assert m.pairs == [(0, 0), (1, 2)]
@@ -153,9 +181,12 @@ def test_matching_is_one_to_one_and_follow_ups_are_neutral():
 
 def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     data = json.loads(MODEL_PATH.read_text())
-    assert tuple(data["names"]) == tuple(NAMES)
+    assert tuple(data["names"]) == tuple(NAMES) + neighbours.NAMES
     model = bundled_model()
     assert len(model.start) == len(NAMES) == len(model.audience)
+    assert len(model.second) == len(NAMES) + len(neighbours.NAMES)
+    # the second stage reads the first stage's score of the candidate itself
+    assert model.second[len(NAMES) + neighbours.NAMES.index("first")] > 0
     labelled = {p.name.removesuffix(".labels.toml") for p in CORPUS.glob("*.labels.toml")}
     marked = {p.name.removesuffix(".turns.tsv") + "+turns" for p in CORPUS.glob("*.turns.tsv")}
     assert set(model.trained_on) == labelled | marked and len(labelled) >= 12

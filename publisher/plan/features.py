@@ -228,8 +228,9 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         "meaning": np.clip(embed.novelty(words, times), -3.0, 3.0) / 3,
         "position": times / duration,
         "in_intro": (times < ctx.intro_end).astype(float),
-        "before_qa": (times < (qa - 10 if qa is not None else np.inf if not ctx.panel else 0))
-        .astype(float),
+        "before_qa": (
+            times < (qa - 10 if qa is not None else np.inf if not ctx.panel else 0)
+        ).astype(float),
         "after_qa": (times >= (qa - 10 if qa is not None else np.inf)).astype(float),
         "panel": np.full(len(idx), float(ctx.panel)),
         "gap_after_q": np.minimum(_longest_gap(pause, idx, AHEAD), 10.0) / 10,

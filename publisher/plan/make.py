@@ -143,9 +143,7 @@ def make_plan(
             kind = "question"
             kw_words = {w for k in ranked[:5] for w in k.split()}
             turn_text = " ".join(w.text for w in turn)
-            title = question_title(
-                turn_text, kw_words, known, pairs, names=names, about=ranked[:5]
-            )
+            title = question_title(turn_text, kw_words, known, pairs, names=names, about=ranked[:5])
             topic = _topic(topics, i, ranked, title, turn)
         credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
         keywords = _keywords([k for k in ranked if topics.distinct(i, k)], clips[i], known)

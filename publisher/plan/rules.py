@@ -32,6 +32,7 @@ _OPENER = re.compile(
     r"excellent|nice|fantastic) (?:so )?"
 )
 
+
 @dataclass
 class RuleStart:
     start: float  # seconds
@@ -129,5 +130,3 @@ def candidates(
         score = sum(signals.values())
         found.append(RuleStart(start, anchor, best.word, asker, score, signals))
     return found
-
-

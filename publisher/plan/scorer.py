@@ -1,4 +1,6 @@
-"""The question-start model: logistic regression over `features.NAMES`.
+"""The question-start model: logistic regression over `features.NAMES`, then a
+second over those and what the first stage's scores around each candidate say
+(`neighbours.NAMES`).
 
 Its weights live in `publisher/data/question_model.json`, written by
 `scripts/train_planner.py` from the labelled corpus in `benchmarks/corpus/`.
@@ -15,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import NAMES
+from . import neighbours
+from .features import NAMES, Candidates
 
 MODEL_FILE = "question_model.json"
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
@@ -23,28 +26,39 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
 
 @dataclass(frozen=True)
 class Model:
-    start: tuple[float, ...]  # weights of NAMES: is this a question start?
+    start: tuple[float, ...]  # weights of NAMES: is this a question start? (first stage)
     audience: tuple[float, ...]  # weights of NAMES: is the asker in the audience?
     offset: float  # log-odds a start needs to be taken (decode.choose)
     short: float  # seconds: a question shorter than this is penalised ...
     penalty: float  # ... by up to this much log-odds
-    names: tuple[str, ...] = tuple(NAMES)
+    second: tuple[float, ...] = ()  # weights of NAMES + neighbours.NAMES; () none
+    switch: float = 0.0  # log-odds a change of asker costs between questions (decode.roles)
+    names: tuple[str, ...] = tuple(NAMES) + neighbours.NAMES
     trained_on: tuple[str, ...] = ()  # corpus recordings, for the record
 
-    def start_logits(self, rows: np.ndarray) -> np.ndarray:
-        return rows @ np.asarray(self.start)
+    def start_logits(self, found: Candidates) -> np.ndarray:
+        first = found.rows @ np.asarray(self.start)
+        if not self.second:
+            return first
+        return second_rows(found, first) @ np.asarray(self.second)
 
     def audience_probability(self, rows: np.ndarray) -> np.ndarray:
-        return _sigmoid(rows @ np.asarray(self.audience))
+        return sigmoid(rows @ np.asarray(self.audience))
 
     def save(self, path: Path) -> None:
         data = asdict(self)
         data["start"] = [round(w, 6) for w in self.start]
         data["audience"] = [round(w, 6) for w in self.audience]
+        data["second"] = [round(w, 6) for w in self.second]
         path.write_text(json.dumps(data, indent=1) + "\n")
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def second_rows(found: Candidates, first: np.ndarray) -> np.ndarray:
+    """The second stage's rows: each candidate's own, then its neighbours'."""
+    return np.hstack([found.rows, neighbours.columns(np.asarray(found.times), first)])
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
@@ -54,7 +68,7 @@ def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, iters: int = 30) 
     reg = np.full(rows.shape[1], l2)
     reg[0] = 1e-6
     for _ in range(iters):
-        p = _sigmoid(rows @ w)
+        p = sigmoid(rows @ w)
         grad = rows.T @ (p - labels) + reg * w
         hess = (rows * (p * (1 - p))[:, None]).T @ rows + np.diag(reg)
         step = np.linalg.solve(hess, grad)
@@ -74,9 +88,11 @@ def bundled_model() -> Model:
         offset=float(data["offset"]),
         short=float(data["short"]),
         penalty=float(data["penalty"]),
+        second=tuple(data.get("second", ())),
+        switch=float(data.get("switch", 0.0)),
         names=tuple(data["names"]),
         trained_on=tuple(data.get("trained_on", ())),
     )
-    if model.names != tuple(NAMES):
+    if model.names != Model.names:
         raise RuntimeError(f"{MODEL_PATH} was trained on other features: retrain it")
     return model

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cues import Text, qa_openings
-from .decode import choose
+from .decode import choose, roles
 from .features import NAMES, Candidates, Context, candidates
 from .rules import GAP
 from .scorer import Model, bundled_model
@@ -132,13 +132,13 @@ def context(
     )
 
 
-def choose_starts(found: Candidates, model: Model, ctx: Context) -> list[int]:
+def choose_starts(found: Candidates, logits: np.ndarray, model: Model, ctx: Context) -> list[int]:
     """Indices into `found` of the question starts the model chooses: in a panel
     after the self-introductions; in a talk (no moderator, not a panel) only once
     the floor is opened, or past TALK_BODY of it, and with UNOPENED more evidence,
-    when no words open it."""
+    when no words open it. `logits`: the model's, of each candidate."""
     times = np.asarray(found.times)
-    gains = model.start_logits(found.rows) - model.offset
+    gains = logits - model.offset
     if ctx.panel:  # the round of self-introductions asks nothing
         gains[times < ctx.intro_end] = -np.inf
     else:
@@ -157,15 +157,16 @@ def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None)
     found = candidates(words, ctx)
     if not found.words:
         return []
-    logits = model.start_logits(found.rows)
-    audience = model.audience_probability(found.rows)
+    logits = model.start_logits(found)
+    chosen = choose_starts(found, logits, model, ctx)
+    audience = roles(model.audience_probability(found.rows)[chosen], model.switch)
     out = []
-    for k in choose_starts(found, model, ctx):
+    for k, asked in zip(chosen, audience, strict=True):
         anchor = found.words[k]
         start = found.times[k]
         if found.rows[k, _REPEAT]:
             start = _asked_in_gap(words, anchor) or start
-        asker = "audience" if audience[k] >= 0.5 else "moderator"
+        asker = "audience" if asked else "moderator"
         if _closes(words, anchor, ctx.duration):
             out.append(Boundary(start, anchor, asker, float(logits[k]), "outro"))
             break  # what follows the closing words is part of them

@@ -37,9 +37,7 @@ def plan_for(
     if path.exists():
         clips = published.segments if published else None
         full = published.full_file if published else ""
-        old = load_plan(
-            path, talk, glossary, write_back=True, published=clips, published_full=full
-        )
+        old = load_plan(path, talk, glossary, write_back=True, published=clips, published_full=full)
     if old and not again:
         return old, old
     from .make import make_plan  # the planner's models: only when planning

@@ -19,16 +19,18 @@ import numpy as np
 from ..ingest import load_talk
 from ..model import Talk
 from .corpus_turns import marked_talk, read_turns
+from .decode import roles
 from .features import Candidates, Context, candidates
 from .glossary import talk_glossary
 from .make import read_talk
 from .planfile import parse_time
-from .scorer import Model, fit
+from .scorer import Model, fit, second_rows, sigmoid
 from .segment import choose_starts
 
 TOLERANCE = 10.0  # seconds: a start this close to a label matches it
 POSITIVE = 5.0  # seconds: candidates this close to a label are trained as starts
 L2 = 2.0
+SWITCHES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # log-odds: tried as the cost of a change of asker
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def prepare(rec: Recording) -> Prepared:
     return Prepared(rec, ctx, candidates(words, ctx))
 
 
-def _targets(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
+def _targets(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows and 0/1 targets: near a question start 1, far from every start 0."""
     times = np.asarray(prep.found.times)
     starts = np.array([q.start for q in prep.recording.questions])
@@ -113,7 +115,7 @@ def _targets(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
     near = _distance(times, starts)
     far = np.minimum(near, _distance(times, others))
     use = (near <= POSITIVE) | (far > TOLERANCE)
-    return prep.found.rows[use], (near[use] <= POSITIVE).astype(float)
+    return rows[use], (near[use] <= POSITIVE).astype(float)
 
 
 def _distance(times: np.ndarray, marks: np.ndarray) -> np.ndarray:
@@ -136,19 +138,21 @@ def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_model(preps: list[Prepared]) -> Model:
-    """Weights, then the decoding settings that give the best pooled F1 on `preps`
-    among those that cut no question out of a recording that has none."""
-    rows, ys = zip(*(_targets(p) for p in preps), strict=True)
-    start = fit(np.vstack(rows), np.concatenate(ys), L2)
-    arows, ays = zip(*(_asker_rows(p) for p in preps), strict=True)
-    audience = fit(np.vstack(arows), np.concatenate(ays), L2)
+    """Weights (the first stage, then the second on its scores in `preps`), then the
+    decoding settings that give the best pooled F1 on `preps` among those that cut
+    no question out of a recording that has none."""
+    start = _fit_rows([_targets(p, p.found.rows) for p in preps])
+    second = _fit_rows([_targets(p, second_rows(p.found, p.found.rows @ start)) for p in preps])
+    audience = _fit_rows([_asker_rows(p) for p in preps])
     names = tuple(p.recording.name for p in preps)
     best: tuple[float, Model] | None = None
+    first = Model(tuple(start), tuple(audience), 0.0, 0.0, 0.0, tuple(second))
+    logits = [first.start_logits(p.found) for p in preps]
     for offset, short, penalty in itertools.product(
         np.arange(-2.0, 3.01, 0.25), (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
     ):
-        model = Model(tuple(start), tuple(audience), float(offset), short, penalty)
-        counts = [_counts(p, model) for p in preps]  # (hits, hyps, refs) each
+        model = replace(first, offset=float(offset), short=short, penalty=penalty)
+        counts = [_counts(p, model, lg) for p, lg in zip(preps, logits, strict=True)]
         if any(c[1] and not c[2] for c in counts):
             continue  # a question in a talk that takes none
         hits = sum(counts)
@@ -156,8 +160,33 @@ def fit_model(preps: list[Prepared]) -> Model:
         if best is None or f1 > best[0] + 1e-9:
             best = (f1, model)
     assert best is not None
-    b = best[1]
-    return Model(b.start, b.audience, b.offset, b.short, b.penalty, trained_on=names)
+    return replace(best[1], switch=_fit_switch(preps), trained_on=names)
+
+
+def _fit_rows(targets: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    rows, ys = zip(*targets, strict=True)
+    return fit(np.vstack(rows), np.concatenate(ys), L2)
+
+
+def _fit_switch(preps: list[Prepared]) -> float:
+    """The cost of a change of asker between questions (decode.roles) that gets the
+    most roles right, each recording's roles read by an audience model that did not
+    see it (leave one out, within `preps`)."""
+    asked = {p.recording.name: _asker_rows(p) for p in preps}
+    held = []
+    for p in preps:
+        if p.recording.original:
+            continue  # its roles are its original's
+        others = [asked[q.recording.name] for q in preps if q.recording.group != p.recording.group]
+        if not others:
+            continue  # one group: nothing to read its roles by
+        rows, ys = asked[p.recording.name]
+        held.append((rows @ _fit_rows(others), ys > 0.5))
+
+    def right(switch: float) -> int:
+        return sum(int((roles(sigmoid(x), switch) == y).sum()) for x, y in held if len(y))
+
+    return max(SWITCHES, key=right)  # the first, 0, when nothing was held out
 
 
 def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
@@ -171,8 +200,12 @@ def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
         yield prep, models[group]
 
 
-def _counts(prep: Prepared, model: Model) -> np.ndarray:
-    hyp = [prep.found.times[k] for k in choose_starts(prep.found, model, prep.context)]
+def _counts(prep: Prepared, model: Model, logits: np.ndarray | None = None) -> np.ndarray:
+    """(hits, hypotheses, labels) of `model` on `prep` (`logits`: its, if known)."""
+    if logits is None:
+        logits = model.start_logits(prep.found)
+    chosen = choose_starts(prep.found, logits, model, prep.context)
+    hyp = [prep.found.times[k] for k in chosen]
     rec = prep.recording
     m = match([q.start for q in rec.questions], hyp, list(rec.followups))
     return np.array([len(m.pairs), m.hypotheses, len(rec.questions)])
