@@ -14,7 +14,9 @@ from ..audio.tools import tool
 from ..fsutil import package_file
 from .samples import join, librivox, pauses, with_room_noise
 
-ASTERISK = Path("/usr/share/asterisk/sounds/en")  # asterisk-core-sounds-en-wav
+# asterisk-core-sounds-en-wav's own folder; "en" is a link to it only where the
+# asterisk-core-sounds-en package is installed too
+ASTERISK = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
 LINPHONE = Path("/usr/share/sounds/linphone/hello16000.wav")  # linphone-common
 PROMPTS = ("tt-allbusy", "vm-review", "queue-periodic-announce", "vm-opts", "vm-instructions")
 HELLO = ((0.0, 4.4), (4.4, 10.6))  # its lines, cut at its pauses (seconds)
