@@ -159,7 +159,7 @@ def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None)
         return []
     logits = model.start_logits(found)
     chosen = choose_starts(found, logits, model, ctx)
-    audience = roles(model.audience_probability(found.rows)[chosen], model.switch)
+    audience = roles(model.audience_probability(found.rows[chosen]), model.switch)
     out = []
     for k, asked in zip(chosen, audience, strict=True):
         anchor = found.words[k]

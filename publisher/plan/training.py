@@ -142,16 +142,16 @@ def fit_model(preps: list[Prepared]) -> Model:
     decoding settings that give the best pooled F1 on `preps` among those that cut
     no question out of a recording that has none."""
     start = _fit_rows([_targets(p, p.found.rows) for p in preps])
-    second = _fit_rows([_targets(p, second_rows(p.found, p.found.rows @ start)) for p in preps])
+    rows = [second_rows(p.found, p.found.rows @ start) for p in preps]
+    second = _fit_rows([_targets(p, r) for p, r in zip(preps, rows, strict=True)])
     audience = _fit_rows([_asker_rows(p) for p in preps])
     names = tuple(p.recording.name for p in preps)
     best: tuple[float, Model] | None = None
-    first = Model(tuple(start), tuple(audience), 0.0, 0.0, 0.0, tuple(second))
-    logits = [first.start_logits(p.found) for p in preps]
+    logits = [r @ second for r in rows]  # Model.start_logits of every prep
     for offset, short, penalty in itertools.product(
         np.arange(-2.0, 3.01, 0.25), (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
     ):
-        model = replace(first, offset=float(offset), short=short, penalty=penalty)
+        model = Model(tuple(start), tuple(audience), float(offset), short, penalty, tuple(second))
         counts = [_counts(p, model, lg) for p, lg in zip(preps, logits, strict=True)]
         if any(c[1] and not c[2] for c in counts):
             continue  # a question in a talk that takes none
@@ -200,10 +200,8 @@ def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
         yield prep, models[group]
 
 
-def _counts(prep: Prepared, model: Model, logits: np.ndarray | None = None) -> np.ndarray:
-    """(hits, hypotheses, labels) of `model` on `prep` (`logits`: its, if known)."""
-    if logits is None:
-        logits = model.start_logits(prep.found)
+def _counts(prep: Prepared, model: Model, logits: np.ndarray) -> np.ndarray:
+    """(hits, hypotheses, labels) of `model` on `prep`, whose `logits` it gave."""
     chosen = choose_starts(prep.found, logits, model, prep.context)
     hyp = [prep.found.times[k] for k in chosen]
     rec = prep.recording
