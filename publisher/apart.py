@@ -2,11 +2,13 @@
 
 The planner's models (wordllama, lemminflect: ~130 MB) would otherwise stay in a
 one-talk build's memory through its encodes. The child starts, reads the call and
-imports the function's module at once; the caller may compute the last arguments
-meanwhile (a build decodes the audio for the planner's pauses) and hands them over
-with give(), to go on working beside the child, or with result(). Arguments and
-result travel pickled (the model's frozen dataclasses); a PublisherError comes back
-as itself, with its path and line.
+imports its function's module at once, and makes the call when the caller first
+gives (give() or result()). An argument the caller has not computed by then is
+passed as Later(name), a callable the call asks only when it needs the value: a
+build lets the planner find the questions once the decode's first half is done,
+and hands over the audio's pauses, which the planner needs last, when the decode
+is. Arguments and result travel pickled (the model's frozen dataclasses); a
+PublisherError comes back as itself, with its path and line.
 """
 
 from __future__ import annotations
@@ -30,18 +32,37 @@ _CHILD = "from publisher.apart import _serve; _serve()"
 
 
 @dataclass(frozen=True)
-class Given:
-    """A callable that returns a value computed elsewhere (a picklable `lambda: value`)."""
+class Later:
+    """In the child, a callable that returns the value given as `name` by Apart.give
+    or Apart.result, waiting for it if it has not come yet."""
 
-    value: Any
+    name: str
 
     def __call__(self) -> Any:
-        return self.value
+        while self.name not in _GIVEN:
+            _take()
+        return _GIVEN[self.name]
+
+
+_GIVEN: dict[str, Any] = {}  # in the child: what the caller gave so far
+
+
+def _take() -> None:
+    """Wait for the caller's next give() (in the child)."""
+    try:
+        _GIVEN.update(pickle.load(sys.stdin.buffer))
+    except EOFError:  # the caller gave up: so does the child
+        raise _GaveUp from None
+
+
+class _GaveUp(BaseException):
+    """The caller went away before giving what a Later asked for."""
 
 
 class Apart:
-    """fn(*args, **kwargs, **more) in a child process, `more` given by give(**more)
-    or result(**more)."""
+    """fn(*args, **kwargs) in a child process, called at the first give() or at
+    result(); any Later(name) among the arguments returns what give(name=...) or
+    result(name=...) hands over."""
 
     def __init__(self, fn: Callable, *args: Any, **kwargs: Any) -> None:
         home = str(Path(__file__).resolve().parent.parent)  # where `publisher` is imported from
@@ -55,22 +76,21 @@ class Apart:
         self.child.stdin.flush()
 
     def give(self, **more: Any) -> None:
-        """Hand the child the last arguments now, and go on working here (on the other
-        core) until result()."""
+        """Start the call if it waits, and hand the child values its Later arguments
+        ask for; this process goes on working (on the other core) until result()."""
         assert self.child.stdin
         with contextlib.suppress(BrokenPipeError):  # the child failed: result() says so
             pickle.dump(more, self.child.stdin)
             self.child.stdin.flush()
-        with contextlib.suppress(BrokenPipeError):
-            self.child.stdin.close()
 
     def result(self, **more: Any) -> Any:
-        """The call's value (given `more` unless give() gave them), or its
+        """The call's value (its Later values `more`, unless give() gave them), or its
         PublisherError raised here. While the child works, this process gives the heap
         it freed back to the system (both count at once)."""
         assert self.child.stdin and self.child.stdout
-        if not self.child.stdin.closed:
-            self.give(**more)
+        self.give(**more)
+        with contextlib.suppress(BrokenPipeError):
+            self.child.stdin.close()
         _trim()
         with self.child.stdout as answer:
             out = answer.read()
@@ -99,17 +119,16 @@ def _trim() -> None:
 
 
 def _serve() -> None:
-    """The child: read the call, import its function, wait for the rest, answer."""
+    """The child: read the call, import its function, wait to be given, answer."""
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever the call prints goes to stderr, not into the answer
     module, name, args, kwargs = pickle.load(sys.stdin.buffer)
     fn = getattr(importlib.import_module(module), name)
     try:
-        more = pickle.load(sys.stdin.buffer)
-    except EOFError:  # the caller gave up
+        _take()
+        value: tuple = (True, fn(*args, **kwargs))
+    except _GaveUp:
         return
-    try:
-        value: tuple = (True, fn(*args, **kwargs, **more))
     except PublisherError as e:
         value = (False, (type(e), e.message, e.path, e.line))
     except BaseException:

@@ -102,8 +102,12 @@ def assert_same(whole, split) -> None:
 
 
 def test_halves_match_one_decode(speech: Path, whole, tmp_path: Path, split):
-    halved = decode(speech, tmp_path / "two")
+    cache, freed = tmp_path / "two", []
+    halved = decode(speech, cache, freed=lambda: freed.append(list(cache.rglob("*.npz"))))
     assert split["halves"] == 1, "the two-halves path ran"
+    assert freed == [[]], "a core was said to be free once, before the decode was done"
+    decode(speech, cache, freed=lambda: freed.append("cached"))
+    assert freed[1:] == ["cached"]
     # the probe foresaw where the second half's seek landed, so its analysis while
     # decoding was kept and nothing after the join was analysed again
     assert split["extend"] == 1

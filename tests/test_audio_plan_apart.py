@@ -3,13 +3,14 @@ planner's models leave before the encodes: the plan is the one made in-process."
 
 from __future__ import annotations
 
+import operator
 import shutil
 from pathlib import Path
 
 import pytest
 from helpers import SHORT_SEED, build, make_show
 
-from publisher.apart import Apart
+from publisher.apart import Apart, Later
 from publisher.errors import SeedError
 from publisher.ingest.limits import read_input
 from publisher.pipeline import stages
@@ -48,10 +49,17 @@ def test_an_error_apart_is_raised_here_naming_its_file(tmp_path: Path):
     assert str(e.value).startswith(f"{missing}: ")
 
 
-def test_given_arguments_let_this_process_work_meanwhile(tmp_path: Path):
-    seed = tmp_path / "talk.txt"
-    seed.write_text("Title: a talk\n")
-    with Apart(read_input, seed, "seed") as call:
-        call.give(error=SeedError)  # the child reads it now, not at result()
-        assert call.child.stdin.closed
-        assert call.result() == "Title: a talk\n"
+def test_a_later_argument_is_the_value_given_meanwhile():
+    with Apart(operator.call, Later("value")) as call:
+        call.give()  # the call starts, and waits for its value
+        call.give(value=["given"])
+        assert call.result() == ["given"]
+    with Apart(operator.call, Later("value")) as call:
+        assert call.result(value=3) == 3
+
+
+def test_a_child_left_waiting_for_a_later_value_ends_quietly(capfd):
+    with Apart(operator.call, Later("value")) as call:
+        call.child.stdin.close()  # the caller gives up without giving it
+        assert call.child.wait(timeout=30) == 0
+    assert "Traceback" not in capfd.readouterr().err

@@ -30,7 +30,7 @@ def test_demo_episode_is_at_minus_16_lufs_under_minus_1_dbtp(bundled_seed, tmp_p
     talk = load_talk(bundled_seed)
     source = synthesise_standin(talk, tmp_path)
     show = load_show(ROOT / "feeds" / "kvm-forum.toml")
-    plan = plan_talk(talk, show.glossary, pauses=silences(source, tmp_path))  # as the build plans
+    plan = plan_talk(talk, show.glossary, pauses=lambda: silences(source, tmp_path))  # as built
     render = render_talk(talk, plan, source, show.audio, tmp_path)
     lufs, peak = loudness(render.full)  # every clip's frames are in the full episode
     assert -17.0 <= lufs <= -15.0, lufs

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .fetch import fetch_audio, find_cached_audio
     from .render import render_talk
     from .standin import synthesise_standin
@@ -34,10 +36,13 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def silences(source: Path, cache_dir: Path, min_len: float = 0.4) -> list[tuple[float, float]]:
+def silences(
+    source: Path, cache_dir: Path, min_len: float = 0.4, freed: Callable[[], None] | None = None
+) -> list[tuple[float, float]]:
     """Pauses of at least `min_len` seconds in `source`, as (start, end) seconds.
 
-    Uses the cached analysis (decoding and analysing the source once if needed).
+    Uses the cached analysis (decoding and analysing the source once if needed);
+    freed() is called once the decode leaves a core free (decode.decode).
     """
     from . import analyse
     from .decode import cached_analysis, decode
@@ -46,7 +51,9 @@ def silences(source: Path, cache_dir: Path, min_len: float = 0.4) -> list[tuple[
     with about(source.name, source):
         found = cached_analysis(source, cache_dir)
         if found is None:
-            found = decode(source, cache_dir, need_raw=True).analysis
+            found = decode(source, cache_dir, need_raw=True, freed=freed).analysis
+        elif freed:
+            freed()
     return analyse.silences(found, min_len)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +65,17 @@ def decode(
     need_raw: bool = True,
     progress: bool = False,
     expected: float | None = None,
+    freed: Callable[[], None] | None = None,
 ) -> Decoded:
     """The cached decode of `source`, made if missing. With need_raw=False a
-    cached analysis is enough (the raw file may have been cleaned away)."""
+    cached analysis is enough (the raw file may have been cleaned away). freed() is
+    called once a core is free: when the first of two halves is decoded, or else
+    when the decode is done (or was cached)."""
     check_source(source)
+    freed = freed or (lambda: None)
     k, raw, npz = _paths(source, cache_dir, rate, channels)
     if npz.exists() and (raw.exists() or not need_raw):
+        freed()
         return Decoded(source, k, raw, Analysis.load(npz))
     ffmpeg = tool("ffmpeg", path=source)
     analyser = Analyser(rate, channels)
@@ -85,7 +91,8 @@ def decode(
         seconds = _long_enough_to_split(shape.seconds)
         returncode = 0
         if not (
-            seconds and halves.decode_halves(cmd, fmt, seconds, tmp, analyser, shown.advance, err)
+            seconds
+            and halves.decode_halves(cmd, fmt, seconds, tmp, analyser, shown.advance, err, freed)
         ):
             if seconds:  # the halves failed: start over in one go
                 analyser = Analyser(rate, channels)
@@ -99,6 +106,7 @@ def decode(
                     analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))
                     shown.advance(len(data) / (2 * channels * rate))
             returncode = proc.returncode
+            freed()
         if returncode:
             err.seek(0)
             raise AudioError(

@@ -92,10 +92,12 @@ def decode_halves(
     analyser: Analyser,
     advance: Callable[[float], None],
     err,
+    freed: Callable[[], None],
 ) -> bool:
     """Decode into `target` (raw s16le in the output format `fmt`) feeding `analyser`
     in order; False if the halves could not be joined (the caller then decodes in
-    one go). `cmd` is ffmpeg's command line up to its closing "-i", source."""
+    one go). `cmd` is ffmpeg's command line up to its closing "-i", source. freed()
+    is called once, when the first half to end is decoded (a core is free)."""
     rate, block = analyser.rate, analyser.block
     middle, reach = round(seconds * rate / 2 / block) * block, round(OVERLAP * rate)
     at = _Place(middle, reach, -(-(reach // 2) // block) * block)
@@ -103,7 +105,7 @@ def decode_halves(
     tail = Analyser(rate, analyser.channels)  # the second half from at.last_join on
     try:
         second.write_bytes(b"")  # to open before ffmpeg writes it
-        offset = _decode_both(cmd, fmt, target, second, analyser, tail, at, err)
+        offset = _decode_both(cmd, fmt, target, second, analyser, tail, at, err, _once(freed))
         advance(analyser.samples / rate)
         fed = analyser.samples
         if offset is None or not _join(target, second, analyser, tail, offset, at):
@@ -141,10 +143,12 @@ def _decode_both(
     tail: Analyser,
     at: _Place,
     err,
+    freed: Callable[[], None],
 ) -> int | None:
     """Decode the halves into `target` and `second` while `analyser` takes the first
     up to where the join may fall and `tail` the second from at.last_join on, placed
-    by where a probe's seek landed; that offset, or None if a decode failed."""
+    by where a probe's seek landed; that offset, or None if a decode failed. freed()
+    when either ffmpeg is done."""
     rate, block = analyser.rate, analyser.block
     start, source, out = cmd[:-2], cmd[-2:], ["-map", "0:a:0", *fmt]
     probe_at, probe_len = _probe_place(at.begin, analyser)
@@ -172,8 +176,11 @@ def _decode_both(
                     if found is not None:
                         offset = found
                         rest = _reader(later, tail, at.last_join - at.begin - offset, None, two)
+                if one.poll() is not None or two.poll() is not None:
+                    freed()
                 if not fed:
                     time.sleep(0.02)
+    freed()
     return None if one.returncode or two.returncode else offset
 
 
@@ -204,6 +211,18 @@ def _join(
             whole.truncate(join * 2 * channels)
             _append(pcm, start_b * 2 * channels, whole)
     return True
+
+
+def _once(fn: Callable[[], None]) -> Callable[[], None]:
+    """fn, called the first time only."""
+    called = []
+
+    def once() -> None:
+        if not called:
+            called.append(True)
+            fn()
+
+    return once
 
 
 def _s(samples: int, rate: int) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import audio, feed  # the rest when used: a no-op rebuild imports none of them
-from ..apart import Apart, Given
+from ..apart import Apart, Later
 from ..errors import PublisherError, SeedError
 from ..fsutil import copy_file
 from ..ingest import parse_seed
@@ -86,11 +86,13 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
     if not (planning and session.plan_apart and talk.duration >= APART_SECONDS):
         _, task.plan = call(pauses=pauses)
         return
-    # the planner in a child process, so its models leave before the encodes; it
-    # starts (imports) while this one decodes the audio for its pauses, and plans
-    # while this one draws the talk's cover
-    with Apart(call.func, *call.args, **call.keywords) as planner:
-        planner.give(pauses=Given(pauses()))
+    # the planner in a child process, so its models leave before the encodes. It
+    # imports while this one decodes the audio for its pauses, finds the questions
+    # once the decode leaves a core free (its models and two ffmpeg would not fit the
+    # memory aim together), and snaps their starts to the pauses while this one
+    # draws the talk's cover
+    with Apart(call.func, *call.args, **call.keywords, pauses=Later("pauses")) as planner:
+        planner.give(pauses=pauses(freed=planner.give))
         talk_art(session, task)
         _, task.plan = planner.result()
 

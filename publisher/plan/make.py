@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from ..model import Line, Plan, Segment, Talk, new_guid
 from .features import Context
@@ -99,7 +100,7 @@ def _stick(starts: list[float], kept: list[tuple[float, float]]) -> list[float]:
 def make_plan(
     talk: Talk,
     glossary: dict[str, str] | None = None,
-    pauses: list[tuple[float, float]] | None = None,
+    pauses: Callable[[], list[tuple[float, float]]] | None = None,
     model: Model | None = None,
     kept: list[tuple[float, float]] | None = None,
 ) -> Plan:
@@ -109,6 +110,8 @@ def make_plan(
     file's resolution, so a saved and reloaded plan cuts at the same times).
     `kept` (replan.kept_starts): an old plan's starts, where a start found again
     stays, so each clip's title, keywords and speakers describe it as it is cut.
+    `pauses` gives the audio's silences; it is called only once the starts are found
+    (a build decodes the audio meanwhile: pipeline.stages.plan_talk).
     """
     full_glossary = talk_glossary(talk, glossary)
     lines, words, ctx = read_talk(talk, full_glossary)
@@ -118,7 +121,8 @@ def make_plan(
     pairs = _pairs([w.norm for w in words], known)
     bounds = _asking(find_boundaries(words, ctx, model), words, known, pairs, names)
     end = math.floor(max(talk.duration, lines[-1].end if lines else 0.0) * 10) / 10
-    found = _stick([round(_snap(b.start, pauses or []), 1) for b in bounds], kept or [])
+    quiet = pauses() if pauses else []
+    found = _stick([round(_snap(b.start, quiet), 1) for b in bounds], kept or [])
     starts = [0.0, *found, end]
     spans = list(zip(starts, starts[1:], strict=False))
     clips = [[w.norm for w in words if a <= w.time < b] for a, b in spans]

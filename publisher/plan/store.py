@@ -29,10 +29,11 @@ def plan_for(
     """(the plan file as it was, or None; the plan to use). The file is used unless
     `again` (--replan) or it is gone: then the talk is planned again, from the plan
     it had or else the one `published`; every clip that overlaps an old one by half
-    keeps its GUID, and a person's edits are kept. `pauses` finds the
-    source's silences, called only to plan; `voices` (speech/naming.py), who really
-    asks and answers each question of a new plan. A published GUID changed by hand in
-    the file is refused; a clip without a GUID gets one stored, never to change."""
+    keeps its GUID, and a person's edits are kept. `pauses` finds the source's
+    silences, called only to plan, once the planner needs them; `voices`
+    (speech/naming.py), who really asks and answers each question of a new plan. A
+    published GUID changed by hand in the file is refused; a clip without a GUID gets
+    one stored, never to change."""
     old = None
     if path.exists():
         clips = published.segments if published else None
@@ -43,7 +44,7 @@ def plan_for(
     from .make import make_plan  # the planner's models: only when planning
 
     kept = kept_starts(old or published)
-    new = make_plan(talk, glossary, pauses=pauses() if pauses else None, kept=kept)
+    new = make_plan(talk, glossary, pauses=pauses, kept=kept)
     if voices is not None:
         from ..speech.naming import credited  # numpy only: no model loads
 
