@@ -417,9 +417,14 @@ def main() -> None:
     )
     print_stages(again)
     moved = run_child(args, source, cache, nudged(planned, args, 5.0))
+    from publisher.audio.render import MAX_CHUNK  # (not at the top: the children time imports)
+
+    # a piece's file is named by its recipe: a piece rendered again has a new name
+    redone = len(set(moved["files"][:-1]) - set(cold["files"][:-1]))
     print(
-        f"one boundary moved by 5 s: {moved['outer_wall']:.2f} s, "
-        f"{moved.get('encodes', '?')} encodes (target: 2, the pieces it touches)"
+        f"one boundary moved by 5 s: {moved['outer_wall']:.2f} s, {redone} pieces rendered "
+        f"again in {moved.get('encodes', '?')} encodes (a piece over {MAX_CHUNK:g} s is "
+        f"encoded in chunks; target: the 2 pieces it touches)"
     )
     raw = sum(p.stat().st_size for p in (cache / "render" / "decoded").glob("*.s16le"))
     print(f"render cache keeps {raw / 1e6:.0f} MB of decoded PCM for fast re-cuts")
