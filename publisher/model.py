@@ -516,7 +516,7 @@ def lines_between(lines: list[Line], start: float, end: float) -> list[Line]:
     splits keeps the words said (_said_before) on this side of it."""
     out = []
     for ln in lines:
-        if ln.start >= end:
+        if ln.start >= end or ln.end < start - 0.001:  # (all its words said before start)
             continue
         timed = word_times(ln)
         a = _said_before(timed, start) if ln.start < start - 0.001 else 0
