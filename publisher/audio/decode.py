@@ -106,7 +106,8 @@ def decode(
                     analyser.feed(np.frombuffer(data, "<i2").reshape(-1, channels))
                     shown.advance(len(data) / (2 * channels * rate))
             returncode = proc.returncode
-            freed()
+            if not seconds:  # (after halves that failed, they said so)
+                freed()
         if returncode:
             err.seek(0)
             raise AudioError(

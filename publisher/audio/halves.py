@@ -105,7 +105,7 @@ def decode_halves(
     tail = Analyser(rate, analyser.channels)  # the second half from at.last_join on
     try:
         second.write_bytes(b"")  # to open before ffmpeg writes it
-        offset = _decode_both(cmd, fmt, target, second, analyser, tail, at, err, _once(freed))
+        offset = _decode_both(cmd, fmt, target, second, analyser, tail, at, err, freed)
         advance(analyser.samples / rate)
         fed = analyser.samples
         if offset is None or not _join(target, second, analyser, tail, offset, at):
@@ -148,7 +148,7 @@ def _decode_both(
     """Decode the halves into `target` and `second` while `analyser` takes the first
     up to where the join may fall and `tail` the second from at.last_join on, placed
     by where a probe's seek landed; that offset, or None if a decode failed. freed()
-    when either ffmpeg is done."""
+    once, when either ffmpeg is done."""
     rate, block = analyser.rate, analyser.block
     start, source, out = cmd[:-2], cmd[-2:], ["-map", "0:a:0", *fmt]
     probe_at, probe_len = _probe_place(at.begin, analyser)
@@ -167,6 +167,7 @@ def _decode_both(
             # both in turns, in this one thread (a second one's buffers would stay
             # resident through the encodes)
             first, rest, offset = _reader(pcm, analyser, 0, at.begin // block * block, one), None, 0
+            free = False
             while not (first.done and rest and rest.done):
                 fed = _feed_one(first, analyser)
                 if rest:
@@ -176,11 +177,11 @@ def _decode_both(
                     if found is not None:
                         offset = found
                         rest = _reader(later, tail, at.last_join - at.begin - offset, None, two)
-                if one.poll() is not None or two.poll() is not None:
+                if not free and (one.poll() is not None or two.poll() is not None):
+                    free = True
                     freed()
                 if not fed:
                     time.sleep(0.02)
-    freed()
     return None if one.returncode or two.returncode else offset
 
 
@@ -211,18 +212,6 @@ def _join(
             whole.truncate(join * 2 * channels)
             _append(pcm, start_b * 2 * channels, whole)
     return True
-
-
-def _once(fn: Callable[[], None]) -> Callable[[], None]:
-    """fn, called the first time only."""
-    called = []
-
-    def once() -> None:
-        if not called:
-            called.append(True)
-            fn()
-
-    return once
 
 
 def _s(samples: int, rate: int) -> str:
