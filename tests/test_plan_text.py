@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from publisher.ingest import load_talk
 from publisher.model import Line, slugify
 from publisher.plan import corrected_transcript, make_plan
 from publisher.plan.glossary import apply_glossary, people_glossary
+from publisher.plan.make import is_hosted
 from publisher.plan.titles import question_title
 from publisher.plan.topics import normalise_topic
 from publisher.plan.words import STOPWORDS
@@ -169,6 +171,22 @@ def test_speakers_ask_and_answer():
     nobody_named = next(s for s in questions if "stable" in s.title)
     assert {c.role for c in nobody_named.speakers[1:]} == {"panel"}
     assert not any(seg.summary for seg in questions)  # the notes write it from the rest
+
+
+def test_in_a_hosted_show_the_host_asks():
+    """A talk's Q&A is asked from the floor; the same words in a show its title or
+    series calls a podcast, interview, conversation or AMA are the host's, named
+    "Host" where the seed names no moderator."""
+    talk = load_talk(PLAN / "talk-with-qa.txt")
+    assert not is_hosted(talk)
+    asked = [s.speakers[0] for s in make_plan(talk).segments if s.kind == "question"]
+    assert asked and {c.role for c in asked} == {"audience"}
+    for change in ({"playlist": "The Systems Podcast"}, {"title": "Weekly Update & AMA"}):
+        show = replace(talk, **change)
+        assert is_hosted(show)
+        asked = [s.speakers[0] for s in make_plan(show).segments if s.kind == "question"]
+        assert asked and all(c.role == "moderator" and c.name == "Host" for c in asked)
+    assert not is_hosted(replace(talk, title="Drama in the Kernel", playlist="Chatham Forum"))
 
 
 def test_the_storage_panel_moderator_asks_every_question():

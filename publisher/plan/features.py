@@ -93,6 +93,7 @@ class Context:
     intro_end: float  # when self-introductions end (0: none)
     qa_start: float | None  # when a talk opens the floor (None: it never does)
     duration: float
+    hosted: bool = False  # a host's show (podcast, interview, AMA): the host asks
 
 
 @dataclass(frozen=True)

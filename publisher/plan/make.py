@@ -29,12 +29,21 @@ __all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid", "read_ta
 _PANEL = re.compile(
     r"\b(?:panel|q\s*&\s*a|q and a|ask me anything|ama|fireside|discussion)\b", re.I
 )
+# A show its title or series calls a podcast, interview, conversation or AMA: the host asks
+# (segment.find_boundaries).
+_HOSTED = re.compile(
+    r"\b(?:podcast|interview|conversation|fireside|chat|ask me anything|ama)\b", re.I
+)
 TURN_WORDS = 70  # words of the asking turn searched for the question's title
 QUESTION_WORDS = 30  # of those, the ones most likely still the asker's (for the topic)
 
 
 def is_panel(talk: Talk) -> bool:
     return talk.moderator is not None or bool(_PANEL.search(talk.title))
+
+
+def is_hosted(talk: Talk) -> bool:
+    return bool(_HOSTED.search(f"{talk.title} {talk.playlist}"))
 
 
 def first_names(talk: Talk) -> set[str]:
@@ -59,7 +68,8 @@ def read_talk(talk: Talk, full_glossary: dict[str, str]) -> tuple[list[Line], li
     words = words_of(lines)
     applause = [c.start for c in talk.cues if "applause" in c.text.lower()]
     addressed = {part.lower() for p in talk.speakers for part in p.name.split() if len(part) > 2}
-    ctx = context(words, is_panel(talk), first_names(talk), applause, talk.duration, addressed)
+    panel, hosted = is_panel(talk), is_hosted(talk)
+    ctx = context(words, panel, first_names(talk), applause, talk.duration, addressed, hosted)
     return lines, words, ctx
 
 

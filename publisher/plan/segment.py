@@ -119,6 +119,7 @@ def context(
     applause: list[float] | None = None,
     duration: float = 0.0,
     addressed: set[str] | frozenset = frozenset(),
+    hosted: bool = False,
 ) -> Context:
     """The talk-wide facts the model reads: shape, people, introductions, Q&A.
     `names`: first names (for introductions); `addressed`: every part of the
@@ -129,6 +130,7 @@ def context(
         intro_end=intro_end(words, names) if panel else 0.0,
         qa_start=qa_start(words, applause),
         duration=max(duration, words[-1].time if words else 0.0),
+        hosted=hosted,
     )
 
 
@@ -152,14 +154,19 @@ def choose_starts(found: Candidates, logits: np.ndarray, model: Model, ctx: Cont
 
 
 def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None) -> list[Boundary]:
-    """The question starts, in time order, each with its asker's role."""
+    """The question starts, in time order, each with its asker's role: in a show its
+    title calls a podcast, interview, conversation or AMA, the host's (`ctx.hosted`);
+    elsewhere the audience model's, smoothed over the run of questions."""
     model = model or bundled_model()
     found = candidates(words, ctx)
     if not found.words:
         return []
     logits = model.start_logits(found)
     chosen = choose_starts(found, logits, model, ctx)
-    audience = roles(model.audience_probability(found.rows[chosen]), model.switch)
+    if ctx.hosted:  # a host's show: the host asks (134 of its 136 questions in the corpus)
+        audience = np.zeros(len(chosen), bool)
+    else:
+        audience = roles(model.audience_probability(found.rows[chosen]), model.switch)
     out = []
     for k, asked in zip(chosen, audience, strict=True):
         anchor = found.words[k]

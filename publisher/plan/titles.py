@@ -293,9 +293,15 @@ def _names_little(clause: list[str], important: set[str]) -> bool:
 _THINKERS = wordset("you we they people guys all")
 
 
+_LIKE = wordset("look looks looked be is was were seem seems feel feels sound sounds")
+
+
 def _ends_ok(prev: str, last: str) -> bool:
-    """'what do you think', 'what would you say': a question may end on these."""
-    return last in {"think", "say", "mean"} and prev in _THINKERS
+    """'what do you think', 'what would you say', 'what should it look like': a
+    question may end on these."""
+    return (last in {"think", "say", "mean"} and prev in _THINKERS) or (
+        last == "like" and prev in _LIKE
+    )
 
 
 def _named_by(prev: str) -> bool:
@@ -483,7 +489,10 @@ def question_title(
     if not subject and _names_little(best, important):
         subject = _heading(about, words[:start], best, people, known)  # what set it up
     if not subject:  # the clip's main subject, said with the question but not in it
-        subject = _heading(about[:1], words[max(start - NEAR, 0) : end], best, people, known)
+        terms = [a for a in about if " " in a]  # the asker's terms: several words
+        subject = _heading(terms, words[:end], best, people, known) or _heading(
+            about[:1], words[max(start - NEAR, 0) : end], best, people, known
+        )
     if subject and (set(subject) - STOPWORDS - set(best)):
         head = sentence(subject, known, question=False)
         rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)
