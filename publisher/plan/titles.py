@@ -489,10 +489,7 @@ def question_title(
     if not subject and _names_little(best, important):
         subject = _heading(about, words[:start], best, people, known)  # what set it up
     if not subject:  # the clip's main subject, said with the question but not in it
-        terms = [a for a in about if " " in a]  # the asker's terms: several words
-        subject = _heading(terms, words[:end], best, people, known) or _heading(
-            about[:1], words[max(start - NEAR, 0) : end], best, people, known
-        )
+        subject = _heading(about[:1], words[max(start - NEAR, 0) : end], best, people, known)
     if subject and (set(subject) - STOPWORDS - set(best)):
         head = sentence(subject, known, question=False)
         rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)
