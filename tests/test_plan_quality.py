@@ -116,28 +116,25 @@ def test_bundled_titles_and_topics(bundled):
     topics = {s.topic for s in bundled.segments}
     assert "How do you keep up with the KVM mailing list?" in titles
     assert not any("KVM and API" in t or "with a theme" in t for t in titles)
-    assert {"KVM API", "Mailing lists", "Spectre and Meltdown"} <= topics
-    assert {"Editors", "Cloud providers", "KVM Forum"} <= topics
+    # each topic is the subject as the asker names it, from the captions (no fixed list)
+    assert {"KVM API", "KVM mailing list", "Emacs versus VI", "Cloud"} <= topics
     for seg in bundled.segments:
         assert not any(k in ("kvm", "qemu", "Spectra") for k in seg.keywords), seg.keywords
 
 
 def test_topic_slugs_are_shared_across_talks():
-    # the same subjects as different talks' clips phrase them
+    # the same subject as different talks' clips phrase it: plural, article, casing
     same = [
-        ["the KVM mailing list", "emails", "Mailing list"],
-        ["Meltdown security issues", "spectre", "Spectre and Meltdown"],
-        ["patch management tools", "code reviews", "Gerrit"],
-        ["stipends", "travel funds"],
-        ["Patch reviews", "patch review"],
+        ["the KVM mailing lists", "KVM mailing list", "Kvm Mailing List"],
+        ["Patch reviews", "patch review", "the patch reviews"],
+        ["stipends", "Stipend"],
     ]
     for labels in same:
         assert len({slugify(normalise_topic(x, {})) for x in labels}) == 1, labels
-    assert normalise_topic("Virtio buses", {}) == "Virtio bus"  # lemmatised, not canonical
-    bundled_slugs = {s.topic_slug for s in make_plan(load_talk(BUNDLED), GLOSSARY).segments}
-    # other talks' clips name the subject "mailing list(s)": it shares the bundled slug
-    for kw in ("mailing list", "the mailing lists", "Mailing List"):
-        assert slugify(normalise_topic(kw, {})) in bundled_slugs
+    assert normalise_topic("Virtio buses", {}) == "Virtio bus"  # lemmatised
+    # no fixed taxonomy: a word another talk uses otherwise keeps its own subject
+    assert normalise_topic("training data", {}) == "Training data"
+    assert normalise_topic("outside vendors", {}) == "Outside vendor"
 
 
 def test_whole_names_match_by_sound_however_split():
@@ -204,7 +201,7 @@ def test_first_person_organisation_claims_name_the_speaker():
 def test_bundled_credits_name_panelists_only_with_evidence(bundled):
     questions = [s for s in bundled.segments if s.kind == "question"]
     named = {c.name for s in questions for c in s.speakers if c.role == "panelist"}
-    vendors = next(s for s in questions if s.topic == "Hardware vendors")
+    vendors = next(s for s in questions if "hardware vendor" in s.title)
     assert {c.name for c in vendors.speakers if c.role == "panelist"} == {"Cornelia Huck"}
     assert "Christian Borntraeger" not in named  # "I previously worked for IBM" is not his
     for seg in questions:

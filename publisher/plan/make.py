@@ -21,7 +21,7 @@ from .scorer import Model
 from .segment import Boundary, context, find_boundaries, intro_end
 from .speakers import attribute, segment_credits
 from .titles import announced_topic, case_word, clean, is_pleasantry, question_title
-from .topics import STOP, Topics, canonical, normalise_topic, plain_noun
+from .topics import STOP, Topics, normalise_topic, plain_noun
 from .words import Word, stem, words_of
 
 __all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid", "read_talk"]
@@ -227,7 +227,6 @@ def _topic(topics: Topics, index: int, ranked: list[str], title: str, turn: list
     asked = [w.norm for w in turn[:QUESTION_WORDS]]
     return (
         topics.best_in(index, title_words, multi=True)
-        or canonical(asked)
         or topics.best_in(index, asked, multi=True)
         or topics.best_in(index, title_words)
         or (ranked or ["General"])[0]

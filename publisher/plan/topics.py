@@ -50,36 +50,6 @@ _GENERIC = wordset(
     "billion two three four five six seven eight nine ten twenty thirty fifty"
 )
 
-# Subjects that recur across talks, each under one browsable label: a topic
-# whose (lemmatised) words contain a trigger phrase takes the label, so
-# "emails", "the KVM mailing list" and "mailing lists" share one slug.
-CANONICAL: dict[str, tuple[str, ...]] = {
-    "Spectre and Meltdown": ("spectre", "meltdown", "speculative execution", "l1tf"),
-    "Mailing lists": ("mailing list", "email", "mail", "lkml", "inbox"),
-    "Patch review workflow": (
-        "patch management",
-        "patch review",
-        "code review",
-        "review tool",
-        "gerrit",
-        "patchwork",
-        "pull request",
-    ),
-    "Travel funding": ("travel funding", "travel fund", "stipend", "travel grant"),
-    "Cloud providers": ("cloud", "cloud provider", "cloud vendor", "hyperscaler"),
-    "Hardware vendors": ("hardware vendor", "hypervisor vendor", "vendor"),
-    "Editors": ("editor", "emacs", "vim", "vi"),
-    "Upstreaming features": ("new feature", "feature"),
-    "Documentation": ("documentation", "docs"),
-    "Stable backports": ("stable", "backport", "stable tree"),
-    "Release process": ("release", "merge window"),
-    "Upgrades": ("upgrade",),
-    "Testing": ("testing", "test suite", "continuous integration"),
-    "Binary size": ("binary size", "code size"),
-    "Memory safety": ("memory safety", "kernel safe", "unsafe code"),
-    "Onboarding": ("up to speed", "onboarding", "reading group", "mentoring", "training"),
-    "First contributions": ("first patch", "first contribution", "newcomer", "new contributor"),
-}
 STOP = STOPWORDS | _yake_stopwords() | _FILLERS | _GENERIC
 
 
@@ -211,23 +181,12 @@ def singular(word: str) -> str:
     return lemmas[0] if lemmas else word
 
 
-def canonical(words: list[str]) -> str:
-    """The CANONICAL label whose trigger the (lowercase) words contain, "" if none."""
-    lemmas = " " + " ".join(singular(w) for w in words) + " "
-    for label, triggers in CANONICAL.items():
-        if any(f" {t} " in lemmas for t in triggers):
-            return label
-    return ""
-
-
 _WHEN = {"today", "tomorrow", "now", "nowadays", "currently", "anymore", "again", "yet"}
 
 
 def normalise_topic(label: str, known: dict[str, str]) -> str:
     """'the KVM apis' -> 'KVM API': the same subject reads (and slugs) the same everywhere."""
     words = [w for w in label.lower().split() if w]
-    if canonical(words):
-        return canonical(words)
     while words and words[0] in {"the", "a", "an", "our", "your", "this", "these"}:
         words.pop(0)
     while len(words) > 1 and words[-1] in _WHEN:
