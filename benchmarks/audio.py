@@ -6,8 +6,8 @@ ffmpeg transcode to the same MP3 (64 kbps mono 44.1 kHz).
 Builds (once, cached in --dir) a source shaped like YouTube's best audio: the
 bundled seed's stand-in speech as Opus in WebM, 48 kHz stereo, looped to
 --minutes (180: a full conference day); past the seed's length its captions are
-looped with it (a longer seed in --dir), so the talk is planned and cut over the
-whole source. Then, in one run on the same machine, times
+looped with it, short of it they stop with it (a seed of that length in --dir), so
+the talk is planned and cut over the whole source. Then, in one run on the same machine, times
   - the naive plain command (ffmpeg -i SRC -ac 1 -ar 44100 -c:a libmp3lame -b:a 64k),
     once, and the other plain commands in PLAIN once each; the fastest is (a);
   - (a) and (b), our build of the talk from a cold render cache (a child process,
@@ -80,10 +80,11 @@ STAMP = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\
 
 
 def looped_seed(seed: Path, speech: Path, minutes: float, bench: Path) -> Path:
-    """The seed with its caption blocks repeated every length of `speech` up to `minutes`."""
+    """The seed with its caption blocks repeated every length of `speech` up to `minutes`
+    (or only those said in the first `minutes`, for a shorter source)."""
     probe = ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"]
     period = float(subprocess.run([*probe, str(speech)], capture_output=True, text=True).stdout)
-    if minutes * 60 <= period + 1:
+    if abs(minutes * 60 - period) <= 1:
         return seed
     head, rest = seed.read_text().split("Captions: \n", 1)
     captions, tail = rest.split("\nYouTube URL:", 1)
