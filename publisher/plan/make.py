@@ -24,7 +24,7 @@ from .titles import announced_topic, case_word, clean, is_pleasantry, question_t
 from .topics import STOP, Topics, normalise_topic, plain_noun
 from .words import Word, stem, words_of
 
-__all__ = ["corrected_transcript", "make_plan", "is_panel", "new_guid", "read_talk"]
+__all__ = ["corrected_transcript", "make_plan", "is_hosted", "is_panel", "new_guid", "read_talk"]
 
 _PANEL = re.compile(
     r"\b(?:panel|q\s*&\s*a|q and a|ask me anything|ama|fireside|discussion)\b", re.I
