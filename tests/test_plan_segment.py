@@ -119,6 +119,30 @@ def test_a_real_talk_without_questions_is_exactly_one_clip(name):
     assert talk.duration - 0.1 <= seg.end <= talk.duration
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a seed that names a host is planned as a panel, so a lecture it introduces "
+    "can be cut anywhere: 4 and 1 false question clips (issue 12). Reading it as a talk "
+    "fixed both but cost 0.01-0.02 cross-validated F1 and re-chunking robustness",
+)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mit-agi-artificial-general-intelligence-lex-fridman",
+        "mit-6s094-deep-learning-lex-fridman-2018",
+    ],
+)
+def test_a_real_talk_without_questions_stays_one_clip_when_a_host_introduces_it(name, tmp_path):
+    text = (CORPUS / f"{name}.txt").read_text()
+    text = text.replace("\n---\n", "\nHosted by Jane Doe\n\n---\n", 1)
+    text = text.replace("\nCaptions:", "\nJane Doe\nProfessor\nMIT\n\nCaptions:", 1)
+    seed = tmp_path / f"{name}.txt"
+    seed.write_text(text)
+    talk = load_talk(seed)
+    assert talk.moderator is not None and talk.moderator.name == "Jane Doe"
+    assert [s.kind for s in make_plan(talk).segments] == ["talk"]
+
+
 def test_a_talk_that_never_opens_the_floor_has_no_questions_in_its_body():
     talk = load_talk(PLAN / "talk-no-qa.txt")
     plan = make_plan(talk)
