@@ -4,8 +4,9 @@ ffmpeg transcode to the same MP3 (64 kbps mono 44.1 kHz).
     .venv/bin/python benchmarks/audio.py [--minutes 42] [--repeat 3] [--dir /tmp/publisher-bench]
 
 Builds (once, cached in --dir) a source shaped like YouTube's best audio: the
-bundled seed's stand-in speech as Opus in WebM, 48 kHz stereo, looped to
---minutes (180: a full conference day); past the seed's length its captions are
+bundled seed's stand-in speech over a room's noise floor (--room-tone: pink
+noise at -54 dBFS; 'off' leaves the stand-in's digital silence), as Opus in WebM,
+48 kHz stereo, looped to --minutes (180: a full conference day); past the seed's length its captions are
 looped with it, short of it they stop with it (a seed of that length in --dir), so
 the talk is planned and cut over the whole source. Then, in one run on the same machine, times
   - the naive plain command (ffmpeg -i SRC -ac 1 -ar 44100 -c:a libmp3lame -b:a 64k),
@@ -60,20 +61,37 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], check=True)
 
 
-def make_source(seed: Path, minutes: float, bench: Path) -> tuple[Path, Path]:
-    """Stand-in speech of the seed as 48 kHz stereo Opus/WebM looped to `minutes`, and
-    the seed with its captions looped alike (the seed itself if it is long enough)."""
+def make_source(seed: Path, minutes: float, bench: Path, tone: float | None) -> tuple[Path, Path]:
+    """Stand-in speech of the seed as 48 kHz stereo Opus/WebM looped to `minutes`, over
+    pink-noise room tone at `tone` dBFS (None: none), and the seed with its captions
+    looped alike (the seed itself if it is long enough)."""
     from publisher.audio import synthesise_standin
     from publisher.ingest import load_talk
 
     speech = synthesise_standin(load_talk(seed), bench / "standin-cache")
-    target = bench / f"source-{minutes:g}min.webm"
+    named = "" if tone is None else f"-tone{tone:g}"
+    target = bench / f"source-{minutes:g}min{named}.webm"
     if not target.exists():
         tmp = target.with_suffix(".tmp.webm")
         loop = ["-stream_loop", "-1", "-i", str(speech), "-t", str(minutes * 60)]
-        ffmpeg(*loop, "-ac", "2", "-ar", "48000", "-c:a", "libopus", "-b:a", "128k", str(tmp))
+        mix = [] if tone is None else ["-filter_complex", ROOM_TONE.format(level=10 ** (tone / 20))]
+        out = ["-ac", "2", "-ar", "48000", "-c:a", "libopus", "-b:a", "128k", str(tmp)]
+        ffmpeg(*loop, *mix, *out)
         tmp.rename(target)
     return target, looped_seed(seed, speech, minutes, bench)
+
+
+# Real recordings never fall to digital silence: a room's noise floor runs under the
+# speech. The stand-in has none (its pauses are exact zeros, a quarter to a third of
+# the talk, in runs of up to 40 s), and on exact zeros ffmpeg's IIR filters (swr's
+# resampler in the naive command, our decode's high-pass) slow down several-fold:
+# their state decays into denormal floats.
+ROOM_TONE = (
+    "anoisesrc=color=pink:amplitude={level}:sample_rate=48000:seed=1,"
+    "aformat=channel_layouts=stereo[tone];"
+    "[0:a]aresample=48000,aformat=channel_layouts=stereo[speech];"
+    "[speech][tone]amix=inputs=2:duration=first:normalize=0"
+)
 
 
 STAMP = re.compile(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)")
@@ -365,6 +383,9 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/publisher-bench"))
     ap.add_argument("--seed", type=Path, default=SEED)
     ap.add_argument("--repeat", type=int, default=3, help="(a)/(b) pairs to run")
+    ap.add_argument(
+        "--room-tone", default="-54", help="dBFS of the pink noise under the speech, or 'off'"
+    )
     for hidden in ("--source", "--cache", "--out", "--planned"):
         ap.add_argument(hidden, type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -373,7 +394,8 @@ def main() -> None:
     if args.child:
         return child(args)
     args.dir.mkdir(parents=True, exist_ok=True)
-    source, args.seed = make_source(args.seed, args.minutes, args.dir)
+    tone = None if args.room_tone == "off" else float(args.room_tone)
+    source, args.seed = make_source(args.seed, args.minutes, args.dir, tone)
     cache = args.dir / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     planned = args.dir / "plan.pickle"
@@ -381,7 +403,10 @@ def main() -> None:
     show = "stream=codec_name,sample_rate,channels:format=duration"
     probe = ["ffprobe", "-v", "error", "-show_entries", show, "-of", "csv=p=0", str(source)]
     shape = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.split()
-    print(f"source: {source} ({' '.join(shape)}), {source.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"source: {source} ({' '.join(shape)}), {source.stat().st_size / 1e6:.1f} MB; stand-in "
+        f"speech, room tone {'none (digital silence)' if tone is None else f'{tone:g} dBFS'}"
+    )
     print(f"seed: {args.seed}")
 
     best = plain_commands(source, args.dir)
