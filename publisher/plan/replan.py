@@ -4,7 +4,8 @@ A plan remembers the planner's own value of each field of each clip (the plan
 file's [planner] table: times as written, other fields as a short hash), so a
 field that differs from it is a person's edit. `replan(old, new)`:
 - gives each new clip the GUID of the old clip with which it shares at least half
-  of the longer one's time (one-to-one, best overlap first), and its file name;
+  of the longer one's time, once its boundaries found again (within NEAR) are
+  where they were (one-to-one, best overlap first), and its file name;
   the others get fresh GUIDs that collide with no old or new one, and no file
   name (plan.names gives them one when the plan is saved); the talk keeps its
   full episode's file name;
@@ -135,7 +136,7 @@ def replan(old: Plan | None, new: Plan) -> Plan:
     if old is None:
         return replace(new, planned={s.guid: marks(s) for s in new.segments}, digest="")
     stretched = {j for j, o in enumerate(old.segments) if _edited(o, "end", old.planned)}
-    match = matches(new.segments, old.segments, stretched)
+    match = matches([_found_again(n, old) for n in new.segments], old.segments, stretched)
     olds = [old.segments[match[i]] if i in match else None for i in range(len(new.segments))]
     pairs = list(zip(new.segments, olds, strict=True))
     times = {t: [_time(n, o, t, old) for n, o in pairs] for t in TIMES}
@@ -186,6 +187,20 @@ def _time(n: Segment, o: Segment | None, t: str, old: Plan) -> float | None:
     away = {id(x): abs(getattr(n, t) - _planned_time(x, t, old.planned)) for x in old.segments}
     near = away[id(o)] <= NEAR and away[id(o)] == min(away.values())
     return getattr(o, t) if near else None
+
+
+def _found_again(n: Segment, old: Plan) -> Segment:
+    """The new clip with each time that the planner put within NEAR of an old clip's
+    same time moved there, as found again: clips match by the time they will share
+    (a short clip's boundaries found again 2-3 s off may share under half of it)."""
+    moved = {}
+    for t in TIMES:
+        near = [(abs(getattr(n, t) - _planned_time(o, t, old.planned)), o) for o in old.segments]
+        away, o = min(near, key=lambda pair: pair[0], default=(NEAR + 1, None))
+        if o is not None and away <= NEAR:
+            moved[t] = getattr(o, t)
+    found = replace(n, **moved)
+    return found if found.end > found.start else n
 
 
 def kept_starts(old: Plan | None) -> list[tuple[float, float]]:
