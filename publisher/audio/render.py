@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import AudioError
 from ..fsutil import atomic_path
 from ..model import AudioSettings, Piece, Plan, Render, Segment, Talk, timestamp
-from . import cache
+from . import cache, mp3join
 from .analyse import Analysis, normalising_gain, quietest
 from .decode import Decoded, decode
 from .levels import encode_span, layout, recipe
@@ -266,7 +266,16 @@ _BARE = ["-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f"
 
 
 def _concat(parts: list[Path], target: Path) -> None:
-    """Join piece MP3s frame by frame (no re-encode) into the full episode."""
+    """Join piece MP3s frame by frame (no re-encode), byte for byte as an ffmpeg
+    stream copy would (audio.mp3join); ffmpeg joins parts mp3join does not know."""
+    try:
+        mp3join.join(parts, target)
+    except mp3join.NotOurs:
+        _ffmpeg_concat(parts, target)
+
+
+def _ffmpeg_concat(parts: list[Path], target: Path) -> None:
+    """Join MP3s with ffmpeg's concat demuxer, copying the stream."""
     with tempfile.NamedTemporaryFile(
         "w", suffix=".txt", dir=target.parent, delete=False
     ) as listing:
