@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ from helpers import SHAPES
 from nltk.metrics.segmentation import pk, windowdiff
 
 from publisher.ingest import load_talk
-from publisher.model import Plan
+from publisher.model import Plan, Speaker
 from publisher.plan import make_plan
+from publisher.plan.make import is_lecture, is_panel
 from publisher.plan.planfile import parse_time
 from publisher.show import load_show
 
@@ -120,14 +122,19 @@ def test_a_real_talk_without_questions_is_exactly_one_clip(name):
     assert talk.duration - 0.1 <= seg.end <= talk.duration
 
 
-@pytest.mark.xfail(
+HOSTED_GAP = pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="a seed that names a host is planned as a panel, so a lecture it introduces "
-    "can be cut anywhere: 4 and 1 false question clips (issue 12). Reading it as a talk "
-    "fixed both but cost 0.01-0.02 cross-validated F1 and re-chunking robustness",
+    reason="read as a lecture (a talk first), this one still gets 1 false question clip "
+    "at 23.7 min, where the lecturer says 'do a whirlwind discussion of ...'; before "
+    "lectures were read as talks, a seed naming a host made it a panel: 4 (issue 12)",
 )
-@pytest.mark.parametrize("name", TALKS_WITHOUT_QUESTIONS)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=HOSTED_GAP) if "mit-agi" in n else n for n in TALKS_WITHOUT_QUESTIONS],
+)
 def test_a_real_talk_without_questions_stays_one_clip_when_a_host_introduces_it(name, tmp_path):
     text = (CORPUS / f"{name}.txt").read_text()
     text = text.replace("\n---\n", "\nHosted by Jane Doe\n\n---\n", 1)
@@ -137,6 +144,28 @@ def test_a_real_talk_without_questions_stays_one_clip_when_a_host_introduces_it(
     talk = load_talk(seed)
     assert talk.moderator is not None and talk.moderator.name == "Jane Doe"
     assert [s.kind for s in make_plan(talk).segments] == ["talk"]
+
+
+def test_a_lecture_is_one_speaker_outside_a_hosted_show_or_panel():
+    talk = load_talk(PLAN / "talk-with-qa.txt")
+    assert is_lecture(talk) and not is_panel(talk)
+    hosted = replace(talk, moderator=Speaker("Jane Doe", "Chair"))
+    assert is_lecture(hosted) and is_panel(hosted)
+    assert not is_lecture(replace(talk, playlist="The Systems Podcast"))
+    assert not is_lecture(replace(talk, title="Booting MicroVMs: Q&A"))
+    panel = load_talk(PLAN / "storage-panel.txt")
+    assert panel.moderator and len(panel.speakers) > 1 and not is_lecture(panel)
+
+
+def test_a_lecture_a_host_introduces_is_cut_as_a_talk():
+    """Its body is one talk clip, however question-like its sentences: no question
+    before the floor opens."""
+    talk = load_talk(PLAN / "talk-with-qa.txt")
+    hosted = replace(talk, moderator=Speaker("Jane Doe", "Chair"))
+    plain, introduced = make_plan(talk), make_plan(hosted)
+    assert introduced.segments[0].kind == "talk"
+    assert introduced.segments[0].end == plain.segments[0].end
+    assert question_starts(introduced)[0] == question_starts(plain)[0]
 
 
 def test_a_talk_that_never_opens_the_floor_has_no_questions_in_its_body():

@@ -94,6 +94,13 @@ class Context:
     qa_start: float | None  # when a talk opens the floor (None: it never does)
     duration: float
     hosted: bool = False  # a host's show (podcast, interview, AMA): the host asks
+    lecture: bool = False  # one speaker, whom a host at most introduces
+
+    @property
+    def talk_first(self) -> bool:
+        """A talk whose floor opens late if at all: no moderator (not a panel), or a
+        lecture that a host introduces."""
+        return not self.panel or self.lecture
 
 
 @dataclass(frozen=True)

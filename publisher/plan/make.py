@@ -24,7 +24,15 @@ from .titles import announced_topic, case_word, clean, is_pleasantry, question_t
 from .topics import STOP, Topics, normalise_topic, plain_noun
 from .words import Word, stem, words_of
 
-__all__ = ["corrected_transcript", "make_plan", "is_hosted", "is_panel", "new_guid", "read_talk"]
+__all__ = [
+    "corrected_transcript",
+    "make_plan",
+    "is_hosted",
+    "is_lecture",
+    "is_panel",
+    "new_guid",
+    "read_talk",
+]
 
 _PANEL = re.compile(
     r"\b(?:panel|q\s*&\s*a|q and a|ask me anything|ama|fireside|discussion)\b", re.I
@@ -44,6 +52,12 @@ def is_panel(talk: Talk) -> bool:
 
 def is_hosted(talk: Talk) -> bool:
     return bool(_HOSTED.search(f"{talk.title} {talk.playlist}"))
+
+
+def is_lecture(talk: Talk) -> bool:
+    """One speaker, whom a host at most introduces, neither in a host's show nor in a
+    talk its title calls a panel or Q&A: a talk first, whose floor opens late if at all."""
+    return len(talk.speakers) <= 1 and not is_hosted(talk) and not _PANEL.search(talk.title)
 
 
 def first_names(talk: Talk) -> set[str]:
@@ -68,8 +82,10 @@ def read_talk(talk: Talk, full_glossary: dict[str, str]) -> tuple[list[Line], li
     words = words_of(lines)
     applause = [c.start for c in talk.cues if "applause" in c.text.lower()]
     addressed = {part.lower() for p in talk.speakers for part in p.name.split() if len(part) > 2}
-    panel, hosted = is_panel(talk), is_hosted(talk)
-    ctx = context(words, panel, first_names(talk), applause, talk.duration, addressed, hosted)
+    ctx = context(
+        words, is_panel(talk), first_names(talk), applause, talk.duration, addressed,
+        is_hosted(talk), is_lecture(talk),
+    )  # fmt: skip
     return lines, words, ctx
 
 
@@ -125,7 +141,6 @@ def make_plan(
     """
     full_glossary = talk_glossary(talk, glossary)
     lines, words, ctx = read_talk(talk, full_glossary)
-    panel = ctx.panel
     known = _known_casing(lines, talk, full_glossary)
     names = {part.lower() for p in talk.people for part in p.name.split()}
     pairs = _pairs([w.norm for w in words], known)
@@ -143,7 +158,7 @@ def make_plan(
         turn = _turn(words, bound, bounds[i].anchor if i < len(bounds) else len(words))
         ranked = topics.ranked(i, clean(" ".join(w.norm for w in turn)).split())
         if bound is None:
-            kind = "intro" if panel and bounds else "talk"
+            kind = "talk" if ctx.talk_first or not bounds else "intro"
             title = "Welcome and introductions" if kind == "intro" else talk.title
             title_words = re.findall(r"[\w'-]+", title.lower())
             topic = (

@@ -120,6 +120,7 @@ def context(
     duration: float = 0.0,
     addressed: set[str] | frozenset = frozenset(),
     hosted: bool = False,
+    lecture: bool = False,
 ) -> Context:
     """The talk-wide facts the model reads: shape, people, introductions, Q&A.
     `names`: first names (for introductions); `addressed`: every part of the
@@ -131,17 +132,19 @@ def context(
         qa_start=qa_start(words, applause),
         duration=max(duration, words[-1].time if words else 0.0),
         hosted=hosted,
+        lecture=lecture,
     )
 
 
 def choose_starts(found: Candidates, logits: np.ndarray, model: Model, ctx: Context) -> list[int]:
     """Indices into `found` of the question starts the model chooses: in a panel
-    after the self-introductions; in a talk (no moderator, not a panel) only once
-    the floor is opened, or past TALK_BODY of it, and with UNOPENED more evidence,
-    when no words open it. `logits`: the model's, of each candidate."""
+    after the self-introductions; in a talk (`ctx.talk_first`: no moderator, or one
+    speaker a host introduces) only once the floor is opened, or past TALK_BODY of
+    it, and with UNOPENED more evidence, when no words open it. `logits`: the
+    model's, of each candidate."""
     times = np.asarray(found.times)
     gains = logits - model.offset
-    if ctx.panel:  # the round of self-introductions asks nothing
+    if not ctx.talk_first:  # the round of self-introductions asks nothing
         gains[times < ctx.intro_end] = -np.inf
     else:
         if ctx.qa_start is None:
