@@ -6,9 +6,10 @@ ffmpeg transcode to the same MP3 (64 kbps mono 44.1 kHz).
 Builds (once, cached in --dir) a source shaped like YouTube's best audio: the
 bundled seed's stand-in speech over a room's noise floor (--room-tone: pink
 noise at -54 dBFS; 'off' leaves the stand-in's digital silence), as Opus in WebM,
-48 kHz stereo, looped to --minutes (180: a full conference day); past the seed's length its captions are
-looped with it, short of it they stop with it (a seed of that length in --dir), so
-the talk is planned and cut over the whole source. Then, in one run on the same machine, times
+48 kHz stereo, looped to --minutes (180: a full conference day); past the seed's
+length its captions are looped with it, short of it they stop with it (a seed of
+that length in --dir), so the talk is planned and cut over the whole source.
+Then, in one run on the same machine, times
   - the naive plain command (ffmpeg -i SRC -ac 1 -ar 44100 -c:a libmp3lame -b:a 64k),
     once, and the other plain commands in PLAIN once each; the fastest is (a);
   - (a) and (b), our build of the talk from a cold render cache (a child process,
