@@ -97,6 +97,28 @@ def copy_file(src: Path, target: Path) -> None:
         shutil.copyfile(src, tmp)
 
 
+def append_range(src, out, at: int, size: int | None = None) -> None:
+    """Append `size` bytes of the open file `src` from byte `at` (to its end if None)
+    to the end of the open file `out`, in the kernel where it can."""
+    end = os.fstat(src.fileno()).st_size if size is None else at + size
+    out.flush()
+    out.seek(0, os.SEEK_END)
+    with contextlib.suppress(AttributeError, OSError):  # no copy_file_range here
+        while at < end:
+            copied = os.copy_file_range(src.fileno(), out.fileno(), end - at, at)
+            if not copied:
+                break
+            at += copied
+    out.seek(0, os.SEEK_END)
+    src.seek(at)
+    while at < end:  # what the kernel did not copy, through Python
+        data = src.read(min(end - at, 1 << 20))
+        if not data:
+            raise OSError(f"{getattr(src, 'name', 'a file')} ended before byte {end}")
+        out.write(data)
+        at += len(data)
+
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 # renameat2 errors that mean "can't exchange here", not "failed": EINVAL, ENOSYS and

@@ -1,8 +1,10 @@
 """audio.mp3join writes the bytes ffmpeg's concat demuxer and MP3 muxer write with
-`-c copy`, for the encodes a build makes, and leaves other MP3s to ffmpeg."""
+`-c copy`, for the encodes a build makes, and leaves other MP3s to ffmpeg; the
+audio is copied by fsutil.append_range."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from publisher.audio import mp3join, render
+from publisher.fsutil import append_range
 
 
 def encode(path: Path, seconds: float, bitrate: str, rate: int, channels: int, *more: str) -> Path:
@@ -93,3 +96,17 @@ def test_a_truncated_part_is_not_joined(tmp_path):
 def test_crc_shift_combines_crcs():
     a, b = b"publisher joins", bytes(range(256)) * 3
     assert mp3join._crc_shift(mp3join._crc(a), len(b)) ^ mp3join._crc(b) == mp3join._crc(a + b)
+
+
+@pytest.mark.parametrize("kernel", [True, False])
+def test_append_range_copies_a_range_or_the_rest(tmp_path, monkeypatch, kernel):
+    """In the kernel (copy_file_range) or, where it has none, through Python."""
+    if not kernel:
+        monkeypatch.delattr(os, "copy_file_range")
+    data = bytes(range(256)) * 9000
+    (tmp_path / "src").write_bytes(data)
+    (tmp_path / "out").write_bytes(b"head")
+    with open(tmp_path / "src", "rb") as src, open(tmp_path / "out", "r+b") as out:
+        append_range(src, out, 1000, 70000)
+        append_range(src, out, 2_000_000)
+    assert (tmp_path / "out").read_bytes() == b"head" + data[1000:71000] + data[2_000_000:]

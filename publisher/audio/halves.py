@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..fsutil import append_range
 from .analyse import CHUNK_BLOCKS, Analyser
 from .tools import Follower
 
@@ -210,7 +210,7 @@ def _join(
             _feed(pcm, analyser, start_b, None)
         with open(target, "r+b") as whole:
             whole.truncate(join * 2 * channels)
-            _append(pcm, start_b * 2 * channels, whole)
+            append_range(pcm, whole, start_b * 2 * channels)
     return True
 
 
@@ -235,22 +235,6 @@ def _probe_place(before: int, analyser: Analyser) -> tuple[int, int]:
     if at + size + rate > before:
         at = before + (size + rate) // -cycle * cycle
     return max(0, at) // block * block, size
-
-
-def _append(src, at: int, out) -> None:
-    """Append `src` from byte `at` to the end of `out`, in the kernel where it can."""
-    out.seek(0, os.SEEK_END)
-    size = os.fstat(src.fileno()).st_size
-    try:
-        while at < size:
-            copied = os.copy_file_range(src.fileno(), out.fileno(), size - at, at)
-            if not copied:
-                break
-            at += copied
-    except (AttributeError, OSError):  # no copy_file_range here: copy through Python
-        out.seek(0, os.SEEK_END)
-        src.seek(at)
-        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def _seek_offset(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version
 
 
 def stream_duration(path: Path) -> float:
@@ -34,9 +34,9 @@ def stream_duration(path: Path) -> float:
         return MP3(path).info.length
     version = (head[sync + 1] >> 3) & 3
     rate_index = (head[sync + 2] >> 2) & 3
-    if version not in _RATES or rate_index == 3:
+    if version not in RATES or rate_index == 3:
         return MP3(path).info.length
-    rate = _RATES[version][rate_index]
+    rate = RATES[version][rate_index]
     per_frame = 1152 if version == 3 else 576
     for tag in (b"Xing", b"Info"):
         at = head.find(tag, sync, sync + 64)

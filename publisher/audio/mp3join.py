@@ -13,18 +13,17 @@ combined from the CRCs the parts' tags hold.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fsutil import atomic_path
+from ..fsutil import append_range, atomic_path
+from .mp3info import RATES
 
 _BITRATES = {  # kbit/s by bitrate index: MPEG-1 Layer III, MPEG-2/2.5 Layer III
     True: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
     False: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
 }
-_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
 TAG_SIZE = 156  # the Info tag, "Info" to the tag's CRC
 TOC_SIZE = 100
 BAGS = 400  # seek points the muxer samples, halved when full
@@ -53,7 +52,7 @@ class Header:
         if version == 1 or rate_index == 3 or bitrate_index in (0, 15):
             raise NotOurs("a reserved or free-format frame header")
         mpeg1 = version == 3
-        rate = _RATES[version][rate_index]
+        rate = RATES[version][rate_index]
         return cls(mpeg1, rate, data[3] >> 6 == 3, _BITRATES[mpeg1][bitrate_index])
 
     def size(self, padded: bool) -> int:
@@ -110,7 +109,7 @@ def join(parts: list[Path], target: Path) -> None:
                     count, size = count + 1, size + length
                     rates.add(bitrate)
                     bags.add(size)
-                _copy(f, part.audio_at, part.audio_size, out)
+                append_range(f, out, part.audio_at, part.audio_size)
             crc = _crc_shift(crc, part.audio_size) ^ part.crc
         at = info.tag_at
         frame[at : at + 4] = b"Xing" if len(rates) > 1 else b"Info"
@@ -132,8 +131,8 @@ def _info_header(h: Header) -> tuple[bytes, Header]:
     index = rates.index(h.bitrate)
     while Header(h.mpeg1, h.rate, h.mono, rates[index]).size(False) < h.tag_at + TAG_SIZE:
         index += 1
-    version = 3 if h.mpeg1 else 2 if h.rate in _RATES[2] else 0
-    rate_index = _RATES[version].index(h.rate)
+    version = 3 if h.mpeg1 else 2 if h.rate in RATES[2] else 0
+    rate_index = RATES[version].index(h.rate)
     head = bytes([0xFF, 0xE3 | version << 3, index << 4 | rate_index << 2, 0xC0 if h.mono else 0])
     return head, Header(h.mpeg1, h.rate, h.mono, rates[index])
 
@@ -184,32 +183,6 @@ class _Bags:
             min(256 * self.bag[i * self.pos // TOC_SIZE] // size, 255) for i in range(1, TOC_SIZE)
         ]
         return bytes([0, *points])
-
-
-def _copy(src, at: int, size: int, out) -> None:
-    """Append bytes at..at+size of `src` to `out`, in the kernel where it can."""
-    out.flush()
-    try:
-        while size:
-            copied = os.copy_file_range(src.fileno(), out.fileno(), size, at)
-            if not copied:
-                raise OSError("short copy")
-            at, size = at + copied, size - copied
-        out.seek(0, os.SEEK_END)
-    except (AttributeError, OSError):
-        src.seek(at)
-        out.seek(0, os.SEEK_END)
-        shutil.copyfileobj(_Limited(src, size), out, BLOCK)
-
-
-class _Limited:
-    def __init__(self, f, size: int) -> None:
-        self.f, self.left = f, size
-
-    def read(self, n: int = -1) -> bytes:
-        data = self.f.read(self.left if n < 0 else min(n, self.left))
-        self.left -= len(data)
-        return data
 
 
 # CRC-16/ARC (reflected 0x8005, from 0), as ffmpeg's AV_CRC_16_ANSI_LE
