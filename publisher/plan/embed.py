@@ -107,7 +107,7 @@ def novelty(words: list[Word], times: np.ndarray) -> np.ndarray:
         dot = (left * right).sum(axis=1)
         return np.where(norm > 0, 1.0 - dot / np.maximum(norm, 1e-12), 1.0)
 
-    grid = at(np.arange(1, max(nbins, 2)))
+    grid = at(np.arange(1, max(nbins, 2)))  # at each inner bin boundary: grid[b - 1]
     mean, std = float(grid.mean()), float(grid.std()) or 1.0
     b = np.clip(np.rint((times - origin) / BIN).astype(int), 1, max(nbins - 1, 1))
-    return (at(b) - mean) / std
+    return (grid[b - 1] - mean) / std
