@@ -12,6 +12,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from publisher.audio import mp3join, render
+from publisher.audio.mp3info import stream_duration
 from publisher.fsutil import append_range
 
 
@@ -110,3 +111,16 @@ def test_append_range_copies_a_range_or_the_rest(tmp_path, monkeypatch, kernel):
         append_range(src, out, 1000, 70000)
         append_range(src, out, 2_000_000)
     assert (tmp_path / "out").read_bytes() == b"head" + data[1000:71000] + data[2_000_000:]
+
+
+@pytest.mark.parametrize(
+    ("bitrate", "rate", "per_frame"), [("64k", 44100, 1152), ("32k", 22050, 576)]
+)
+def test_stream_duration_is_the_audio_frames_the_file_holds(tmp_path, bitrate, rate, per_frame):
+    """mp3info reads the Info frame's count (MPEG-1 and MPEG-2 frames alike): the
+    frames there are, encoder delay and padding included."""
+    path = encode(tmp_path / "a.mp3", 3.0, bitrate, rate, 1)
+    part = mp3join.read_part(path)
+    with open(path, "rb") as f:
+        frames = sum(1 for _ in mp3join._frames(f, part))
+    assert stream_duration(path) == frames * per_frame / rate

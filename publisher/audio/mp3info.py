@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version
+from .mp3join import Header, NotOurs
 
 
 def stream_duration(path: Path) -> float:
@@ -32,18 +32,17 @@ def stream_duration(path: Path) -> float:
         sync = head.find(b"\xff", sync + 1)
     if sync < 0 or sync + 4 > len(head):
         return MP3(path).info.length
-    version = (head[sync + 1] >> 3) & 3
-    rate_index = (head[sync + 2] >> 2) & 3
-    if version not in RATES or rate_index == 3:
+    try:
+        h = Header.read(head[sync : sync + 4])
+    except NotOurs:  # not Layer III, or a reserved header
         return MP3(path).info.length
-    rate = RATES[version][rate_index]
-    per_frame = 1152 if version == 3 else 576
+    per_frame = 1152 if h.mpeg1 else 576
     for tag in (b"Xing", b"Info"):
         at = head.find(tag, sync, sync + 64)
         if at >= 0:
             flags, frames = struct.unpack(">II", head[at + 4 : at + 12])
             if flags & 1:
-                return frames * per_frame / rate
+                return frames * per_frame / h.rate
     return MP3(path).info.length
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import append_range, atomic_path
-from .mp3info import RATES
 
+RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version
 _BITRATES = {  # kbit/s by bitrate index: MPEG-1 Layer III, MPEG-2/2.5 Layer III
     True: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
     False: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
@@ -32,7 +32,8 @@ BLOCK = 1 << 20  # bytes of a part read at a time, to find its frames
 
 
 class NotOurs(ValueError):
-    """A part that is not an MP3 as ffmpeg's muxer writes it: join it with ffmpeg."""
+    """A part that is not an MP3 as ffmpeg's muxer writes it (join it with ffmpeg),
+    or a header that is not Layer III's."""
 
 
 @dataclass(frozen=True)
