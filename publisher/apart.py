@@ -5,10 +5,11 @@ one-talk build's memory through its encodes. The child starts, reads the call an
 imports its function's module at once, and makes the call when the caller first
 gives (give() or result()). An argument the caller has not computed by then is
 passed as Later(name), a callable the call asks only when it needs the value: a
-build lets the planner find the questions once the decode's first half is done,
-and hands over the audio's pauses, which the planner needs last, when the decode
-is. Arguments and result travel pickled (the model's frozen dataclasses); a
-PublisherError comes back as itself, with its path and line.
+build lets the planner find the questions once the decode's first half is done (in
+a long talk, once all of it is), and hands over the audio's pauses, which the
+planner needs last, when the decode is. Arguments and result travel pickled (the
+model's frozen dataclasses); a PublisherError comes back as itself, with its path
+and line.
 """
 
 from __future__ import annotations

@@ -21,10 +21,15 @@ class Counted(Apart):
     """Apart, counting the child processes it starts."""
 
     started: list[int] = []
+    given: list[tuple[str, ...]] = []  # the names each give() passed, in order
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.started.append(self.child.pid)
+
+    def give(self, **values) -> None:
+        self.given.append(tuple(sorted(values)))
+        super().give(**values)
 
 
 def test_a_plan_made_apart_is_the_plan_made_here(tmp_path: Path, monkeypatch):
@@ -36,9 +41,23 @@ def test_a_plan_made_apart_is_the_plan_made_here(tmp_path: Path, monkeypatch):
     shutil.copytree(here / "cache", apart / "cache")  # the same stand-in audio
     assert build(apart, make_show(apart, [SHORT_SEED])) == 0
     assert len(Counted.started) == 1
+    assert Counted.given[:2] == [(), ("pauses",)]  # it starts once the decode frees a core
     made_here = plan_path(here / "seeds" / SHORT_SEED.name).read_text()
     assert plan_path(apart / "seeds" / SHORT_SEED.name).read_text() == made_here
     assert made_here.count("[[clip]]") >= 3
+
+
+def test_a_long_talk_is_planned_apart_once_its_decode_is_done(tmp_path: Path, monkeypatch):
+    here, later = tmp_path / "here", tmp_path / "later"
+    assert build(here, make_show(here, [SHORT_SEED])) == 0
+    monkeypatch.setattr(stages, "Apart", Counted)
+    monkeypatch.setattr(stages, "APART_SECONDS", 0.0)
+    monkeypatch.setattr(stages, "PLAN_DURING_DECODE", 0.0)  # and as longer still
+    Counted.given.clear()
+    assert build(later, make_show(later, [SHORT_SEED])) == 0
+    assert Counted.given[0] == ("pauses",)  # nothing before the pauses: no early start
+    made_here = plan_path(here / "seeds" / SHORT_SEED.name).read_text()
+    assert plan_path(later / "seeds" / SHORT_SEED.name).read_text() == made_here
 
 
 def test_an_error_apart_is_raised_here_naming_its_file(tmp_path: Path):

@@ -89,15 +89,20 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
     # the planner in a child process, so its models leave before the encodes. It
     # imports while this one decodes the audio for its pauses, finds the questions
     # once the decode leaves a core free (its models and two ffmpeg would not fit the
-    # memory aim together), and snaps their starts to the pauses while this one
-    # draws the talk's cover
+    # memory aim together) or, in a long talk, once the decode is done, and snaps
+    # their starts to the pauses while this one draws the talk's cover
+    early = talk.duration < PLAN_DURING_DECODE
     with Apart(call.func, *call.args, **call.keywords, pauses=Later("pauses")) as planner:
-        planner.give(pauses=pauses(freed=planner.give))
+        planner.give(pauses=pauses(freed=planner.give if early else None))
         talk_art(session, task)
         _, task.plan = planner.result()
 
 
 APART_SECONDS = 600.0  # a talk this long is planned apart: the child's start-up is small next to it
+# The child's peak while it finds the questions grows with the talk (about 118 MB at
+# 60 minutes, 155 MB at 3 hours): past this, it and the last half's ffmpeg (53 MB)
+# would take the build's tree over 250 MB together, so it waits for the decode.
+PLAN_DURING_DECODE = 4200.0
 
 
 def render_audio(session: BuildSession, task: TalkTask) -> None:
