@@ -483,6 +483,19 @@ def test_plan_file_says_when_the_seed_lists_no_speakers(tmp_path) -> None:
         ("Speaker: Alice Smith, Red Hat", [("Alice Smith", "Red Hat")], None),
         ("Presented by Ana Lima, Acme Cloud", [("Ana Lima", "Acme Cloud")], None),
         ("Abstract.\n\nAlice Smith, Bob Jones", [], None),  # unlabelled: orgs needed
+        # a host named in prose: the one in conversation with, interviewing or chairing
+        (
+            "Lisa Feldman Barrett, author of How Emotions Are Made, in conversation with"
+            " Lex Fridman in MIT course 6.S099, then questions from the audience.",
+            [],
+            "Lex Fridman",
+        ),
+        ("A debate in London, chaired by Zeinab Badawi, on the motion.", [], "Zeinab Badawi"),
+        (
+            "Speakers: Ana Lima (Acme)\nInterviewed by Jan van der Berg.",
+            [("Ana Lima", "Acme")],
+            "Jan van der Berg",
+        ),
     ],
 )
 def test_speakers_the_description_lists(description, speakers, moderator) -> None:
@@ -503,6 +516,7 @@ def test_speakers_the_description_lists(description, speakers, moderator) -> Non
         "Slides: https://example.org/slides.pdf\nVideo - KVM Forum 2019",
         "The talk covers: QEMU, KVM and libvirt.\n\nJoin us, everyone",
         "We present new work.\n\nThis talk was given by a team at Red Hat.",
+        "A talk in conversation with the audience, moderated by the KVM community.",
         "",
     ],
 )

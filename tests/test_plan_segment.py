@@ -11,10 +11,12 @@ from helpers import SHAPES
 from nltk.metrics.segmentation import pk, windowdiff
 
 from publisher.ingest import load_talk
-from publisher.model import Plan, Speaker
+from publisher.model import Line, Plan, Speaker
 from publisher.plan import make_plan
 from publisher.plan.make import is_lecture, is_panel
 from publisher.plan.planfile import parse_time
+from publisher.plan.segment import qa_start
+from publisher.plan.words import words_of
 from publisher.show import load_show
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,6 +177,25 @@ def test_a_talk_that_never_opens_the_floor_has_no_questions_in_its_body():
     assert plan.segments[0].kind == "talk"
     assert all(s.start >= 0.4 * talk.duration for s in plan.segments[1:])
     assert labels("talk-no-qa") == []
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "so let me come to the floor",
+        "i'll hand over to the audience now",
+        "we'll open it up to the room",
+        "we have time for a few questions",
+    ],
+)
+def test_the_floor_opens_where_the_talk_hands_it_over(opening):
+    body = ["the allocator keeps a free list per size class"] * 99
+    lines = [
+        Line(10.0 * i, 10.0 * i + 9, t) for i, t in enumerate([*body[:60], opening, *body[60:]])
+    ]
+    assert 600.0 <= (qa_start(words_of(lines)) or 0) < 610.0  # in the line that says it
+    early = [Line(10.0 * i, 10.0 * i + 9, t) for i, t in enumerate([*body[:10], opening, *body])]
+    assert qa_start(words_of(early)) is None  # in the first 30%: the talk goes on
 
 
 def test_audio_pauses_move_a_start_into_the_pause_before_it():

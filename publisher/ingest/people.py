@@ -38,6 +38,11 @@ CREDITS = re.compile(
 )
 # Where the moderator follows the others in one credits line.
 MODERATED = re.compile(r"[,;]?\s*\b(?:moderated|chaired|hosted)\s+by\b\s*:?|\bmoderator\s*:", re.I)
+# A host named in prose, mid-sentence: "A in conversation with B", "interviewed by B".
+_HOST_IN_PROSE = re.compile(
+    r"(?i:\bin (?:conversation|dialogue) with|\binterviewed by|\b(?:moderated|hosted|chaired) by)"
+    r"\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){1,4})"
+)
 _PEOPLE_SEP = re.compile(r"\s*(?:;|&|\band\b)\s*", re.I)
 _ANY_SEP = re.compile(r"\s*(?:[,;&]|\band\b)\s*(?![^()]*\))", re.I)  # not inside (...)
 _DASH = re.compile(r"\s+[-–—|@]\s+")
@@ -190,10 +195,24 @@ def _unlabelled(paragraph: list[str], first: bool) -> list[Speaker]:
 
 
 def listed_people(text: str) -> People:
-    """The speakers (and a moderator) that credits lines in `text` list."""
+    """The speakers (and a moderator) that credits lines in `text` list, or a
+    host its prose names."""
     found = People()
     _labelled([ln.strip() for ln in text.splitlines()], found)
+    found.moderator = found.moderator or host_in_prose(text)
     return _unique(found)
+
+
+def host_in_prose(text: str) -> Speaker | None:
+    """The host a sentence names ("A in conversation with B", "moderated by B"): the
+    longest run of words after the phrase that is a name."""
+    for m in _HOST_IN_PROSE.finditer(" ".join(text.split())):
+        words = m["name"].split()
+        for n in range(len(words), 1, -1):
+            name = " ".join(words[:n]).rstrip(".,;:")
+            if is_name(name):
+                return Speaker(name)
+    return None
 
 
 def find_people(description: str) -> People:
@@ -206,6 +225,7 @@ def find_people(description: str) -> People:
             found.speakers = _unlabelled(pars[0], True) or (
                 _unlabelled(pars[-1], False) if len(pars) > 1 else []
             )
+    found.moderator = found.moderator or host_in_prose(description)
     return _unique(found)
 
 

@@ -65,7 +65,8 @@ class Credits:
         after the URL) lists where the seed's own credits lines leave it out."""
         if not self.names:
             self.names = [p.name for p in found.speakers]
-        if self.moderator is None and found.moderator:
+        named = {_norm(n) for n in self.names}
+        if self.moderator is None and found.moderator and _norm(found.moderator.name) not in named:
             self.moderator = found.moderator.name
         for p in [*found.speakers, *filter(None, [found.moderator])]:
             if p.organisation:

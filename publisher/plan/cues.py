@@ -133,6 +133,7 @@ QA_OPEN = [
     r"open (?:it |things )?up (?:for|to) questions\b",
     r"(?:time|room) for (?:some |a few |one or two |questions)",
     r"questions (?:from|in) the (?:audience|room|floor)\b",
+    r"(?:come|go|turn|over|open(?: it)?(?: up)?) to the (?:audience|room|floor)\b",
     r"who (?:wants|would like|'d like) to (?:start|go first|ask|kick off)\b",
     r"(?:raise|put up) your hands?\b|hands? up\b",
 ]

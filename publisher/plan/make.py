@@ -173,6 +173,8 @@ def make_plan(
             kw_words = {w for k in ranked[:5] for w in k.split()}
             turn_text = " ".join(w.text for w in turn)
             title = question_title(turn_text, kw_words, known, pairs, names=names, about=ranked[:5])
+            if not asks(title, names):  # the title _asking found a question in
+                title = question_title(turn_text, set(), known, pairs, names=names)
             topic = _topic(topics, i, ranked, title, turn)
         credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
         keywords = _keywords([k for k in ranked if topics.distinct(i, k)], clips[i], known)
@@ -191,15 +193,21 @@ def _asking(
 ) -> list[Boundary]:
     """The starts whose turn asks something: one whose title finds no question in
     it, or could only be a pleasantry (thanks, a greeting, a name), stays part of
-    the clip before it."""
-    out = []
-    for i, b in enumerate(bounds):
-        stop = bounds[i + 1].anchor if i + 1 < len(bounds) else len(words)
+    the clip before it (`asks`). Read from the last: each turn runs to the next
+    start kept, as its clip will."""
+    out: list[Boundary] = []
+    for b in reversed(bounds):
+        stop = out[-1].anchor if out else len(words)
         text = " ".join(w.text for w in _turn(words, b, stop))
         title = question_title(text, set(), known, pairs, names=names)
-        if b.kind != "question" or (title.endswith("?") and not is_pleasantry(title, names)):
+        if b.kind != "question" or asks(title, names):
             out.append(b)
-    return out
+    return out[::-1]
+
+
+def asks(title: str, names: set[str]) -> bool:
+    """A title that puts a question: not a pleasantry, nor one word ("Train?")."""
+    return title.endswith("?") and len(title.split()) > 1 and not is_pleasantry(title, names)
 
 
 def _pairs(norms: list[str], known: dict[str, str]) -> set[tuple[str, str]]:
