@@ -156,6 +156,8 @@ def test_a_lecture_is_one_speaker_outside_a_hosted_show_or_panel():
     assert is_lecture(hosted) and is_panel(hosted)
     assert not is_lecture(replace(talk, playlist="The Systems Podcast"))
     assert not is_lecture(replace(talk, title="Booting MicroVMs: Q&A"))
+    talked = replace(talk, description="Ana Lima in conversation with Jan Berg, then questions.")
+    assert not is_lecture(talked)  # a conversation: questions from the start
     panel = load_talk(PLAN / "storage-panel.txt")
     assert panel.moderator and len(panel.speakers) > 1 and not is_lecture(panel)
 

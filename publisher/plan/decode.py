@@ -15,20 +15,36 @@ MIN_GAP = 20.0  # seconds: 1 in 222 labelled questions in the corpus is shorter
 
 
 def choose(times: np.ndarray, gains: np.ndarray, short: float, penalty: float) -> list[int]:
-    """Indices of the chosen candidates, in time order. `gains`: log-odds minus offset."""
+    """Indices of the chosen candidates, in time order. `gains`: log-odds minus offset.
+
+    Each start's best predecessor is the best of those at least `short` seconds
+    before it (a running maximum: no penalty there) or of the few within `short`
+    seconds, each less its penalty; ties go to the earliest."""
     keep = np.flatnonzero(gains > 0)  # a start that earns nothing never helps
     if not keep.size:
         return []
     t, g = times[keep], gains[keep]
+    reach = short if penalty > 0 else 0.0  # before this, no penalty applies
+    gap_at = np.searchsorted(t, t - MIN_GAP, side="right")  # [gap_at, j): too close
+    far_at = np.searchsorted(t, t - max(reach, MIN_GAP), side="right")  # [0, far_at): free
     best = np.empty(len(keep))
     back = np.full(len(keep), -1)
+    top, top_at = -np.inf, -1  # the best of best[:far_at[j]], and where
+    seen = 0
     for j in range(len(keep)):
-        d = t[j] - t[:j]
-        total = best[:j] - penalty * np.clip((short - d) / short, 0.0, 1.0)
-        total[d < MIN_GAP] = -np.inf
-        k = int(np.argmax(total)) if j else -1
-        if k >= 0 and total[k] > 0:
-            best[j], back[j] = g[j] + total[k], k
+        while seen < far_at[j]:
+            if best[seen] > top:
+                top, top_at = best[seen], seen
+            seen += 1
+        k, total = top_at, top
+        lo, hi = far_at[j], gap_at[j]
+        if hi > lo:
+            near = best[lo:hi] - penalty * np.minimum((short - (t[j] - t[lo:hi])) / short, 1.0)
+            i = int(np.argmax(near))
+            if near[i] > total:
+                k, total = lo + i, near[i]
+        if k >= 0 and total > 0:
+            best[j], back[j] = g[j] + total, k
         else:
             best[j] = g[j]
     j = int(np.argmax(best))

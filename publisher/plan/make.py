@@ -42,6 +42,8 @@ _PANEL = re.compile(
 _HOSTED = re.compile(
     r"\b(?:podcast|interview|conversation|fireside|chat|ask me anything|ama)\b", re.I
 )
+# A description that calls the talk a conversation: "A in conversation with B".
+_CONVERSATION = re.compile(r"\bin (?:conversation|dialogue) with\b|\binterviewed by\b", re.I)
 TURN_WORDS = 70  # words of the asking turn searched for the question's title
 QUESTION_WORDS = 30  # of those, the ones most likely still the asker's (for the topic)
 
@@ -56,8 +58,14 @@ def is_hosted(talk: Talk) -> bool:
 
 def is_lecture(talk: Talk) -> bool:
     """One speaker, whom a host at most introduces, neither in a host's show nor in a
-    talk its title calls a panel or Q&A: a talk first, whose floor opens late if at all."""
-    return len(talk.speakers) <= 1 and not is_hosted(talk) and not _PANEL.search(talk.title)
+    talk its title calls a panel or Q&A, nor one its description calls a conversation:
+    a talk first, whose floor opens late if at all."""
+    return (
+        len(talk.speakers) <= 1
+        and not is_hosted(talk)
+        and not _PANEL.search(talk.title)
+        and not _CONVERSATION.search(talk.description)
+    )
 
 
 def first_names(talk: Talk) -> set[str]:
