@@ -16,6 +16,7 @@ saw every recording: an in-sample figure, not a measure of generalisation).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections import defaultdict
@@ -69,8 +70,22 @@ def _stems(text: str) -> set[str]:
 
 
 def keeps_term(title: str, terms: tuple[str, ...]) -> bool:
+    """Every word of a term, stemmed, is in the title; or the term is a run of the
+    title's words written together or apart ("timescale" / "time scale", "sub-blocks"
+    / "sub blocks", "GQN" / "gq n")."""
     have = _stems(title)
-    return any(_stems(t) and _stems(t) <= have for t in terms)
+    return any(_stems(t) and _stems(t) <= have or _written_in(t, title) for t in terms)
+
+
+def _written_in(term: str, title: str) -> bool:
+    joined = "".join(re.findall(r"[a-z0-9]+", term.lower()))
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    runs = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+    return bool(joined) and any(_same(r, joined) for r in runs)
+
+
+def _same(a: str, b: str) -> bool:
+    return stem(a) == stem(b) or a.removesuffix("s") == b.removesuffix("s")
 
 
 def score(rec: Recording, model) -> tuple[Score, list[str]]:
