@@ -99,9 +99,11 @@ def plan_talk(session: BuildSession, task: TalkTask) -> None:
 
 
 APART_SECONDS = 600.0  # a talk this long is planned apart: the child's start-up is small next to it
-# The child's peak while it finds the questions grows with the talk (about 118 MB at
-# 60 minutes, 155 MB at 3 hours): past this, it and the last half's ffmpeg (53 MB)
-# would take the build's tree over 250 MB together, so it waits for the decode.
+# The child's peak while it finds the questions grows with the talk (127 MB at 60
+# minutes, 155 MB at 3 hours): past this, it, this process (about 70 MB while it
+# decodes) and the last half's ffmpeg (53 MB) would pass 250 MB together, so it waits
+# for the decode (at 60 minutes waiting costs 0.5 s; the tree peaked at 226-243 MB
+# in five runs without it).
 PLAN_DURING_DECODE = 4200.0
 
 
