@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 
 from ..model import Speaker
 
+_HOSTED_BY = r"(?:moderated|chaired|hosted)\s+by"
+# Words that call a talk a conversation, and name its host: "A in conversation with B".
+_CONVERSING = r"\b(?:in (?:conversation|dialogue) with|interviewed by)\b"
+CONVERSATION = re.compile(_CONVERSING, re.I)
 # A credits line: its label, then the names; `mod` when they are moderators or hosts.
 CREDITS = re.compile(
     r"^(?:(?:an?\s+)?(?:(?:panel|round[- ]?table|open)\s+)?discussion\s+(?:of|with|between|among)"
@@ -32,16 +36,15 @@ CREDITS = re.compile(
     r"|(?:presented|given|delivered)\s+by"
     r"|with\s*:"
     r"|(?:speakers?|panell?ists?|presenters?)\s*[:\-–—]"
-    r"|(?P<mod>(?:moderated|chaired|hosted)\s+by|(?:moderators?|chairs?|hosts?)(?:\s*[:\-–—])?))"
+    rf"|(?P<mod>{_HOSTED_BY}|(?:moderators?|chairs?|hosts?)(?:\s*[:\-–—])?))"
     r"(?!\w)\s*:?\s*(?P<names>.*)$",
     re.I,
 )
 # Where the moderator follows the others in one credits line.
-MODERATED = re.compile(r"[,;]?\s*\b(?:moderated|chaired|hosted)\s+by\b\s*:?|\bmoderator\s*:", re.I)
-# A host named in prose, mid-sentence: "A in conversation with B", "interviewed by B".
+MODERATED = re.compile(rf"[,;]?\s*\b{_HOSTED_BY}\b\s*:?|\bmoderator\s*:", re.I)
+# A host named in prose, mid-sentence: "A in conversation with B", "chaired by B".
 _HOST_IN_PROSE = re.compile(
-    r"(?i:\bin (?:conversation|dialogue) with|\binterviewed by|\b(?:moderated|hosted|chaired) by)"
-    r"\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){1,4})"
+    rf"(?i:{_CONVERSING}|\b{_HOSTED_BY})\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){{1,4}})"
 )
 _PEOPLE_SEP = re.compile(r"\s*(?:;|&|\band\b)\s*", re.I)
 _ANY_SEP = re.compile(r"\s*(?:[,;&]|\band\b)\s*(?![^()]*\))", re.I)  # not inside (...)

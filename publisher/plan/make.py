@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from ..ingest.people import CONVERSATION
 from ..model import Line, Plan, Segment, Talk, new_guid
 from .features import Context
 from .glossary import apply_glossary, talk_glossary
@@ -42,8 +43,6 @@ _PANEL = re.compile(
 _HOSTED = re.compile(
     r"\b(?:podcast|interview|conversation|fireside|chat|ask me anything|ama)\b", re.I
 )
-# A description that calls the talk a conversation: "A in conversation with B".
-_CONVERSATION = re.compile(r"\bin (?:conversation|dialogue) with\b|\binterviewed by\b", re.I)
 TURN_WORDS = 70  # words of the asking turn searched for the question's title
 QUESTION_WORDS = 30  # of those, the ones most likely still the asker's (for the topic)
 
@@ -64,7 +63,7 @@ def is_lecture(talk: Talk) -> bool:
         len(talk.speakers) <= 1
         and not is_hosted(talk)
         and not _PANEL.search(talk.title)
-        and not _CONVERSATION.search(talk.description)
+        and not CONVERSATION.search(talk.description)
     )
 
 
