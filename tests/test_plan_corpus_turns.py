@@ -57,3 +57,16 @@ def test_a_variant_is_held_out_with_its_original(tmp_path):
     folds = {p.recording.name: m.trained_on for p, m in cross_validated(preps)}
     assert folds["storage-panel"] == folds["storage-panel+turns"] == ("other",)
     assert folds["other"] == ("storage-panel", "storage-panel+turns")
+
+
+def test_recordings_of_one_event_are_held_out_together(tmp_path):
+    fixtures = {"a": "storage-panel", "b": "talk-with-qa", "c": "storage-panel"}
+    for name, fixture in fixtures.items():
+        (tmp_path / f"{name}.txt").write_text((PLAN / f"{fixture}.txt").read_text())
+        labels = (PLAN / f"{fixture}.labels.toml").read_text()
+        grouped = 'group = "one-event"\n' if name in "ab" else ""
+        (tmp_path / f"{name}.labels.toml").write_text(grouped + labels)
+    recs = load_corpus(tmp_path, tmp_path)
+    assert [r.group for r in recs] == ["one-event", "one-event", "c"]
+    folds = {p.recording.name: m.trained_on for p, m in cross_validated([prepare(r) for r in recs])}
+    assert folds == {"a": ("c",), "b": ("c",), "c": ("a", "b")}

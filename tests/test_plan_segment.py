@@ -124,20 +124,7 @@ def test_a_real_talk_without_questions_is_exactly_one_clip(name):
     assert talk.duration - 0.1 <= seg.end <= talk.duration
 
 
-HOSTED_GAP = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="read as a lecture (a talk first), this one still gets 1 false question clip, "
-    "at 23.7 min ('do a whirlwind discussion of ...'), past 40% of a talk whose floor "
-    "never opens (2 before the model was refit in session 18; 4 when a seed naming a "
-    "host made it a panel) (issue 12)",
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=HOSTED_GAP) if "mit-agi" in n else n for n in TALKS_WITHOUT_QUESTIONS],
-)
+@pytest.mark.parametrize("name", TALKS_WITHOUT_QUESTIONS)
 def test_a_real_talk_without_questions_stays_one_clip_when_a_host_introduces_it(name, tmp_path):
     text = (CORPUS / f"{name}.txt").read_text()
     text = text.replace("\n---\n", "\nHosted by Jane Doe\n\n---\n", 1)

@@ -216,3 +216,27 @@ def test_guids_and_json_contract(bundled_plan):
         for key in ("start", "end", "kind", "title", "topic", "keywords", "speakers", "guid"):
             assert key in data
         assert data["kind"] in ("intro", "question", "talk", "outro")
+
+
+def test_a_question_after_a_long_lead_in_keeps_its_start():
+    """A moderator's lead-in may run over 100 words before the question; a start whose
+    turn asks nothing in ASK_WORDS words stays part of the clip before it."""
+    from publisher.plan.make import ASK_WORDS, Asking, _asking
+    from publisher.plan.segment import Boundary
+    from publisher.plan.words import words_of
+
+    lead_in = "our next guest spent twenty years building storage systems at large companies " * 10
+    question = "so what do you think about live migration of encrypted guests "
+    answer = "we tried it in production and the results were mixed but promising " * 20
+    text = (lead_in + question + answer + lead_in + answer).split()
+    lines = [
+        Line(float(k), k + 0.9, " ".join(text[k * 8 : k * 8 + 8])) for k in range(len(text) // 8)
+    ]
+    words = words_of(lines)
+    assert 100 < len(lead_in.split()) < ASK_WORDS - 10
+    second = len((lead_in + question + answer).split())
+    bounds = [Boundary(words[i].time, i, "moderator", 1.0) for i in (0, second)]
+    kept = _asking(bounds, Asking(words, {}, set(), set()))
+    assert [b.anchor for b in kept] == [0]
+    plan_title = question_title(" ".join(w.text for w in words[:ASK_WORDS]), set(), {})
+    assert "live migration" in plan_title.lower()

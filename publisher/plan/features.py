@@ -25,6 +25,7 @@ from .words import Word
 
 MERGE = 1.0  # seconds: candidates closer than this are one
 AHEAD = 40  # words read after a candidate for the asking turn
+FAR = 140  # words after a candidate a long lead-in may put its question at
 NEAR = 12  # words right after a candidate
 MARKED = 10  # speaker changes that make a talk's marks trusted: a start without one is unlikely
 
@@ -74,7 +75,7 @@ NAMES = (
     ["bias", "gap", "gap_big", "turn", "turn_near", "line_start", "ack", "opener", "closed"]
     + [f"cue_{f}" for f in _FAMILIES]
     + [f"cue_{f}_later" for f in _FAMILIES]
-    + ["form_near", "form", "wh", "you", "first_person", "ask_verb", "name_near"]
+    + ["form_near", "form", "form_far", "wh", "you", "first_person", "ask_verb", "name_near"]
     + ["you_near", "you_before", "first_before", "form_before", "question_word"]
     + ["rule", "rule_pass", "rule_audience", "unmarked"]
     + ["intro", "thanks_talk", "answer_after", "novelty", "novelty_pos", "meaning", "position"]
@@ -211,6 +212,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     cols |= {
         "form_near": np.minimum(win("form", 0, NEAR), 1.0),
         "form": np.minimum(win("form", 0, AHEAD), 2.0) / 2,
+        "form_far": np.minimum(win("form", AHEAD, FAR), 2.0) / 2,
         "wh": np.minimum(win("wh", 0, AHEAD), 4.0) / 4,
         "you": win("you", 0, AHEAD) / AHEAD,
         "first_person": win("first", 0, AHEAD) / AHEAD,

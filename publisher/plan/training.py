@@ -22,7 +22,7 @@ from .corpus_turns import marked_talk, read_turns
 from .decode import roles
 from .features import Candidates, Context, candidates
 from .glossary import talk_glossary
-from .make import read_talk
+from .make import Asking, read_talk
 from .planfile import parse_time
 from .scorer import Model, fit, second_rows, sigmoid
 from .segment import choose_starts
@@ -30,6 +30,9 @@ from .segment import choose_starts
 TOLERANCE = 10.0  # seconds: a start this close to a label matches it
 POSITIVE = 5.0  # seconds: candidates this close to a label are trained as starts
 L2 = 2.0
+# Pooled F1 the decoding settings may give up for a higher offset: the optimum is flat,
+# and the most sparing setting near it keeps the same starts across caption chunkings
+SLACK = 0.005
 SWITCHES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # log-odds: tried as the cost of a change of asker
 
 
@@ -52,20 +55,24 @@ class Recording:
     source: str
     licence: str
     original: str = ""  # a variant's recording (turn-marked); "" for an original
+    fold: str = ""  # labels' `group`: recordings held out together (parts of one event)
 
     @property
     def group(self) -> str:
-        """Its cross-validation fold: a variant is held out with its original."""
-        return self.original or self.name
+        """Its cross-validation fold: a variant is held out with its original, and
+        recordings whose labels name the same `group` together."""
+        return self.fold or self.original or self.name
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A recording with its candidates computed once (they don't depend on the model)."""
+    """A recording with its candidates computed once (they don't depend on the model),
+    and what tells which chosen starts the planner keeps (those whose turn asks)."""
 
     recording: Recording
     context: Context
     found: Candidates
+    asking: Asking
 
 
 def load_corpus(folder: Path, root: Path) -> list[Recording]:
@@ -93,6 +100,7 @@ def load_corpus(folder: Path, root: Path) -> list[Recording]:
             followups,
             data.get("source", ""),
             data.get("licence", ""),
+            fold=data.get("group", ""),
         )
         out.append(rec)
         marks = path.with_name(f"{name}.turns.tsv")
@@ -103,8 +111,9 @@ def load_corpus(folder: Path, root: Path) -> list[Recording]:
 
 
 def prepare(rec: Recording) -> Prepared:
-    _, words, ctx = read_talk(rec.talk, talk_glossary(rec.talk, None))
-    return Prepared(rec, ctx, candidates(words, ctx))
+    glossary = talk_glossary(rec.talk, None)
+    lines, words, ctx = read_talk(rec.talk, glossary)
+    return Prepared(rec, ctx, candidates(words, ctx), Asking.of(rec.talk, lines, words, glossary))
 
 
 def _targets(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,16 +146,17 @@ def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows).reshape(-1, prep.found.rows.shape[1]), np.array(ys)
 
 
-def fit_model(preps: list[Prepared]) -> Model:
+def fit_model(preps: list[Prepared], slack: float = SLACK) -> Model:
     """Weights (the first stage, then the second on its scores in `preps`), then the
-    decoding settings that give the best pooled F1 on `preps` among those that cut
-    no question out of a recording that has none."""
+    decoding settings: among those that cut no question out of a recording that has
+    none and come within `slack` of the best pooled F1 on `preps`, the most sparing
+    (the highest offset)."""
     start = _fit_rows([_targets(p, p.found.rows) for p in preps])
     rows = [second_rows(p.found, p.found.rows @ start) for p in preps]
     second = _fit_rows([_targets(p, r) for p, r in zip(preps, rows, strict=True)])
     audience = _fit_rows([_asker_rows(p) for p in preps])
     names = tuple(p.recording.name for p in preps)
-    best: tuple[float, Model] | None = None
+    tried: list[tuple[float, Model]] = []
     logits = [r @ second for r in rows]  # Model.start_logits of every prep
     for offset, short, penalty in itertools.product(
         np.arange(-2.0, 3.01, 0.25), (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
@@ -156,11 +166,11 @@ def fit_model(preps: list[Prepared]) -> Model:
         if any(c[1] and not c[2] for c in counts):
             continue  # a question in a talk that takes none
         hits = sum(counts)
-        f1 = 2 * hits[0] / max(hits[1] + hits[2], 1)
-        if best is None or f1 > best[0] + 1e-9:
-            best = (f1, model)
-    assert best is not None
-    return replace(best[1], switch=_fit_switch(preps), trained_on=names)
+        tried.append((2 * hits[0] / max(hits[1] + hits[2], 1), model))
+    top = max(f1 for f1, _ in tried)
+    near = [(m.offset, f1, -k) for k, (f1, m) in enumerate(tried) if f1 >= top - slack - 1e-9]
+    chosen = tried[-max(near)[2]][1]
+    return replace(chosen, switch=_fit_switch(preps), trained_on=names)
 
 
 def _fit_rows(targets: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -201,8 +211,10 @@ def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
 
 
 def _counts(prep: Prepared, model: Model, logits: np.ndarray) -> np.ndarray:
-    """(hits, hypotheses, labels) of `model` on `prep`, whose `logits` it gave."""
+    """(hits, hypotheses, labels) of `model` on `prep`, whose `logits` it gave: the
+    starts it chooses that make_plan keeps (their turn asks)."""
     chosen = choose_starts(prep.found, logits, model, prep.context)
+    chosen = [chosen[i] for i in prep.asking.kept([prep.found.words[k] for k in chosen])]
     hyp = [prep.found.times[k] for k in chosen]
     rec = prep.recording
     m = match([q.start for q in rec.questions], hyp, list(rec.followups))
