@@ -132,6 +132,11 @@ def test_question_title_from_a_reported_question():
             " was multifd so how should new contributors get started with post copy",
             "How should new contributors get started with post copy?",
         ),
+        (  # the verb after "believe that X" is X's, not a second clause's
+            "please first do you believe that the public is too stupid to decide on trade"
+            " deals okay who is next",
+            "Do you believe that the public is too stupid to decide on trade deals?",
+        ),
     ],
 )
 def test_question_title_skips_cues_statements_and_answers(turn, title):

@@ -43,6 +43,7 @@ _CONTRACTED = {"it's": "it", "that's": "that", "there's": "there", "they're": "t
 _WH_NEXT = _AUX | set(_CONTRACTED) | {"you", "your", "we"}
 # verbs that take a wh-clause as object: "decide what goes in" is one question
 _TAKES_WH = wordset("decide decides choose chooses know determine determines about figure")
+_BELIEVE = wordset("believe think feel agree say know accept expect worry hope suggest argue")
 _SUBORDINATE = wordset("while because since although if when unless so")
 _EMBEDS = wordset("of from with for that's")
 _TIME = wordset("tomorrow today tonight yesterday now again")
@@ -161,7 +162,7 @@ def _clause_end(words: list[str], i: int) -> int:
         if j - i >= 4 and words[j - 1] in _TIME and "VERB" in _pos(w) and w not in STOPWORDS:
             break  # "... start tomorrow | pick a small driver": the answer begins
         verb = j - i >= 5 and w in {"is", "are"} and words[j - 1] not in STOPWORDS
-        if verb and set(words[i + 1 : j - 1]) & _WH_NEXT:
+        if verb and set(words[i + 1 : j - 1]) & _WH_NEXT and not _reports(words, i, j):
             break  # "how it's used in X | is a good way": a second verb
         if (j - i >= 4 and w in {"what", "how", "why"}) or (limit == 5 and w in _WH):
             break  # a second question, or "what about X" ends
@@ -179,6 +180,11 @@ def _clause_end(words: list[str], i: int) -> int:
             break
         j += 1
     return j
+
+
+def _reports(words: list[str], i: int, j: int) -> bool:
+    """'do you believe that the public is ...': the verb at j is the reported clause's."""
+    return any(words[k] == "that" and words[k - 1] in _BELIEVE for k in range(i + 1, j - 1))
 
 
 def _clauses(words: list[str], important: set[str]) -> list[tuple[int, int, list[str], bool]]:
