@@ -13,10 +13,11 @@ from publisher.ingest import load_talk
 from publisher.model import Line, slugify
 from publisher.plan import corrected_transcript, make_plan
 from publisher.plan.glossary import apply_glossary, people_glossary
-from publisher.plan.make import is_hosted
+from publisher.plan.make import ASK_WORDS, Asking, _asking, is_hosted
+from publisher.plan.segment import Boundary
 from publisher.plan.titles import question_title
 from publisher.plan.topics import normalise_topic
-from publisher.plan.words import STOPWORDS
+from publisher.plan.words import STOPWORDS, words_of
 from publisher.show import load_show
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,10 +227,6 @@ def test_guids_and_json_contract(bundled_plan):
 def test_a_question_after_a_long_lead_in_keeps_its_start():
     """A moderator's lead-in may run over 100 words before the question; a start whose
     turn asks nothing in ASK_WORDS words stays part of the clip before it."""
-    from publisher.plan.make import ASK_WORDS, Asking, _asking
-    from publisher.plan.segment import Boundary
-    from publisher.plan.words import words_of
-
     lead_in = "our next guest spent twenty years building storage systems at large companies " * 10
     question = "so what do you think about live migration of encrypted guests "
     answer = "we tried it in production and the results were mixed but promising " * 20

@@ -207,13 +207,14 @@ def _asking(bounds: list[Boundary], reader: Asking) -> list[Boundary]:
 class Asking:
     """Whether a turn asks a question, read as its title would be: the talk's words,
     casings (`known`), two-word terms (`pairs`) and people's lowercase names. Each
-    turn is read once (training asks about the same turns for every setting it tries)."""
+    turn's title is read once (make_plan titles a kept start whose own title asks
+    nothing with it; training asks about the same turns for every setting it tries)."""
 
     words: list[Word]
     known: dict[str, str]
     pairs: set[tuple[str, str]]
     names: set[str]
-    _read: dict[tuple[int, int], bool] = field(default_factory=dict, compare=False, repr=False)
+    _titles: dict[tuple[int, int], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, talk: Talk, lines: list[Line], words: list[Word], glossary: dict[str, str]):
@@ -224,14 +225,16 @@ class Asking:
     def title(self, anchor: int, stop: int) -> str:
         """The keyword-free title of the turn from `anchor`, at most ASK_WORDS words
         and never past `stop`."""
-        text = " ".join(w.text for w in self.words[anchor : min(anchor + ASK_WORDS, stop)])
-        return question_title(text, set(), self.known, self.pairs, names=self.names)
+        span = (anchor, min(anchor + ASK_WORDS, stop))
+        if span not in self._titles:
+            text = " ".join(w.text for w in self.words[slice(*span)])
+            self._titles[span] = question_title(
+                text, set(), self.known, self.pairs, names=self.names
+            )
+        return self._titles[span]
 
     def asks(self, anchor: int, stop: int) -> bool:
-        span = (anchor, min(anchor + ASK_WORDS, stop))
-        if span not in self._read:
-            self._read[span] = asks(self.title(*span), self.names)
-        return self._read[span]
+        return asks(self.title(anchor, stop), self.names)
 
     def kept(self, anchors: list[int], sure: list[bool] | None = None) -> list[int]:
         """Indices of the starts at `anchors` (in order) that ask, or are `sure`. Read

@@ -146,10 +146,10 @@ def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows).reshape(-1, prep.found.rows.shape[1]), np.array(ys)
 
 
-def fit_model(preps: list[Prepared], slack: float = SLACK) -> Model:
+def fit_model(preps: list[Prepared]) -> Model:
     """Weights (the first stage, then the second on its scores in `preps`), then the
     decoding settings: among those that cut no question out of a recording that has
-    none and come within `slack` of the best pooled F1 on `preps`, the most sparing
+    none and come within SLACK of the best pooled F1 on `preps`, the most sparing
     (the highest offset)."""
     start = _fit_rows([_targets(p, p.found.rows) for p in preps])
     rows = [second_rows(p.found, p.found.rows @ start) for p in preps]
@@ -168,8 +168,8 @@ def fit_model(preps: list[Prepared], slack: float = SLACK) -> Model:
         hits = sum(counts)
         tried.append((2 * hits[0] / max(hits[1] + hits[2], 1), model))
     top = max(f1 for f1, _ in tried)
-    near = [(m.offset, f1, -k) for k, (f1, m) in enumerate(tried) if f1 >= top - slack - 1e-9]
-    chosen = tried[-max(near)[2]][1]
+    near = [(f1, m) for f1, m in tried if f1 >= top - SLACK - 1e-9]
+    _, chosen = max(near, key=lambda fm: (fm[1].offset, fm[0]))  # ties: the first tried
     return replace(chosen, switch=_fit_switch(preps), trained_on=names)
 
 
