@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,15 @@ import pytest
 from publisher.model import Line
 from publisher.plan import neighbours
 from publisher.plan.decode import MIN_GAP, choose, roles
-from publisher.plan.features import MARKED, MERGE, NAMES, Context, candidates
+from publisher.plan.features import (
+    MARKED,
+    MERGE,
+    NAMES,
+    ROLE_NAMES,
+    Context,
+    candidates,
+    role_rows,
+)
 from publisher.plan.scorer import MODEL_PATH, bundled_model, fit
 from publisher.plan.training import cross_validated, load_corpus, match, prepare
 from publisher.plan.words import words_of
@@ -179,11 +188,23 @@ def test_matching_is_one_to_one_and_follow_ups_are_neutral():
     assert m.hypotheses == 4  # 103 and 405 are wrong, 300 is a follow-up
 
 
+def test_in_a_lecture_the_asker_is_more_likely_the_audience():
+    """The role model reads the talk's shape (features.ROLE_NAMES): the same words
+    asked in a lecture, whose floor asks, are likelier the audience's."""
+    words = words_of([Line(0.0, 4.0, "so what do you think about the future of this field")])
+    ctx = Context(panel=True, names=frozenset(), intro_end=0.0, qa_start=None, duration=60.0)
+    rows = candidates(words, ctx).rows
+    model = bundled_model()
+    plain = model.audience_probability(role_rows(rows, ctx))
+    lecture = model.audience_probability(role_rows(rows, replace(ctx, lecture=True)))
+    assert (lecture > plain + 0.1).all()
+
+
 def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     data = json.loads(MODEL_PATH.read_text())
-    assert tuple(data["names"]) == tuple(NAMES) + neighbours.NAMES
+    assert tuple(data["names"]) == tuple(NAMES) + neighbours.NAMES + ROLE_NAMES
     model = bundled_model()
-    assert len(model.start) == len(NAMES) == len(model.audience)
+    assert len(model.start) == len(NAMES) == len(model.audience) - len(ROLE_NAMES)
     assert len(model.second) == len(NAMES) + len(neighbours.NAMES)
     # the second stage reads the first stage's score of the candidate itself
     assert model.second[len(NAMES) + neighbours.NAMES.index("first")] > 0

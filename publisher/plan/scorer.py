@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import neighbours
-from .features import NAMES, Candidates
+from .features import NAMES, ROLE_NAMES, Candidates
 
 MODEL_FILE = "question_model.json"
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
@@ -27,13 +27,13 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
 @dataclass(frozen=True)
 class Model:
     start: tuple[float, ...]  # weights of NAMES: is this a question start? (first stage)
-    audience: tuple[float, ...]  # weights of NAMES: is the asker in the audience?
+    audience: tuple[float, ...]  # weights of NAMES + ROLE_NAMES: is the asker in the audience?
     offset: float  # log-odds a start needs to be taken (decode.choose)
     short: float  # seconds: a question shorter than this is penalised ...
     penalty: float  # ... by up to this much log-odds
     second: tuple[float, ...] = ()  # weights of NAMES + neighbours.NAMES; () none
     switch: float = 0.0  # log-odds a change of asker costs between questions (decode.roles)
-    names: tuple[str, ...] = tuple(NAMES) + neighbours.NAMES
+    names: tuple[str, ...] = tuple(NAMES) + neighbours.NAMES + ROLE_NAMES
     trained_on: tuple[str, ...] = ()  # corpus recordings, for the record
 
     def start_logits(self, found: Candidates) -> np.ndarray:
@@ -43,6 +43,7 @@ class Model:
         return second_rows(found, first) @ np.asarray(self.second)
 
     def audience_probability(self, rows: np.ndarray) -> np.ndarray:
+        """`rows`: of NAMES + ROLE_NAMES (features.role_rows)."""
         return sigmoid(rows @ np.asarray(self.audience))
 
     def save(self, path: Path) -> None:

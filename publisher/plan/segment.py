@@ -14,7 +14,7 @@ import numpy as np
 
 from .cues import Text, qa_openings
 from .decode import choose, roles
-from .features import NAMES, Candidates, Context, candidates
+from .features import NAMES, Candidates, Context, candidates, role_rows
 from .rules import GAP
 from .scorer import Model, bundled_model
 from .words import Word
@@ -169,7 +169,8 @@ def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None)
     if ctx.hosted:  # a host's show: the host asks (134 of its 136 questions in the corpus)
         audience = np.zeros(len(chosen), bool)
     else:
-        audience = roles(model.audience_probability(found.rows[chosen]), model.switch)
+        rows = role_rows(found.rows[chosen], ctx)
+        audience = roles(model.audience_probability(rows), model.switch)
     out = []
     for k, asked in zip(chosen, audience, strict=True):
         anchor = found.words[k]

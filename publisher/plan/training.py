@@ -20,7 +20,7 @@ from ..ingest import load_talk
 from ..model import Talk
 from .corpus_turns import marked_talk, read_turns
 from .decode import roles
-from .features import Candidates, Context, candidates
+from .features import Candidates, Context, candidates, role_rows
 from .glossary import talk_glossary
 from .make import Asking, read_talk
 from .planfile import parse_time
@@ -134,16 +134,18 @@ def _distance(times: np.ndarray, marks: np.ndarray) -> np.ndarray:
 
 
 def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """The role model's rows (features.role_rows) at the candidate nearest each labelled
+    question, and 1 where its asker is in the audience."""
     times = np.asarray(prep.found.times)
-    rows, ys = [], []
+    picked, ys = [], []
     for q in prep.recording.questions:
         if not len(times):
             break
         k = int(np.argmin(np.abs(times - q.start)))
         if abs(times[k] - q.start) <= POSITIVE + 2:
-            rows.append(prep.found.rows[k])
+            picked.append(k)
             ys.append(float(q.asker == "audience"))
-    return np.array(rows).reshape(-1, prep.found.rows.shape[1]), np.array(ys)
+    return role_rows(prep.found.rows[picked], prep.context), np.array(ys)
 
 
 def fit_model(preps: list[Prepared]) -> Model:
