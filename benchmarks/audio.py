@@ -161,18 +161,11 @@ def talk_plan(seed: Path):
     return talk, make_plan(talk, {})
 
 
-def whole_build(seed: Path, source: Path, cache_dir: Path, out: Path):
-    """The whole build (plan, audio, tags, feeds, site) of one seed from a local source file.
-
-    The source is linked in as the talk's cached download; the seed is copied
-    into `out` so its plan file is written there, not beside the original.
-    """
-    from publisher.ingest import load_talk
-    from publisher.pipeline import Options, build
-    from publisher.show import load_show
-
-    talk = load_talk(seed)
-    cached = cache_dir / "audio" / f"{talk.video_id}{source.suffix}"
+def stage_build(seed: Path, source: Path, video_id: str, cache_dir: Path, out: Path) -> None:
+    """Set up the one-talk show (b) builds, in the parent, untimed: the source is linked
+    in as the talk's cached download, and the seed is copied into `out` so its plan
+    file is written there, not beside the original."""
+    cached = cache_dir / "audio" / f"{video_id}{source.suffix}"
     cached.parent.mkdir(parents=True, exist_ok=True)
     if not cached.exists():
         os.symlink(source.resolve(), cached)
@@ -182,8 +175,15 @@ def whole_build(seed: Path, source: Path, cache_dir: Path, out: Path):
     show_file = out / "bench.toml"  # publishing pins each feed's guid in it
     if not show_file.exists():
         show_file.write_text(SHOW.format(seed=seed.name, bitrate=BITRATE))
-    show = load_show(show_file)
-    result = build(show, Options(out=out / "public", cache_dir=cache_dir))
+
+
+def whole_build(cache_dir: Path, out: Path):
+    """The whole build (plan, audio, tags, feeds, site) of the show stage_build set up:
+    what `publisher build` does, and nothing more (the seed is read by the build)."""
+    from publisher.pipeline import Options, build
+    from publisher.show import load_show
+
+    result = build(load_show(out / "bench.toml"), Options(out=out / "public", cache_dir=cache_dir))
     if result.errors:
         raise result.errors[0]
     return result
@@ -211,7 +211,7 @@ def build_talk(
 ) -> dict:
     """(b): build one talk from `source`; returns what it did."""
     if not render_only:
-        result = whole_build(seed, source, cache_dir, out)
+        result = whole_build(cache_dir, out)
         return {
             "via": "publisher build (plan, audio, tags, feeds, site)",
             "encodes": result.encodes,
@@ -280,6 +280,9 @@ def run_child(
     paths = ["--source", str(source), "--cache", str(cache), "--planned", str(planned)]
     paths += ["--render-only"] if render_only else []
     cmd = [sys.executable, __file__, "--child", "--seed", str(args.seed), *paths]
+    if not render_only:
+        talk, _ = pickle.loads(planned.read_bytes())
+        stage_build(args.seed, source, talk.video_id, cache, args.dir / "public")
     run = run_measured([*cmd, "--out", str(args.dir / "public")], env=installed())
     if run.returncode:
         sys.exit(f"build failed (exit {run.returncode})")
