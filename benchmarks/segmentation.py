@@ -28,10 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from publisher.plan import make_plan  # noqa: E402
 from publisher.plan.scorer import bundled_model  # noqa: E402
+from publisher.plan.segment import asked_by_audience  # noqa: E402
 from publisher.plan.titles import is_pleasantry  # noqa: E402
 from publisher.plan.training import (  # noqa: E402
+    Prepared,
     Recording,
     cross_validated,
+    labelled_starts,
     load_corpus,
     match,
     prepare,
@@ -47,10 +50,12 @@ class Score:
     titled: int = 0  # matched questions whose title keeps a key term
     pleasant: int = 0  # question titles that are pleasantries
     roles: int = 0  # matched questions whose asker role is right
+    asked: int = 0  # labelled questions with a candidate at their start ...
+    asked_right: int = 0  # ... whose asker the role model reads right there
     ms: float = 0.0
 
     def add(self, o: Score) -> None:
-        for k in ("hits", "hyps", "refs", "titled", "pleasant", "roles"):
+        for k in ("hits", "hyps", "refs", "titled", "pleasant", "roles", "asked", "asked_right"):
             setattr(self, k, getattr(self, k) + getattr(o, k))
 
     def row(self) -> str:
@@ -86,6 +91,14 @@ def _written_in(term: str, title: str) -> bool:
 
 def _same(a: str, b: str) -> bool:
     return stem(a) == stem(b) or a.removesuffix("s") == b.removesuffix("s")
+
+
+def role_reading(prep: Prepared, model) -> tuple[int, int]:
+    """(labelled questions with a candidate at their start, those whose asker the role
+    model reads right): the role model alone, at every labelled start."""
+    picked, ys = labelled_starts(prep)
+    audience = asked_by_audience(prep.found.rows[picked], prep.context, model)
+    return len(ys), int((audience == (ys > 0.5)).sum())
 
 
 def score(rec: Recording, model) -> tuple[Score, list[str]]:
@@ -128,6 +141,7 @@ def main() -> None:
     for prep, model in pairs:
         rec = prep.recording
         s, misses = score(rec, model)
+        s.asked, s.asked_right = role_reading(prep, model)
         scores[rec.name] = s
         minutes = rec.talk.duration / 60
         print(f"{rec.name[:44]:44s} {rec.shape:9s} {rec.captions:12s} {minutes:4.0f}  {s.row()}")
@@ -140,6 +154,11 @@ def main() -> None:
     for shape, s in sorted(shapes.items()):
         print(f"{'shape: ' + shape:44s} {'':9s} {'':12s} {'':4s}  {s.row()}")
     print(f"{'pooled':44s} {'':9s} {'':12s} {'':4s}  {total.row()}")
+    print("\nroles read at every labelled start (the role model alone, whatever is found):")
+    for name, s in [*(("shape: " + k, v) for k, v in sorted(shapes.items())), ("pooled", total)]:
+        if s.asked:
+            share = s.asked_right / s.asked
+            print(f"  {name:42s} {s.asked_right:3d} of {s.asked:3d} ({share:.2f})")
     variants = [r for r in recs if r.original]
     if variants:
         marked, plain = Score(), Score()

@@ -22,6 +22,7 @@ from publisher.plan.features import (
     role_rows,
 )
 from publisher.plan.scorer import MODEL_PATH, bundled_model, fit
+from publisher.plan.segment import asked_by_audience
 from publisher.plan.training import cross_validated, load_corpus, match, prepare
 from publisher.plan.words import words_of
 
@@ -198,6 +199,11 @@ def test_in_a_lecture_the_asker_is_more_likely_the_audience():
     plain = model.audience_probability(role_rows(rows, ctx))
     lecture = model.audience_probability(role_rows(rows, replace(ctx, lecture=True)))
     assert (lecture > plain + 0.1).all()
+    # in a host's show the host asks, whatever the role model reads
+    floor = replace(model, audience=(0.0,) * len(NAMES) + (9.0,))  # a lecture: the floor
+    lectured = replace(ctx, lecture=True)
+    assert asked_by_audience(rows, lectured, floor).all()
+    assert not asked_by_audience(rows, replace(lectured, hosted=True), floor).any()
 
 
 def test_the_shipped_model_reads_these_features_and_names_its_corpus():

@@ -156,6 +156,15 @@ def choose_starts(found: Candidates, logits: np.ndarray, model: Model, ctx: Cont
     return choose(times, gains, model.short, model.penalty)
 
 
+def asked_by_audience(rows: np.ndarray, ctx: Context, model: Model) -> np.ndarray:
+    """Whether each question, in time order (`rows`: its start's features), is asked
+    from the audience: never in a host's show (134 of the corpus's 136 questions in
+    such shows are the host's); elsewhere the role model's, smoothed over the run."""
+    if ctx.hosted:
+        return np.zeros(len(rows), bool)
+    return roles(model.audience_probability(role_rows(rows, ctx)), model.switch)
+
+
 def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None) -> list[Boundary]:
     """The question starts, in time order, each with its asker's role: in a show its
     title calls a podcast, interview, conversation or AMA, the host's (`ctx.hosted`);
@@ -166,11 +175,7 @@ def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None)
         return []
     logits = model.start_logits(found)
     chosen = choose_starts(found, logits, model, ctx)
-    if ctx.hosted:  # a host's show: the host asks (134 of its 136 questions in the corpus)
-        audience = np.zeros(len(chosen), bool)
-    else:
-        rows = role_rows(found.rows[chosen], ctx)
-        audience = roles(model.audience_probability(rows), model.switch)
+    audience = asked_by_audience(found.rows[chosen], ctx, model)
     out = []
     for k, asked in zip(chosen, audience, strict=True):
         anchor = found.words[k]

@@ -133,9 +133,9 @@ def _distance(times: np.ndarray, marks: np.ndarray) -> np.ndarray:
     return np.abs(times[:, None] - marks[None, :]).min(axis=1)
 
 
-def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """The role model's rows (features.role_rows) at the candidate nearest each labelled
-    question, and 1 where its asker is in the audience."""
+def labelled_starts(prep: Prepared) -> tuple[list[int], np.ndarray]:
+    """The candidate nearest each labelled question (within POSITIVE + 2 s), in time
+    order, and 1 where its asker is in the audience."""
     times = np.asarray(prep.found.times)
     picked, ys = [], []
     for q in prep.recording.questions:
@@ -145,7 +145,13 @@ def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
         if abs(times[k] - q.start) <= POSITIVE + 2:
             picked.append(k)
             ys.append(float(q.asker == "audience"))
-    return role_rows(prep.found.rows[picked], prep.context), np.array(ys)
+    return picked, np.array(ys)
+
+
+def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """The role model's rows (features.role_rows) at each labelled question's start."""
+    picked, ys = labelled_starts(prep)
+    return role_rows(prep.found.rows[picked], prep.context), ys
 
 
 def fit_model(preps: list[Prepared]) -> Model:
