@@ -19,13 +19,12 @@ import numpy as np
 from ..ingest import load_talk
 from ..model import Talk
 from .corpus_turns import marked_talk, read_turns
-from .decode import roles
 from .features import Candidates, Context, candidates, role_rows
 from .glossary import talk_glossary
 from .make import Asking, read_talk
 from .planfile import parse_time
-from .scorer import Model, fit, second_rows, sigmoid
-from .segment import choose_starts
+from .scorer import Model, fit, second_rows
+from .segment import asked_by_audience, choose_starts
 
 TOLERANCE = 10.0  # seconds: a start this close to a label matches it
 POSITIVE = 5.0  # seconds: candidates this close to a label are trained as starts
@@ -188,8 +187,9 @@ def _fit_rows(targets: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
 
 def _fit_switch(preps: list[Prepared]) -> float:
     """The cost of a change of asker between questions (decode.roles) that gets the
-    most roles right, each recording's roles read by an audience model that did not
-    see it (leave one out, within `preps`)."""
+    most roles right, each recording's roles read as the planner reads them
+    (segment.asked_by_audience) by an audience model that did not see it (leave one
+    out, within `preps`)."""
     asked = {p.recording.name: _asker_rows(p) for p in preps}
     held = []
     for p in preps:
@@ -198,11 +198,15 @@ def _fit_switch(preps: list[Prepared]) -> float:
         others = [asked[q.recording.name] for q in preps if q.recording.group != p.recording.group]
         if not others:
             continue  # one group: nothing to read its roles by
-        rows, ys = asked[p.recording.name]
-        held.append((rows @ _fit_rows(others), ys > 0.5))
+        picked, ys = labelled_starts(p)
+        held.append((p.found.rows[picked], p.context, tuple(_fit_rows(others)), ys > 0.5))
 
     def right(switch: float) -> int:
-        return sum(int((roles(sigmoid(x), switch) == y).sum()) for x, y in held if len(y))
+        total = 0
+        for rows, ctx, weights, audience in held:
+            model = Model((), weights, 0.0, 0.0, 0.0, switch=switch)
+            total += int((asked_by_audience(rows, ctx, model) == audience).sum())
+        return total
 
     return max(SWITCHES, key=right)  # the first, 0, when nothing was held out
 
