@@ -74,22 +74,27 @@ class Prepared:
     asking: Asking
 
 
+def read_labels(data: dict) -> tuple[tuple[Question, ...], tuple[float, ...]]:
+    """A labels file's questions and follow-up starts (its parsed TOML)."""
+    questions = tuple(
+        Question(
+            parse_time(str(q["start"])),
+            q.get("asker", "moderator"),
+            tuple(q.get("terms", ())),
+            q.get("text", ""),
+        )
+        for q in data.get("question", [])
+    )
+    return questions, tuple(parse_time(str(f["start"])) for f in data.get("followup", []))
+
+
 def load_corpus(folder: Path, root: Path) -> list[Recording]:
     out = []
     for path in sorted(folder.glob("*.labels.toml")):
         data = tomllib.loads(path.read_text())
         name = path.name.removesuffix(".labels.toml")
         seed = root / data["seed"] if "seed" in data else path.with_name(f"{name}.txt")
-        questions = tuple(
-            Question(
-                parse_time(str(q["start"])),
-                q.get("asker", "moderator"),
-                tuple(q.get("terms", ())),
-                q.get("text", ""),
-            )
-            for q in data.get("question", [])
-        )
-        followups = tuple(parse_time(str(f["start"])) for f in data.get("followup", []))
+        questions, followups = read_labels(data)
         rec = Recording(
             name,
             data.get("shape", "?"),
@@ -265,6 +270,7 @@ __all__ = [
     "Recording",
     "Prepared",
     "load_corpus",
+    "read_labels",
     "prepare",
     "fit_model",
     "cross_validated",
