@@ -110,6 +110,22 @@ META = [
     ),
 ]
 
+FLOOR = [  # the chair picks the next asker: not the question
+    (
+        "who's got my second mic you sir sorry hello as the grandson of a refugee what should"
+        " we do about the heritage sites",
+        "What should we do about the heritage sites?",
+    ),
+    (
+        "can i come to you you said it was bad bad bad do you see anything good in big tech",
+        "Do you see anything good in big tech?",
+    ),
+    (
+        "yes the lady please how will the new build system handle cross compiling",
+        "How will the new build system handle cross compiling?",
+    ),
+]
+
 PLEASANTRY_FIRST = [
     (  # nothing but pleasantries, then the question in the next breath
         "thank you thank you so much for having me here it's a pleasure to be on this panel"
@@ -155,11 +171,12 @@ STATEMENTS = [
     ),
 ]
 
-ALL = PREAMBLES + VOCATIVES + META + PLEASANTRY_FIRST + STATEMENTS
+ALL = PREAMBLES + VOCATIVES + META + FLOOR + PLEASANTRY_FIRST + STATEMENTS
 GROUPS = {
     "preamble skipped": PREAMBLES,
     "person asked dropped": VOCATIVES,
     "meta phrase skipped": META,
+    "floor management skipped": FLOOR,
     "pleasantry gives way": PLEASANTRY_FIRST,
     "statement asked": STATEMENTS,
 }

@@ -224,6 +224,17 @@ _RULES: list[tuple[str, str]] = [
     ),
     (r"(?:just |only )?(?:one|two|three|a couple) more(?: questions?)?(?= (?:so|okay|ok) )", OPEN),
     (r"(?:(?:i|we) (?:see|got) )?(?:a |any )?hands? up", OPEN),
+    (  # "yes you sir", "the lady please", "sorry": the chair picks the next asker
+        r"(?:(?:yes|yeah|okay|ok) )?(?:(?:you|the) )?(?:sir|madam|ma'am|lady|gentleman)"
+        r"(?: (?:please|there|here))?|sorry",
+        OPEN,
+    ),
+    (r"(?:can|could|may) i (?:come|go|turn) (?:back )?to (?:you|{T})", ANY),
+    (
+        r"who(?:'s| is| has)(?: got)? (?:the |my |a |our )?(?:second |other |next |roving )?"
+        r"(?:mic|mike|microphone)",
+        ANY,
+    ),
     (r"(?:the )?(?:mic|mike|microphone) is (?:yours|coming|on its way)", ANY),
     (
         r"(?:(?:someone|somebody|you|there|we)(?:'s|'ve| has| have) got|(?:we'll|we will|i'll|"
