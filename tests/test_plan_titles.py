@@ -341,3 +341,14 @@ def test_do_that_ends_a_question_on_its_object():
         " do that peter well you are coming into a big disagreement"
     )
     assert title(turn, names=PANEL) == "How far does your research help us do it?"
+
+
+def test_a_do_question_has_a_verb_after_its_subject():
+    """'so did 242 of the 260 sailors' agrees with a statement; it asks nothing: the
+    question is the one after it. 'Does Rust make ...' asks."""
+    turn = (
+        "magellan died halfway through and so did 242 of the 260 sailors what do you think it"
+        " was like for that crew"
+    )
+    assert title(turn) == "What do you think it was like for that crew?"
+    assert title("does rust make the kernel safer") == "Does Rust make the kernel safer?"

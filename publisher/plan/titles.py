@@ -136,7 +136,14 @@ def _is_start(words: list[str], i: int) -> bool:
     if not do_type and prev in _OPENS and subject:  # "| should distributions enable X"
         pos = _pos(nxt)
         return nxt in _DETS or not pos or ("NOUN" in pos and "VERB" not in pos)
-    return do_type and subject and prev not in _SUBJ  # "does Rust make", not "we did it"
+    if not (do_type and subject and prev not in _SUBJ):
+        return False  # "we did it"
+    return nxt in _SUBJ or _verb_after(words, i + 2)  # "does Rust make", not "did 242 of"
+
+
+def _verb_after(words: list[str], k: int) -> bool:
+    """A verb within three words of words[k]: the subject of a "do" question has one."""
+    return any("VERB" in _pos(w) and w not in STOPWORDS for w in words[k : k + 3])
 
 
 def _clause_end(words: list[str], i: int) -> int:
