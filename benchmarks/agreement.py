@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from segmentation import keeps_term  # noqa: E402
+from segmentation import f1, keeps_term  # noqa: E402
 
 from publisher.plan import make_plan  # noqa: E402
 from publisher.plan.training import (  # noqa: E402
@@ -35,12 +35,6 @@ from publisher.plan.training import (  # noqa: E402
     prepare,
     read_labels,
 )
-
-
-def f1(hits: int, hyps: int, refs: int) -> float:
-    p = hits / hyps if hyps else float(not refs)
-    r = hits / refs if refs else float(not hyps)
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def compare(

@@ -59,15 +59,25 @@ class Score:
             setattr(self, k, getattr(self, k) + getattr(o, k))
 
     def row(self) -> str:
-        p = self.hits / self.hyps if self.hyps else float(not self.refs)
-        r = self.hits / self.refs if self.refs else float(not self.hyps)
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f = scores(self.hits, self.hyps, self.refs)
         n = max(self.hits, 1)
         return (
-            f"{self.refs:3d} {self.hyps:3d} {self.hits:3d}  {p:4.2f} {r:4.2f} {f1:4.2f}"
+            f"{self.refs:3d} {self.hyps:3d} {self.hits:3d}  {p:4.2f} {r:4.2f} {f:4.2f}"
             f"  {self.titled:3d} {self.titled / n:4.2f}  {self.roles:3d} {self.roles / n:4.2f}"
             f"  {self.pleasant:3d}"
         )
+
+
+def scores(hits: int, hyps: int, refs: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of `hyps` found starts against `refs` labelled ones
+    (1.0 where there was nothing to find and nothing was found)."""
+    p = hits / hyps if hyps else float(not refs)
+    r = hits / refs if refs else float(not hyps)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def f1(hits: int, hyps: int, refs: int) -> float:
+    return scores(hits, hyps, refs)[2]
 
 
 def _stems(text: str) -> set[str]:
