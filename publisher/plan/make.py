@@ -168,6 +168,8 @@ def make_plan(
         stop = bounds[i].anchor if i < len(bounds) else len(words)
         turn = _turn(words, bound, stop)
         ranked = topics.ranked(i, clean(" ".join(w.norm for w in turn)).split())
+        # its terms: keywords, and what a title may be headed by (not "cool" said once)
+        terms = [k for k in ranked if topics.distinct(i, k)]
         if bound is None:
             kind = "talk" if ctx.talk_first or not bounds else "intro"
             title = "Welcome and introductions" if kind == "intro" else talk.title
@@ -183,12 +185,12 @@ def make_plan(
             kind = "question"
             kw_words = {w for k in ranked[:5] for w in k.split()}
             turn_text = " ".join(w.text for w in turn)
-            title = question_title(turn_text, kw_words, known, pairs, names=names, about=ranked[:5])
+            title = question_title(turn_text, kw_words, known, pairs, names=names, about=terms[:5])
             if not asks(title, names):  # the title _asking found a question in
                 title = reader.title(bound.anchor, stop)
             topic = _topic(topics, i, ranked, title, turn)
         credits = segment_credits(kind, bound.asker if bound else "", talk, " ".join(clips[i]))
-        keywords = _keywords([k for k in ranked if topics.distinct(i, k)], clips[i], known)
+        keywords = _keywords(terms, clips[i], known)
         guid = new_guid(talk.video_id, a, {s.guid for s in segments})
         topic = normalise_topic(topic, known)  # summary: the notes write it from these
         segments.append(Segment(a, b, kind, title, topic, keywords, credits, guid))

@@ -471,7 +471,7 @@ def question_title(
     `names` are the lowercase names of the people a question may be put to (the
     panel, presenters, moderator); without them the capitalised words of `known`
     stand in, and a name is only dropped where it can't be an object ("think X").
-    `about`: the clip's key phrases, best first; a question that names no subject
+    `about`: the clip's terms (Topics.distinct), best first; a question that names no subject
     ("can you talk a little bit") is headed by the first the asker said before it."""
     people = frozenset(n.lower() for n in names) if names is not None else _names_in(known)
     words = _expand(join_pairs(clean(turn).split(), set(pairs)))
