@@ -352,3 +352,36 @@ def test_a_do_question_has_a_verb_after_its_subject():
     )
     assert title(turn) == "What do you think it was like for that crew?"
     assert title("does rust make the kernel safer") == "Does Rust make the kernel safer?"
+
+
+@pytest.mark.parametrize(
+    "turn, expected",
+    [  # 'you' as a subject whose verb the captions lost ("weren't", a mumble): dropped
+        (
+            "would you accept jordan peterson's rules if you weren't jordan peterson oh good"
+            " good point yeah well you know",
+            "Would you accept jordan peterson's rules?",
+        ),
+        (
+            "so let's go back all the way to the 76 campaign did you work on that campaign or"
+            " did you yeah so this is a good example i did",
+            "Did you work on that campaign?",
+        ),
+        # 'you' as an object: kept
+        ("how important is it for you", "How important is it for you?"),
+        ("what else can we show you", "What else can we show you?"),
+    ],
+)
+def test_a_title_ends_on_you_only_as_an_object(turn, expected):
+    assert title(turn) == expected
+
+
+def test_not_in_a_question_that_goes_on():
+    """'like and not like' goes on with the question; 'whether or not' is 'whether'."""
+    turn = (
+        "so before continuing down the line a few questions there but what what do you like"
+        " and not like about ex machina as a movie because I actually watched it twice"
+    )
+    assert title(turn) == "What do you like and not like about ex machina as a movie?"
+    turn = "i was wondering whether or not you can run qemu without kvm"
+    assert title(turn) == "Can you run QEMU without KVM?"

@@ -156,7 +156,8 @@ def _clause_end(words: list[str], i: int) -> int:
             break  # a pleasantry: the clause ended before it
         if j - i >= 3 and w == "well" and words[j - 1] in _VAGUE:
             break  # "... thoughts on that | well they're real": the answer begins
-        negated = w == "not" and words[j - 1] in _AUX  # "you could not work without"
+        # "you could not work without", "what do you like and not like"
+        negated = w == "not" and (words[j - 1] in _AUX or words[j - 1] == "and")
         if j - i >= 3 and w in _BREAK and not _intensifier(words, j) and not negated:
             break
         if j - i >= 4 and w in {"our", "my"} and _pos(words[j - 1]) == {"NOUN"}:
@@ -331,7 +332,9 @@ def _trim(clause: list[str]) -> list[str]:
     while clause:
         last, prev = clause[-1], clause[-2] if len(clause) > 1 else ""
         done = last == "it" and prev in _DO
-        pronoun_ok = last == "you" or done or (last in {"it", "them"} and _verb_only(prev))
+        pronoun_ok = (
+            _object_you(prev, last) or done or (last in {"it", "them"} and _verb_only(prev))
+        )
         if (last in STOPWORDS and not (pronoun_ok or _ends_ok(prev, last))) or (
             _verb_only(last) and not _named_by(prev)
         ):
@@ -339,6 +342,12 @@ def _trim(clause: list[str]) -> list[str]:
         else:
             break
     return clause
+
+
+def _object_you(prev: str, last: str) -> bool:
+    """'for you', 'show you': a question may end on 'you' as an object; not as a
+    subject whose verb was cut off ('that you', 'if you', 'did you', 'and you')."""
+    return last == "you" and (prev in _PREPS or (prev not in STOPWORDS and "VERB" in _pos(prev)))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -357,7 +366,7 @@ def _verb_only(word: str) -> bool:
 
 def _invert(clause: list[str]) -> list[str]:
     """'whether every fix should be tagged' -> 'should every fix be tagged'."""
-    body = clause[1:]
+    body = clause[3:] if clause[1:3] == ["or", "not"] else clause[1:]  # "whether or not"
     for k, w in enumerate(body[:6]):
         if w in _AUX - _DO - {"have", "has"} and k > 0:
             return [w] + body[:k] + body[k + 1 :]
