@@ -124,6 +124,10 @@ FLOOR = [  # the chair picks the next asker: not the question
         "yes the lady please how will the new build system handle cross compiling",
         "How will the new build system handle cross compiling?",
     ),
+    (  # mid-turn: the chair moves on after a question from the floor
+        "is that really a military threat down here the lady please",
+        "Is that a military threat?",
+    ),
 ]
 
 PLEASANTRY_FIRST = [

@@ -229,6 +229,11 @@ _RULES: list[tuple[str, str]] = [
         r"(?: (?:please|there|here))?|sorry",
         OPEN,
     ),
+    (  # "... a military threat | down here the lady please": mid-turn, the next asker
+        r"(?:(?:down|over|up|back) )?(?:here|there) (?:the |you )?(?:sir|madam|ma'am|lady|"
+        r"gentleman)(?: please)?|(?:the|you) (?:sir|madam|ma'am|lady|gentleman) please",
+        ANY,
+    ),
     (r"(?:can|could|may) i (?:come|go|turn) (?:back )?to (?:you|{T})", ANY),
     (
         r"who(?:'s| is| has)(?: got)? (?:the |my |a |our )?(?:second |other |next |roving )?"
