@@ -141,35 +141,39 @@ def tree_cpu(children: bool = False) -> float:
 
 
 class Stages:
-    """Wall and CPU time (this process and the children it waited for) of named steps:
-    wrap(owner, "name") replaces a function so each call is logged."""
+    """Wall and CPU time (this process and the children it waited for) of named steps,
+    and the CPU time the whole machine used meanwhile (children not yet waited for,
+    such as a planner still running, count there): wrap(owner, "name") replaces a
+    function so each call is logged."""
 
     def __init__(self) -> None:
         self.t0 = time.perf_counter()
-        self.log: list[tuple[str, float, float, float, float]] = []  # label, start, end, cpu, MB
+        # label, start, end, cpu, MB, machine cpu
+        self.log: list[tuple[str, float, float, float, float, float]] = []
 
     def wrap(self, owner: object, name: str, label: str | None = None) -> Callable:
         real = getattr(owner, name)
 
         @functools.wraps(real)
         def timed(*args, **kwargs):
-            start, cpu = time.perf_counter(), tree_cpu()
+            start, cpu, busy = time.perf_counter(), tree_cpu(), machine_cpu()
             try:
                 return real(*args, **kwargs)
             finally:
                 end, used = time.perf_counter(), tree_cpu() - cpu
-                peak = peak_rss_mb()
-                self.log.append((label or name, start - self.t0, end - self.t0, used, peak))
+                peak, machine = peak_rss_mb(), machine_cpu() - busy
+                row = (label or name, start - self.t0, end - self.t0, used, peak, machine)
+                self.log.append(row)
 
         setattr(owner, name, timed)
         return timed
 
-    def rows(self) -> list[tuple[str, float, float, float, float]]:
-        """(label, start, wall, cpu, this process's peak RSS MB by its end), by start; a
-        step inside another is indented."""
+    def rows(self) -> list[tuple[str, float, float, float, float, float]]:
+        """(label, start, wall, cpu, this process's peak RSS MB by its end, the machine's
+        CPU), by start; a step inside another is indented."""
         out, open_ends = [], []
-        for label, start, end, cpu, peak in sorted(self.log, key=lambda r: (r[1], -r[2])):
+        for label, start, end, cpu, peak, machine in sorted(self.log, key=lambda r: (r[1], -r[2])):
             open_ends = [e for e in open_ends if e > start]
-            out.append(("  " * len(open_ends) + label, start, end - start, cpu, peak))
+            out.append(("  " * len(open_ends) + label, start, end - start, cpu, peak, machine))
             open_ends.append(end)
         return out

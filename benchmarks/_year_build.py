@@ -27,7 +27,7 @@ def run(args: list[str]) -> int:
     timer.wrap(site, "build_site", "site")
     status = main(args)
     seconds: dict[str, float] = {}
-    for label, start, end, _, _ in timer.log:
+    for label, start, end, *_ in timer.log:
         seconds[label] = seconds.get(label, 0.0) + end - start
     parts = ", ".join(f"{k} {seconds.get(k, 0.0):.2f} s" for k in ("records", "feeds", "site"))
     print(f"publish step: {seconds.get('publish', 0.0):.2f} s ({parts})", flush=True)

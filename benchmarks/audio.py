@@ -18,7 +18,8 @@ and prints their ratio (and its floor: the build's CPU time spread over both
 cores, over (a)'s wall time), the build's peak RSS (Python process, and the whole
 process tree sampled every 20 ms), its CPU time per core (user+sys of the tree /
 wall / 2), where its wall time goes stage by stage (with each stage's CPU time:
-cores busy = CPU / wall), the loudness and true peak (ffmpeg ebur128) of every
+cores busy = CPU / wall, by the build's own processes (a child counts once it is
+waited for) and by the whole machine), the loudness and true peak (ffmpeg ebur128) of every
 piece and of the full episode, the time of a no-op rebuild and the encodes of a
 rebuild with one boundary moved.
 
@@ -45,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _measure import Stages, peak_rss_mb, run_measured, tree_cpu  # noqa: E402  (benchmarks/, the script's folder)
+from _measure import Stages, machine_cpu, peak_rss_mb, run_measured, tree_cpu  # noqa: E402  (benchmarks/, the script's folder)
 
 SEED = ROOT / "seeds" / "kvm-forum-2018" / "contributor-qa-panel.txt"
 BITRATE = "64k"
@@ -261,11 +262,12 @@ def _bound(session):
 
 
 def child(args: argparse.Namespace) -> None:
-    start = time.perf_counter()
+    start, busy = time.perf_counter(), machine_cpu()
     clock = Stages()
     import publisher.pipeline  # noqa: F401  (timed: a build imports it too)
 
-    clock.log.append(("imports", 0.0, time.perf_counter() - start, tree_cpu(), 0.0))
+    imports = time.perf_counter() - start, tree_cpu(), 0.0, machine_cpu() - busy
+    clock.log.append(("imports", 0.0, *imports))
     timed(clock)  # the planner: in its stage (plan_talk), or apart (Apart.result)
     info = build_talk(args.seed, args.source, args.cache, args.out, args.planned, args.render_only)
     info["wall"] = time.perf_counter() - start
@@ -345,10 +347,16 @@ def print_stages(run: dict) -> None:
     """Where the build's wall time went (after {start-up} s of interpreter and imports)."""
     startup = run["outer_wall"] - run["wall"]
     print(f"  where the time goes (start-up and imports {startup:.1f} s, then):")
-    print(f"    {'stage':40} {'at':>6} {'wall':>6} {'cpu':>6} cores busy, python peak RSS")
-    for label, start, wall, cpu, peak in run["stages"]:
-        busy = cpu / wall if wall > 0 else 0.0
-        print(f"    {label:40} {start:6.2f} {wall:6.2f} {cpu:6.2f} {busy:4.2f} {peak:4.0f} MB")
+    print(
+        f"    {'stage':40} {'at':>6} {'wall':>6} {'cpu':>6} cores busy (by the build, "
+        "by the machine), python peak RSS"
+    )
+    for label, start, wall, cpu, peak, machine in run["stages"]:
+        busy, all_busy = (cpu / wall, machine / wall) if wall > 0 else (0.0, 0.0)
+        print(
+            f"    {label:40} {start:6.2f} {wall:6.2f} {cpu:6.2f} {busy:4.2f} {all_busy:4.2f} "
+            f"{peak:4.0f} MB"
+        )
 
 
 def levels(path: Path) -> tuple[float, float]:
