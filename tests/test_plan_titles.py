@@ -389,3 +389,25 @@ def test_not_in_a_question_that_goes_on():
     assert title(turn) == "What do you like and not like about ex machina as a movie?"
     turn = "i was wondering whether or not you can run qemu without kvm"
     assert title(turn) == "Can you run QEMU without KVM?"
+
+
+@pytest.mark.parametrize(
+    "turn, expected",
+    [  # a preposition keeps a pointing object ("beyond those", "with this")
+        (
+            "are there commitments beyond those that you agreed on that your company is"
+            " willing to make",
+            "Are there commitments beyond those?",
+        ),
+        ("so my question is how will you deal with this", "How will you deal with this?"),
+        # cut to length on a preposition or a modal: they go, not the question
+        (
+            "is there still some precious time left before climate change moves irreversibly"
+            " beyond man's control if so what are the most urgent actions",
+            "Is there still some precious time left before climate change moves irreversibly?",
+        ),
+        ("was the public aware that the agency might", "Was the public aware?"),
+    ],
+)
+def test_a_title_does_not_end_on_a_preposition_or_a_modal(turn, expected):
+    assert title(turn) == expected

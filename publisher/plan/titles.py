@@ -49,6 +49,13 @@ _EMBEDS = wordset("of from with for that's")
 _TIME = wordset("tomorrow today tonight yesterday now again")
 _PREPS = wordset("with for in on at to from of about by")
 _DETS = wordset("a an the some any this that these those")
+# a question can't end on a modal without its verb, "able" without "to", or a
+# preposition without its object ("... commitments beyond?", "... will only be able?")
+_AFTER_ONLY = wordset("beyond among amongst despite unlike towards toward upon within across")
+_CANT_END = _AFTER_ONLY | wordset("able")
+_MODALS = wordset("might may shall must can could will would should cannot")
+_THAT = wordset("that if whether when because")  # "... aware | that the agency might": cut
+_POINTING = wordset("this that these those them")  # "beyond those", "about that": an object
 _LOOSE = wordset("people them everyone everybody stuff things it")
 _OPINION = wordset(
     "thoughts thought think opinion opinions comment comments experience experiences "
@@ -331,12 +338,19 @@ def _trim(clause: list[str]) -> list[str]:
         clause[-1] = "it"
     while clause:
         last, prev = clause[-1], clause[-2] if len(clause) > 1 else ""
+        if last in _MODALS:  # its verb was lost: so goes the clause it ends, if short
+            near = range(max(len(clause) - 6, 1), len(clause) - 1)
+            back = [k for k in near if clause[k] in _THAT]
+            clause = clause[: back[0]] if back else clause[:-1]
+            continue
         done = last == "it" and prev in _DO
         pronoun_ok = (
             _object_you(prev, last) or done or (last in {"it", "them"} and _verb_only(prev))
-        )
-        if (last in STOPWORDS and not (pronoun_ok or _ends_ok(prev, last))) or (
-            _verb_only(last) and not _named_by(prev)
+        ) or (last in _POINTING and prev in _PREPS | _AFTER_ONLY)
+        if (
+            (last in STOPWORDS and not (pronoun_ok or _ends_ok(prev, last)))
+            or last in _CANT_END
+            or (_verb_only(last) and not _named_by(prev))
         ):
             clause.pop()
         else:
@@ -406,16 +420,25 @@ def sentence(
     limit: int = MAX_CHARS,
     cap: bool = True,
 ) -> str:
+    """The words as a title: cased as the talk spells them, cut to `limit` characters
+    where a question (_trim) or a heading can end."""
     out = [case_word(w, known) for w in words]
-    if out and cap:
-        out[0] = out[0][0].upper() + out[0][1:]
     while out and len(" ".join(out)) > limit - 1:
         out.pop()
-    while len(out) > 1 and out[-1].lower() in STOPWORDS and out[-1].lower() not in {"you", "it"}:
-        if _ends_ok(out[-2].lower(), out[-1].lower()):
-            break
-        out.pop()
+    low = [w.lower() for w in out]
+    out = out[: len(_trim(low) if question else _heading_end(low)) or 1]
+    if out and cap:
+        out[0] = out[0][0].upper() + out[0][1:]
     return " ".join(out) + ("?" if question else "")
+
+
+def _heading_end(words: list[str]) -> list[str]:
+    """A heading ends on a word that names something: not on a function word."""
+    while len(words) > 1 and words[-1] in STOPWORDS and words[-1] not in {"you", "it"}:
+        if _ends_ok(words[-2], words[-1]):
+            break
+        words = words[:-1]
+    return words
 
 
 def subject_of(text: str) -> list[str]:
