@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.plan.titles import is_pleasantry, question_title
+from publisher.plan.titles import is_pleasantry, question_title, sentence
 
 KNOWN = {
     "peter": "Peter",
@@ -411,3 +411,12 @@ def test_not_in_a_question_that_goes_on():
 )
 def test_a_title_does_not_end_on_a_preposition_or_a_modal(turn, expected):
     assert title(turn) == expected
+
+
+def test_a_title_cut_to_length_does_not_end_on_an_adjective_without_its_noun():
+    text = "have there been any talks about cyber security with the city of new york"
+    words = text.split()
+    cut = len(text) - len(" york") + 1  # room for every word but the last
+    assert sentence(words, {}, question=True, limit=cut) == (
+        "Have there been any talks about cyber security with the city?"
+    )

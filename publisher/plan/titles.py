@@ -426,6 +426,8 @@ def sentence(
     while out and len(" ".join(out)) > limit - 1:
         out.pop()
     low = [w.lower() for w in out]
+    if len(out) < len(words) and len(low) > 3 and _pos(low[-1]) == {"ADJ"}:
+        low.pop()  # "... with the city of new": its noun was cut, so goes the adjective
     out = out[: len(_trim(low) if question else _heading_end(low)) or 1]
     if out and cap:
         out[0] = out[0][0].upper() + out[0][1:]
