@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.plan.titles import is_pleasantry, question_title, sentence
+from publisher.plan.titles import case_word, is_pleasantry, question_title, sentence
 
 KNOWN = {
     "peter": "Peter",
@@ -358,6 +358,33 @@ def test_a_do_question_has_a_verb_after_its_subject():
     assert title("does rust make the kernel safer") == "Does Rust make the kernel safer?"
 
 
+def test_do_before_it_or_this_is_the_verb_not_a_question():
+    """'Do' takes 'it'/'this'/'that' only as its object ('does it' asks): 'they said
+    we can do it to an extent' is a statement, and the question is the one after it."""
+    turn = (
+        "they said we can do it to an extent that is not useful and so what do you make of"
+        " that argument"
+    )
+    assert title(turn) == "What do you make of that argument?"
+    assert not title("do this because we have to set a new direction").endswith("?")
+    assert title("do these rules apply to rust") == "Do these rules apply to Rust?"
+
+
+@pytest.mark.parametrize(
+    "turn, asks",
+    [
+        ("are i am an optimist about this whole discussion", False),
+        ("does you think about it every day", False),
+        ("is they going to the conference", False),
+        ("are they going to the conference", True),
+        ("does it work on arm", True),
+        ("is it safe to run qemu as root", True),
+    ],
+)
+def test_a_question_starts_with_an_auxiliary_that_agrees_with_its_subject(turn, asks):
+    assert title(turn).endswith("?") == asks
+
+
 @pytest.mark.parametrize(
     "turn, expected",
     [  # 'you' as a subject whose verb the captions lost ("weren't", a mumble): dropped
@@ -420,3 +447,12 @@ def test_a_title_cut_to_length_does_not_end_on_an_adjective_without_its_noun():
     assert sentence(words, {}, question=True, limit=cut) == (
         "Have there been any talks about cyber security with the city?"
     )
+
+
+def test_an_acronym_that_is_also_a_word_keeps_the_talks_casing():
+    """'kvm' is KVM anywhere; 'arm' is ARM only where the talk writes it so (a talk on
+    robots says 'arm' for a robot's arm)."""
+    assert case_word("kvm", {}) == "KVM"
+    assert case_word("arm", {}) == "arm"
+    assert case_word("arm", {"arm": "ARM"}) == "ARM"
+    assert title("how does the robot arm grip a cup") == "How does the robot arm grip a cup?"

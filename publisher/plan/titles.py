@@ -136,6 +136,8 @@ def _is_start(words: list[str], i: int) -> bool:
         return False  # a statement: "we did it gradually"
     if w in {"is", "was"} and nxt == "that" and prev not in _BREAK | _TURN | {""}:
         return False  # "the problem is that X": a statement
+    if not _agrees(w, nxt):
+        return False  # "do it to an extent": 'do' is the verb, not a question's
     if nxt in _SUBJ:  # "did you ...", "is there ..."
         return True
     do_type = w in _DO | {"doesn't", "don't", "didn't"}
@@ -146,6 +148,29 @@ def _is_start(words: list[str], i: int) -> bool:
     if not (do_type and subject and prev not in _SUBJ):
         return False  # "we did it"
     return nxt in _SUBJ or _verb_after(words, i + 2)  # "does Rust make", not "did 242 of"
+
+
+_SINGULAR = frozenset({"it", "this", "that", "he", "she"})
+_PLURAL = frozenset({"you", "we", "they", "people"})
+# an auxiliary and the subjects it cannot take: "do it" is the verb 'do' and its
+# object, and "are i am", "does you" are captions misheard, not questions
+_DISAGREES = {
+    "do": _SINGULAR | {"i'm"},
+    "don't": _SINGULAR,
+    "does": _PLURAL | {"i"},
+    "doesn't": _PLURAL | {"i"},
+    "are": _SINGULAR | {"i"},
+    "aren't": _SINGULAR | {"i"},
+    "were": _SINGULAR | {"i"},
+    "weren't": _SINGULAR | {"i"},
+    "is": _PLURAL | {"i"},
+    "isn't": _PLURAL | {"i"},
+}
+
+
+def _agrees(aux: str, subject: str) -> bool:
+    """Can `subject` follow `aux` in a question?"""
+    return subject not in _DISAGREES.get(aux, ())
 
 
 def _verb_after(words: list[str], k: int) -> bool:
@@ -405,10 +430,12 @@ def _meaning(clause: list[str], keywords: set[str]) -> float:
 
 
 def case_word(word: str, known: dict[str, str]) -> str:
+    """The talk's casing of `word` (`known`), else an acronym's capitals, unless it is
+    also an English word ('arm', 'ram': a robot's arm is not ARM)."""
     low = word.lower()
     if low in known:
         return known[low]
-    if low in ACRONYMS:
+    if low in ACRONYMS and not _pos(low):
         return low.upper()
     return "I" if low == "i" else low
 
