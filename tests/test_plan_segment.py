@@ -107,6 +107,18 @@ def test_talk_with_qa_is_one_talk_clip_then_audience_questions():
     assert all(s.speakers[0].role == "audience" for s in plan.segments if s.kind == "question")
 
 
+def test_closing_words_after_the_last_question_are_their_own_clip():
+    """A real talk whose host closes it ("please give Mark a big hand") after the last
+    question, which the model does not take for a start: the closing is an outro, not
+    the end of the last question's clip, nor its title."""
+    plan = make_plan(load_talk(CORPUS / "marc-raibert-boston-dynamics.txt"))
+    *rest, last = plan.segments
+    assert (last.kind, last.title) == ("outro", "Closing")
+    assert 3180.0 <= last.start <= 3188.7  # the closing's caption line starts at 53:08.6
+    assert rest[-1].kind == "question" and "hand" not in rest[-1].title.lower()
+    assert [s.kind for s in rest].count("outro") == 0
+
+
 # the corpus's real talks that take no questions
 TALKS_WITHOUT_QUESTIONS = [
     "mit-agi-artificial-general-intelligence-lex-fridman",

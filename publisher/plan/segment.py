@@ -50,6 +50,7 @@ TALK_BODY = 0.4  # of a talk with no words opening the floor: no questions befor
 UNOPENED = 1.0  # log-odds more a start needs in a talk whose floor no words open
 CLOSING_AFTER = 0.75  # of the talk: a closing before this is only thanks in passing
 CLOSING_WORDS = 20
+CLOSING_LEFT = 80  # words: closing words end a talk, with at most this much after them
 
 
 _FLOOR = re.compile(r"^(?:yes|yeah|okay|ok|thank|thanks|please|go ahead)\b|\bquestions?\b")
@@ -187,7 +188,25 @@ def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None)
             out.append(Boundary(start, anchor, asker, float(logits[k]), "outro"))
             break  # what follows the closing words is part of them
         out.append(Boundary(start, anchor, asker, float(logits[k])))
+    closing = _closing_words(words, out[-1].anchor, ctx.duration) if out else None
+    if closing is not None and out[-1].kind != "outro":
+        out.append(Boundary(words[closing].time, closing, "moderator", 0.0, "outro"))
     return out
+
+
+def _closing_words(words: list[Word], after: int, duration: float) -> int | None:
+    """The first word of the caption line where the talk's closing words start ("please
+    give Mark a big hand"), when they come after the turn at `after`, late in the talk,
+    and little speech (CLOSING_LEFT words) follows them; else None."""
+    text = Text(words)
+    for m in _CLOSING.finditer(text.text):
+        k = text.word_at(m.start())
+        late = words[k].time >= CLOSING_AFTER * duration
+        if k > after + CLOSING_WORDS and late and len(words) - k <= CLOSING_LEFT:
+            while k > after + CLOSING_WORDS and words[k - 1].line == words[k].line:
+                k -= 1
+            return k
+    return None
 
 
 def _closes(words: list[Word], anchor: int, duration: float) -> bool:
