@@ -14,7 +14,7 @@ from publisher.plan import make_plan
 from publisher.plan.glossary import people_glossary
 from publisher.plan.speakers import claimed
 from publisher.plan.titles import question_title
-from publisher.plan.topics import STOP, normalise_topic
+from publisher.plan.topics import STOP, Topics, normalise_topic
 from publisher.plan.words import STOPWORDS
 from publisher.show import load_show
 
@@ -208,3 +208,24 @@ def test_bundled_credits_name_panelists_only_with_evidence(bundled):
         assert seg.speakers[0].role in ("moderator", "audience")
         roles = [c.role for c in seg.speakers[1:]]
         assert set(roles) <= {"panelist", "panel"} and len(roles) == 5
+
+
+def test_keywords_never_end_on_a_form_of_address():
+    """'the lady at the front sir', 'red lines gentlemen': the chair's words to the
+    room are no part of a subject."""
+    said = "red lines gentlemen yes sir red lines gentlemen the young lady sir red lines"
+    elsewhere = "live migration of memory pages live migration"
+    clip, other = said.split(), elsewhere.split()
+    ranked = Topics([clip, other], set()).ranked(0, clip[:6])
+    assert "red lines" in ranked
+    assert not any(p.split()[-1] in {"sir", "gentlemen", "ladies"} for p in ranked), ranked
+
+
+def test_a_keyword_names_a_person_whole_or_not_at_all():
+    """'moral compass Conrad' is the subject put to Conrad; 'Conrad Black' is a name."""
+    said = "moral compass conrad moral compass conrad black moral compass"
+    elsewhere = "live migration of memory pages live migration"
+    people = {"conrad", "black"}
+    ranked = Topics([said.split(), elsewhere.split()], set(), people).ranked(0, said.split())
+    assert "moral compass" in ranked
+    assert not any(people & set(p.split()) and not set(p.split()) <= people for p in ranked)

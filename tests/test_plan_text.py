@@ -158,6 +158,9 @@ def test_topic_labels_are_normalised_across_talks():
     labels = ["the KVM APIs", "kvm api", "KVM API", "KVM API today"]
     assert {normalise_topic(x, known) for x in labels} == {"KVM API"}
     assert normalise_topic("today", {}) == "Today"  # a lone word stays
+    names = {"united": "United", "states": "States", "apis": "APIs"}
+    assert normalise_topic("the united states", names) == "United States"  # a name: as written
+    assert normalise_topic("kvm apis", names) == "KVM API"
     assert slugify(normalise_topic("Patch reviews", {})) == slugify(
         normalise_topic("patch review", {})
     )

@@ -161,7 +161,7 @@ def make_plan(
     starts = [0.0, *found, end]
     spans = list(zip(starts, starts[1:], strict=False))
     clips = [[w.norm for w in words if a <= w.time < b] for a, b in spans]
-    topics = Topics(clips, set(known))
+    topics = Topics(clips, set(known), names)
     segments: list[Segment] = []
     for i, (a, b) in enumerate(spans):
         bound = bounds[i - 1] if i else None

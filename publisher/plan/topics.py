@@ -23,6 +23,7 @@ from .words import STOPWORDS, stem, wordset
 _FILLERS = wordset(
     "lot thing things stuff people way time kind sort bit question questions answer topic "
     "thought thoughts opinion opinions comment comments guys everyone everybody anything "
+    "sir madam gentleman gentlemen ladies "
     "something okay yeah point case good "
     "great sure actually really probably maybe different same certain whole first second last "
     "next also still much many ah oh eh hmm huh wow part alright gonna wanna um uh"
@@ -109,13 +110,24 @@ def _key(gram: list[str]) -> str:
 class Topics:
     """Scores phrases of one clip against all clips of the talk."""
 
-    def __init__(self, clips: list[list[str]], proper: set[str] | frozenset = frozenset()):
+    def __init__(
+        self,
+        clips: list[list[str]],
+        proper: set[str] | frozenset = frozenset(),
+        people: set[str] | frozenset = frozenset(),
+    ):
+        """`proper`: the talk's capitalised words; `people`: the lowercase parts of its
+        people's names, which a phrase names whole or not at all ("moral compass
+        Conrad" is a question put to Conrad, not a subject)."""
         self.proper = {stem(w) for w in proper} | {stem(w) for w in ACRONYMS}
         self.counts: list[Counter] = []
         self.surface: dict[str, Counter] = {}
         for words in clips:
             counts: Counter = Counter()
             for gram in _grams(words):
+                named = {w.removesuffix("'s") for w in gram}
+                if len(gram) > 1 and named & people and not named <= people:
+                    continue
                 key = _key(gram)
                 counts[key] += 1
                 self.surface.setdefault(key, Counter())[" ".join(gram)] += 1
@@ -191,7 +203,7 @@ def normalise_topic(label: str, known: dict[str, str]) -> str:
         words.pop(0)
     while len(words) > 1 and words[-1] in _WHEN:
         words.pop()  # "live migration today": the subject is live migration
-    if words:
+    if words and not known.get(words[-1], "").istitle():  # "United States" is a name
         words[-1] = singular(words[-1])
     out = [case_word(w, known) for w in words[:4]]
     if out:
