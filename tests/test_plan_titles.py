@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.plan.titles import case_word, is_pleasantry, question_title, sentence
+from publisher.plan.titles import case_word, is_pleasantry, question_title, sentence, subject_of
 
 KNOWN = {
     "peter": "Peter",
@@ -456,3 +456,20 @@ def test_an_acronym_that_is_also_a_word_keeps_the_talks_casing():
     assert case_word("arm", {}) == "arm"
     assert case_word("arm", {"arm": "ARM"}) == "ARM"
     assert title("how does the robot arm grip a cup") == "How does the robot arm grip a cup?"
+
+
+def test_an_announced_subject_is_a_noun_phrase():
+    """'a question about X are ...' names X: the subject ends before the verb, and 'in
+    summary' is how it is said, not what it is about."""
+    said = "a general question about in summary block times are causing slowness"
+    assert subject_of(said) == ["block", "times"]
+    assert subject_of("my question is about live migration can it be faster") == [
+        "live",
+        "migration",
+    ]
+
+
+def test_a_question_does_not_end_on_a_contracted_modal():
+    """'... he says it'll': the verb after 'it'll' was lost, so it goes."""
+    turn = "how will sub blocks make the chain faster he says it'll"
+    assert title(turn, names=PANEL) == "How will sub blocks make the chain faster he says?"

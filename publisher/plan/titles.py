@@ -363,8 +363,8 @@ def _trim(clause: list[str]) -> list[str]:
         clause[-1] = "it"
     while clause:
         last, prev = clause[-1], clause[-2] if len(clause) > 1 else ""
-        if last in _MODALS:  # its verb was lost: so goes the clause it ends, if short
-            near = range(max(len(clause) - 6, 1), len(clause) - 1)
+        if last in _MODALS or last.endswith(("'ll", "'d")):  # its verb was lost ("it'll"):
+            near = range(max(len(clause) - 6, 1), len(clause) - 1)  # so goes its clause, if short
             back = [k for k in near if clause[k] in _THAT]
             clause = clause[: back[0]] if back else clause[:-1]
             continue
@@ -492,8 +492,17 @@ def announced_topic(turn: str) -> str:
 
 def _trim_subject(words: list[str]) -> list[str]:
     stops = {"so", "and", "how", "what", "is", "i", "we", "you", "it's", "that"}
-    cut = next((k for k, w in enumerate(words) if (w in stops and k >= 2) or w in _WH), None)
+    cut = next(
+        (
+            k
+            for k, w in enumerate(words)
+            if (w in stops and k >= 2) or w in _WH or (w in _AUX and k)
+        ),
+        None,
+    )  # a subject is a noun phrase: "in summary X are ..." ends before "are"
     words = words[:cut]
+    while words[:2] in (["in", "summary"], ["in", "short"], ["in", "general"]):
+        words = words[2:]
     while words and words[-1] in STOPWORDS:
         words.pop()
     while words and words[0] in STOPWORDS:
@@ -548,6 +557,8 @@ def question_title(
     ]
     start, end, best, _ = found[max(scored)[1]] if found else (0, 0, None, 0.0)
     subject = subject_of(text)
+    if not set(subject) - people - STOPWORDS:
+        subject = []  # "a question about kushti": a name, not a subject
     if best is None:
         if subject:
             return sentence(subject, known, question=True)
