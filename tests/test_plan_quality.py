@@ -229,3 +229,14 @@ def test_a_keyword_names_a_person_whole_or_not_at_all():
     ranked = Topics([said.split(), elsewhere.split()], set(), people).ranked(0, said.split())
     assert "moral compass" in ranked
     assert not any(people & set(p.split()) and not set(p.split()) <= people for p in ranked)
+
+
+def test_a_one_off_run_of_words_is_a_term_only_as_a_name():
+    """Said once, 'King of Sweden' is a name and a term; 'minds Nobel laureates' is a
+    run of words that happens to hold one."""
+    said = "welcome noble minds nobel laureates and the king of sweden nobel laureates"
+    elsewhere = "live migration of memory pages live migration"
+    proper = {"nobel", "king", "sweden"}
+    ranked = Topics([said.split(), elsewhere.split()], proper).ranked(0, [])
+    assert "king of sweden" in ranked
+    assert not [p for p in ranked if " " in p and p.startswith(("minds", "noble"))], ranked

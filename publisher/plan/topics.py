@@ -144,9 +144,11 @@ class Topics:
         scores = {}
         for phrase, tf in self.counts[index].items():
             n = phrase.count(" ") + 1
-            special = bool(set(phrase.split()) & self.proper)
-            if n > 1 and tf < 2 and phrase not in asked_keys and not special:
-                continue  # a one-off run of words, not a term
+            words = phrase.split()
+            special = bool(set(words) & self.proper)
+            named = words[0] in self.proper and words[-1] in self.proper  # "Conrad Black"
+            if n > 1 and tf < 2 and phrase not in asked_keys and not named:
+                continue  # a one-off run of words ("minds Nobel laureates"), not a term
             boost = (3.0 if phrase in asked_keys else 1.0) * (1.5 if special else 1.0)
             scores[phrase] = (1 + math.log(tf)) * self.idf[phrase] * boost * (1 + 0.5 * (n - 1))
         best = sorted(scores, key=lambda p: (-scores[p], p))
