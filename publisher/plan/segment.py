@@ -198,11 +198,11 @@ def _closing_words(words: list[Word], after: int, duration: float) -> int | None
     """The first word of the caption line where the talk's closing words start ("please
     give Mark a big hand"), when they come after the turn at `after`, late in the talk,
     and little speech (CLOSING_LEFT words) follows them; else None."""
-    text = Text(words)
-    for m in _CLOSING.finditer(text.text):
-        k = text.word_at(m.start())
-        late = words[k].time >= CLOSING_AFTER * duration
-        if k > after + CLOSING_WORDS and late and len(words) - k <= CLOSING_LEFT:
+    first = max(after + CLOSING_WORDS + 1, len(words) - CLOSING_LEFT)
+    tail = Text(words[first:])  # only the talk's last words can close it
+    for m in _CLOSING.finditer(tail.text):
+        k = first + tail.word_at(m.start())
+        if words[k].time >= CLOSING_AFTER * duration:
             while k > after + CLOSING_WORDS and words[k - 1].line == words[k].line:
                 k -= 1
             return k

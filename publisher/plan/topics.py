@@ -125,9 +125,10 @@ class Topics:
         for words in clips:
             counts: Counter = Counter()
             for gram in _grams(words):
-                named = {w.removesuffix("'s") for w in gram}
-                if len(gram) > 1 and named & people and not named <= people:
-                    continue
+                if people and len(gram) > 1:
+                    named = {w.removesuffix("'s") for w in gram}
+                    if named & people and not named <= people:
+                        continue
                 key = _key(gram)
                 counts[key] += 1
                 self.surface.setdefault(key, Counter())[" ".join(gram)] += 1
