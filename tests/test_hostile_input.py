@@ -107,7 +107,7 @@ PLAN_END = [
 PLAN_TEXT = [
     ("nul-title", 'title = "Welcome', 'title = "\\u0000Welcome', "U+0000 in title"),
     ("esc-topic", 'topic = "Introduction"', 'topic = "\\u001b[31mIntro"', "U+001B in topic"),
-    ("bell-keyword", '"Dana",', '"Da\\u0007na",', "U+0007 in keywords"),
+    ("bell-keyword", 'keywords = ["', 'keywords = ["\\u0007', "U+0007 in keywords"),
     ("del-speaker", '"Dana Whitfield (moderator)"', '"Dana\\u007f (moderator)"', "U+007F in"),
     (
         "long-title",
