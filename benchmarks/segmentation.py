@@ -9,7 +9,10 @@ with it, and its question clips are scored against the hand labels:
 - titles that keep one of the question's key terms, and titles that are pleasantries;
 - the asker's role (moderator/host or audience) of each matched question.
 
-Then per shape and pooled. `--shipped` scores the shipped model instead (which
+Then per shape and pooled, and two pooled profiles: the F1 at other tolerances than
+±10 s (how much is a start found but placed off, how much is not found at all), and
+at each model's decoding threshold moved by SHIFTS log-odds (the trade of precision
+for recall the threshold makes). `--shipped` scores the shipped model instead (which
 saw every recording: an in-sample figure, not a measure of generalisation).
 """
 
@@ -20,8 +23,10 @@ import re
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,6 +38,7 @@ from publisher.plan.titles import is_pleasantry  # noqa: E402
 from publisher.plan.training import (  # noqa: E402
     Prepared,
     Recording,
+    counts,
     cross_validated,
     labelled_starts,
     load_corpus,
@@ -40,6 +46,9 @@ from publisher.plan.training import (  # noqa: E402
     prepare,
 )
 from publisher.plan.words import stem, tokens  # noqa: E402
+
+TOLERANCES = (5.0, 10.0, 20.0, 30.0, 60.0)  # seconds a found start may be off
+SHIFTS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # log-odds added to a model's decoding offset
 
 
 @dataclass
@@ -111,7 +120,30 @@ def role_reading(prep: Prepared, model) -> tuple[int, int]:
     return len(ys), int((audience == (ys > 0.5)).sum())
 
 
-def score(rec: Recording, model) -> tuple[Score, list[str]]:
+def within(rec: Recording, starts: list[float]) -> np.ndarray:
+    """(hits, hypotheses, labels) of the found `starts` at each of TOLERANCES."""
+    ref, neutral = [q.start for q in rec.questions], list(rec.followups)
+    rows = []
+    for tol in TOLERANCES:
+        m = match(ref, starts, neutral, tol)
+        rows.append((len(m.pairs), m.hypotheses, len(ref)))
+    return np.array(rows)
+
+
+def shifted(prep: Prepared, model) -> np.ndarray:
+    """(hits, hypotheses, labels) with the model's offset moved by each of SHIFTS: the
+    starts the planner chooses and keeps, without the rest of its plan."""
+    logits = model.start_logits(prep.found)
+    return np.array([counts(prep, replace(model, offset=model.offset + d), logits) for d in SHIFTS])
+
+
+def profile(label: str, steps: list[str], rows: np.ndarray) -> str:
+    """One line: the pooled F1, and how many starts count, at each step of a profile."""
+    cells = [f"{step} {f1(*row):.3f} ({row[1]})" for step, row in zip(steps, rows, strict=True)]
+    return f"  {label:26s}" + "   ".join(cells)
+
+
+def score(rec: Recording, model) -> tuple[Score, list[str], list[float]]:
     t0 = time.perf_counter()
     plan = make_plan(rec.talk, model=model)
     ms = (time.perf_counter() - t0) * 1000
@@ -126,7 +158,7 @@ def score(rec: Recording, model) -> tuple[Score, list[str]]:
         s.roles += seg.speakers[0].role == label.asker if seg.speakers else False
         if not keeps_term(seg.title, label.terms):
             misses.append(f"    title {seg.start / 60:5.1f} m: {seg.title!r} lacks {label.terms}")
-    return s, misses
+    return s, misses, [q.start for q in qs]
 
 
 HEAD = (
@@ -148,9 +180,11 @@ def main() -> None:
     total = Score()
     pairs = ((p, bundled_model()) for p in preps) if args.shipped else cross_validated(preps)
     scores: dict[str, Score] = {}
+    near = np.zeros((len(TOLERANCES), 3), int)
+    moved = np.zeros((len(SHIFTS), 3), int)
     for prep, model in pairs:
         rec = prep.recording
-        s, misses = score(rec, model)
+        s, misses, starts = score(rec, model)
         s.asked, s.asked_right = role_reading(prep, model)
         scores[rec.name] = s
         minutes = rec.talk.duration / 60
@@ -160,10 +194,15 @@ def main() -> None:
         if not rec.original:  # a turn-marked variant is reported apart, below
             shapes[rec.shape].add(s)
             total.add(s)
+            near += within(rec, starts)
+            moved += shifted(prep, model)
     print()
     for shape, s in sorted(shapes.items()):
         print(f"{'shape: ' + shape:44s} {'':9s} {'':12s} {'':4s}  {s.row()}")
     print(f"{'pooled':44s} {'':9s} {'':12s} {'':4s}  {total.row()}")
+    print("\npooled F1 (found starts that count), one to one:")
+    print(profile("within", [f"±{t:g} s" for t in TOLERANCES], near))
+    print(profile("offset moved (log-odds)", [f"{d:+g}" for d in SHIFTS], moved))
     print("\nroles read at every labelled start (the role model alone, whatever is found):")
     for name, s in [*(("shape: " + k, v) for k, v in sorted(shapes.items())), ("pooled", total)]:
         if s.asked:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.plan.training import Question, read_labels
+from publisher.plan.training import Question, Recording, read_labels
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -47,6 +47,16 @@ def test_a_title_keeps_a_term_written_together_or_apart(title, term, kept):
 
 def _q(start: float, asker: str = "moderator", *terms: str) -> Question:
     return Question(start, asker, terms, "")
+
+
+def test_the_tolerance_profile_counts_near_misses_at_the_wider_tolerances():
+    rec = Recording("r", "panel", "youtube-auto", None, (_q(100.0), _q(200.0)), (300.0,), "", "")
+    rows = segmentation.within(rec, [104.0, 225.0, 301.0])  # 301 s: on the follow-up
+    by = dict(zip(segmentation.TOLERANCES, rows.tolist(), strict=True))
+    assert by[5.0] == [1, 2, 2]  # 225 s is 25 s late: wrong, and its label missed
+    assert by[10.0] == [1, 2, 2]
+    assert by[30.0] == [2, 2, 2]
+    assert segmentation.within(rec, []).tolist() == [[0, 0, 2]] * len(segmentation.TOLERANCES)
 
 
 def test_agreement_scores_the_second_labelling_as_the_planner_is_scored():

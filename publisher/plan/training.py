@@ -174,10 +174,10 @@ def fit_model(preps: list[Prepared]) -> Model:
         np.arange(-2.0, 3.01, 0.25), (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
     ):
         model = Model(tuple(start), tuple(audience), float(offset), short, penalty, tuple(second))
-        counts = [_counts(p, model, lg) for p, lg in zip(preps, logits, strict=True)]
-        if any(c[1] and not c[2] for c in counts):
+        found = [counts(p, model, lg) for p, lg in zip(preps, logits, strict=True)]
+        if any(c[1] and not c[2] for c in found):
             continue  # a question in a talk that takes none
-        hits = sum(counts)
+        hits = sum(found)
         tried.append((2 * hits[0] / max(hits[1] + hits[2], 1), model))
     top = max(f1 for f1, _ in tried)
     near = [(f1, m) for f1, m in tried if f1 >= top - SLACK - 1e-9]
@@ -227,7 +227,7 @@ def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
         yield prep, models[group]
 
 
-def _counts(prep: Prepared, model: Model, logits: np.ndarray) -> np.ndarray:
+def counts(prep: Prepared, model: Model, logits: np.ndarray) -> np.ndarray:
     """(hits, hypotheses, labels) of `model` on `prep`, whose `logits` it gave: the
     starts it chooses that make_plan keeps (their turn asks)."""
     chosen = choose_starts(prep.found, logits, model, prep.context)
@@ -274,5 +274,6 @@ __all__ = [
     "prepare",
     "fit_model",
     "cross_validated",
+    "counts",
     "match",
 ]
