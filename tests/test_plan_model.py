@@ -128,6 +128,34 @@ def test_features_read_names_turns_introductions_and_answers(found):
     assert audience["gap"] > moderator["gap"] > 0 and audience["gap_big"] == 1  # 15 s silence
 
 
+def test_the_chair_giving_the_floor_marks_the_start_near_it():
+    texts = [
+        (0.0, "that is why we built it that way"),
+        (4.0, "let me get some more views please"),
+        (8.0, "yes the gentleman at the front"),
+        (12.0, "how do you test the new scheduler"),
+        (16.0, "well we run it in ci every night"),
+        *((20.0 + 4 * k, f"and the nightly run {k} catches regressions early") for k in range(12)),
+    ]
+    ctx = Context(panel=True, names=frozenset(), intro_end=0, qa_start=None, duration=80)
+    c = candidates(_words(texts), ctx)
+    floor = dict(zip(c.times, c.rows[:, NAMES.index("floor_near")], strict=True))
+    before = dict(zip(c.times, c.rows[:, NAMES.index("floor_before")], strict=True))
+    assert floor[8.0] == floor[12.0] == 1  # the call, and the question right after it
+    assert floor[60.0] == 0 and before[60.0] == 0  # an answer far from any call
+    assert before[20.0] == 1 and floor[20.0] == 0
+
+
+def test_a_change_of_speaking_pace_is_read_at_the_start_it_falls_on():
+    slow = [(2.5 * k, "we measured it on the old") for k in range(12)]  # 0.5 s a word
+    fast = [(30.0 + 1.0 * k, "so how does it compare now") for k in range(16)]  # 0.2 s
+    ctx = Context(panel=True, names=frozenset(), intro_end=0, qa_start=None, duration=46)
+    c = candidates(_words(slow + fast), ctx)
+    pace = dict(zip(c.times, c.rows[:, NAMES.index("pace_change")], strict=True))
+    assert pace[30.0] > 0.6  # |log(0.25 / 0.55)| = 0.79
+    assert pace[2.5 * 4] < 0.1 and pace[30.0] > pace[27.5] > pace[20.0]
+
+
 def test_where_a_talk_marks_speaker_changes_a_start_without_one_is_unmarked():
     texts = [(10.0 * k, f"and then point {k} of the talk goes on") for k in range(MARKED + 2)]
     ctx = Context(panel=True, names=frozenset(), intro_end=0, qa_start=None, duration=200)

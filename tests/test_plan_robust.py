@@ -133,19 +133,9 @@ def seed(request) -> tuple[str, Path, list[float]]:
 
 
 @pytest.mark.parametrize("sizes", [[3, 4, 5], [10, 12, 14], [7]])
-def test_rechunked_captions_give_the_same_starts(seed, sizes, request):
+def test_rechunked_captions_give_the_same_starts(seed, sizes):
     text, path, base = seed
     assert base
-    if path.name == "storage-panel.txt" and sizes == [10, 12, 14]:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="the model retrained on 45 recordings scores two of this synthetic "
-                "panel's six questions ('great thanks Sofia ...') within 1.5 log-odds of "
-                "the offset, lifted by the first-stage score of a line start just before "
-                "them that 10-14-word cues do not have (neighbours.py); issue 12",
-            )
-        )
     assert_same(base, starts(rechunked(text, path, sizes), path))
 
 

@@ -4,8 +4,9 @@ A candidate is a word where a new turn may begin: a caption line's first word, a
 word after a caption gap, a YouTube `>>` speaker change, or the first word of a
 cue phrase or of an "okay"/"thank you" opener. Each gets a row of numeric
 features read off the words around it (cue phrases, question form, names
-addressed, self-introductions, the answer that follows, lexical novelty, where
-it sits in the talk, no speaker change where the talk marks them).
+addressed, self-introductions, the chair giving the floor, the answer that
+follows, lexical novelty, a change of speaking pace, where it sits in the talk,
+no speaker change where the talk marks them).
 `publisher.plan.scorer` turns a row into a probability. Everything is computed
 once per talk with prefix sums, so a 60-minute talk costs a few hundred
 milliseconds.
@@ -44,6 +45,16 @@ _ANSWER = re.compile(
     r"(?:good|great|interesting|excellent|fantastic|tough|hard|fair) question"
     r"|thanks? (?:you )?for (?:the|that|your) question|let me (?:take|answer) th)"
 )
+# The chair giving the floor to someone in the room: "yes, the lady at the front", "over
+# there", "on microphone two", "more views from the audience".
+_FLOOR = re.compile(
+    r"\b(?:(?:the|this|that) (?:young )?"
+    r"(?:gentleman|gentlemen|lady|ladies|woman|man|person|student)"
+    r"|(?:yes|yeah|okay|ok) (?:sir|ma'am|madam)|over (?:there|here)|(?:front|back|second|third) row"
+    r"|(?:in|at|down|up|on) the (?:front|back|middle|corner|aisle|side)|microphones?|mics?"
+    r"|hands? (?:up|there|here)|your hands?|(?:more|other|some|few) (?:views|voices|hands)"
+    r"|(?:members? of|from|to) the (?:audience|floor|room)|stand up|your name)\b"
+)
 _CLOSE = re.compile(r"\b(?:thank you|thanks|cheers|great thank|okay thank|all right thank)\b")
 _ASK_VERB = re.compile(
     r"\b(?:i was wondering|i'm wondering|i wonder|i'm curious|curious (?:to|about|if|whether)"
@@ -81,8 +92,9 @@ NAMES = (
     + ["form_near", "form", "form_far", "wh", "you", "first_person", "ask_verb", "name_near"]
     + ["you_near", "you_before", "first_before", "form_before", "question_word"]
     + ["rule", "rule_pass", "rule_audience", "unmarked"]
-    + ["intro", "thanks_talk", "answer_after", "novelty", "novelty_pos", "meaning", "position"]
-    + ["in_intro", "before_qa", "after_qa", "panel", "gap_after_q", "density"]
+    + ["intro", "thanks_talk", "floor_near", "floor_before", "answer_after"]
+    + ["novelty", "novelty_pos", "meaning", "position"]
+    + ["in_intro", "before_qa", "after_qa", "panel", "gap_after_q", "density", "pace_change"]
     + ["turn_rest", "turn_next", "turn_prev"]
     + [f"{place}_{w}" for place in _PLACES for w in LEXICON]
 )
@@ -187,6 +199,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     marks.add("intro", _starts(_SELF_INTRO, text, n))
     marks.add("thanks", _starts(_THANKS_TALK, text, n))
     marks.add("answer", _starts(_ANSWER, text, n))
+    marks.add("floor", _starts(_FLOOR, text, n))
     marks.add("close", _starts(_CLOSE, text, n))
     turns = np.array([w.turn for w in words], float)
     marks.add("turn", turns)
@@ -233,6 +246,8 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         "question_word": np.minimum(win("question", 0, 25), 1.0),
         "intro": np.minimum(win("intro", 0, 30), 1.0),
         "thanks_talk": np.minimum(win("thanks", 0, 25), 1.0),
+        "floor_near": np.minimum(win("floor", -12, NEAR), 1.0),
+        "floor_before": np.minimum(win("floor", -AHEAD, -12), 1.0),
         "answer_after": np.minimum(win("answer", 8, 120), 1.0),
         "unmarked": float(marks.total("turn") >= MARKED) * (1 - cols["turn_near"]),
     }
@@ -253,6 +268,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
         "panel": np.full(len(idx), float(ctx.panel)),
         "gap_after_q": np.minimum(_longest_gap(pause, idx, AHEAD), 10.0) / 10,
         "density": np.minimum(AHEAD / np.maximum(ahead_end - times, 1.0), 5.0) / 5,
+        "pace_change": _pace_change(wtimes, idx),
     }
     lex = {w: k for k, w in enumerate(LEXICON)}
     ids = np.array([lex.get(t, -1) for t in norms] + [-1, -1, -1])
@@ -299,6 +315,20 @@ def _turn_columns(turn: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
         "turn_next": np.log1p(bounds[nxt] - bounds[k]) / scale,
         "turn_prev": np.log1p(bounds[k - 1] - bounds[np.maximum(k - 2, 0)]) / scale,
     }
+
+
+def _pace_change(wtimes: np.ndarray, idx: np.ndarray, span: int = 40) -> np.ndarray:
+    """How far the speaking rate after each candidate differs from the rate before it
+    (another voice often speaks at another pace): |log ratio| of the seconds `span`
+    words take on each side, pauses over 2 s left out, scaled to 0-1."""
+    n = len(wtimes)
+    step = np.minimum(np.diff(wtimes, append=wtimes[-1]), 2.0)
+    cum = np.concatenate([[0.0], np.cumsum(step)])
+    lo, hi = np.maximum(idx - span, 0), np.minimum(idx + span, n - 1)
+    before = (cum[idx] - cum[lo]) / np.maximum(idx - lo, 1)
+    after = (cum[hi] - cum[idx]) / np.maximum(hi - idx, 1)
+    ratio = np.log((after + 0.05) / (before + 0.05))
+    return np.minimum(np.abs(ratio), 1.0)
 
 
 def _longest_gap(pause: np.ndarray, idx: np.ndarray, span: int) -> np.ndarray:
