@@ -53,7 +53,7 @@ _FLOOR = re.compile(
     r"|(?:yes|yeah|okay|ok) (?:sir|ma'am|madam)|over (?:there|here)|(?:front|back|second|third) row"
     r"|(?:in|at|down|up|on) the (?:front|back|middle|corner|aisle|side)|microphones?|mics?"
     r"|hands? (?:up|there|here)|your hands?|(?:more|other|some|few) (?:views|voices|hands)"
-    r"|(?:members? of|from|to) the (?:audience|floor|room)|stand up|your name)\b"
+    r"|(?:members? of|from|to|in) (?:the|our) (?:audience|floor|room)|stand up|your name)\b"
 )
 _CLOSE = re.compile(r"\b(?:thank you|thanks|cheers|great thank|okay thank|all right thank)\b")
 _ASK_VERB = re.compile(
