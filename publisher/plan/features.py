@@ -319,8 +319,9 @@ def _turn_columns(turn: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
 
 def _pace_change(wtimes: np.ndarray, idx: np.ndarray, span: int = 40) -> np.ndarray:
     """How far the speaking rate after each candidate differs from the rate before it
-    (another voice often speaks at another pace): |log ratio| of the seconds `span`
-    words take on each side, pauses over 2 s left out, scaled to 0-1."""
+    (another voice often speaks at another pace): |log ratio| of the seconds a word
+    takes over the `span` words on each side (each word's step capped at 2 s, so a long
+    pause counts as 2 s), at most 1."""
     n = len(wtimes)
     step = np.minimum(np.diff(wtimes, append=wtimes[-1]), 2.0)
     cum = np.concatenate([[0.0], np.cumsum(step)])
