@@ -41,6 +41,7 @@ class Cue:
     # Start of each word of text (text.split()) in seconds, where the captions time
     # words (json3, YouTube's rolling WebVTT); () when unknown.
     word_times: tuple[float, ...] = ()
+    speaker: str = ""  # who speaks, as the captions label them ("MARY:", <v Mary>); "" unknown
 
 
 @dataclass(frozen=True)

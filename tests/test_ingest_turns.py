@@ -15,8 +15,9 @@ from publisher.errors import SeedError
 from publisher.ingest import parse_seed
 from publisher.ingest.captions import parse_captions
 from publisher.ingest.people import People, find_people
+from publisher.ingest.seed import named_speakers
 from publisher.ingest.transcript import clean_transcript
-from publisher.model import WORD_SECONDS, Cue, Line
+from publisher.model import WORD_SECONDS, Cue, Line, Speaker
 from publisher.plan.glossary import apply_glossary
 from publisher.plan.words import words_of
 
@@ -64,6 +65,51 @@ def test_json3_word_times_and_a_turn_mid_line() -> None:
         (1.9, 5.0, "what is", True, (1.9, 2.2)),  # split at the mark, from its first word
         (5.0, 7.0, "thanks everyone", False, ()),
         (7.0, 9.0, "yes", True, (7.15,)),  # a leading mark keeps the cue's start
+    ]
+
+
+def srt(*texts: str) -> list[str]:
+    return [f"{k + 1}\n00:00:{2 * k:02d},000 --> 00:00:{2 * k + 2:02d},000\n{t}\n" for k, t in
+            enumerate(texts)]  # fmt: skip
+
+
+def test_speaker_labels_name_who_speaks_and_start_turns() -> None:
+    body = "\n".join(srt(
+        "MARY SMITH: Welcome everyone.",  # a label that opens two cues
+        "Our first question, then.",
+        ">> Dr. Lee: Thanks. Note: this is it.",  # after a mark; "Note:" mid-text stays
+        "Note: a caption that only looks like a label.",  # opens one cue only
+        "MARY SMITH: Great answer.",
+        "MARY SMITH: And a second line of it.",  # the same voice again: no new turn
+        ">> and a turn whose speaker the captions don't name",
+    )).split("\n")  # fmt: skip
+    cues = parse_captions(body, 1, SEED)
+    assert [(c.text, c.turn, c.speaker) for c in cues] == [
+        ("Welcome everyone.", True, "MARY SMITH"),
+        ("Our first question, then.", False, "MARY SMITH"),
+        ("Thanks. Note: this is it.", True, "Dr. Lee"),
+        ("Note: a caption that only looks like a label.", False, "Dr. Lee"),
+        ("Great answer.", True, "MARY SMITH"),
+        ("And a second line of it.", False, "MARY SMITH"),
+        ("and a turn whose speaker the captions don't name", True, ""),
+    ]
+    lines = clean_transcript(cues)
+    assert [ln.speaker for ln in lines] == ["MARY SMITH"] * 2 + ["Dr. Lee"] * 2 + [
+        "MARY SMITH"
+    ] * 2 + [None]
+    words = words_of(lines)
+    assert (words[0].speaker, words[0].turn, words[-1].speaker) == ("MARY SMITH", True, "")
+
+
+def test_webvtt_voice_spans_name_the_speaker() -> None:
+    body = ["WEBVTT", "", "00:00:01.000 --> 00:00:03.000", "<v Mary Smith>Welcome, everyone.",
+            "", "00:00:03.000 --> 00:00:05.000", "<v Mary Smith>Our first question.", "",
+            "00:00:05.000 --> 00:00:07.000", "<v.loud John>Hi <i>there</i>.", ""]  # fmt: skip
+    cues = parse_captions(body, 1, SEED)
+    assert [(c.text, c.turn, c.speaker) for c in cues] == [
+        ("Welcome, everyone.", True, "Mary Smith"),
+        ("Our first question.", False, "Mary Smith"),
+        ("Hi there.", True, "John"),
     ]
 
 
@@ -323,3 +369,14 @@ def test_add_reads_the_same_credits_grammar() -> None:
     found = find_people("Boot.\n\nDiscussion of Ana Lima and Bo Quist, hosted by Di Roe")
     assert [s.name for s in found.speakers] == ["Ana Lima", "Bo Quist"]
     assert found.moderator is not None and found.moderator.name == "Di Roe"
+
+
+def test_a_speaker_label_takes_the_seeds_name_for_its_person() -> None:
+    people = [Speaker("Mary Smith", ""), Speaker("Jane Lee", ""), Speaker("Sam Lee", "")]
+    cues = [Cue(0, 1, "hi", 1, True, speaker=s) for s in ("MARY SMITH", "Dr. Smith", "mary")]
+    cues += [Cue(1, 2, "yes", 5, True, speaker=s) for s in ("LEE", "Jane Lee", "AUDIENCE", "")]
+    assert [c.speaker for c in named_speakers(cues, people)] == [
+        "Mary Smith", "Mary Smith", "Mary Smith",
+        "LEE",  # two people are Lee: left as the captions write it
+        "Jane Lee", "AUDIENCE", "",
+    ]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.ingest import load_talk
-from publisher.plan.corpus_turns import marked_talk, read_turns
+from publisher.plan.corpus_turns import label, marked_talk, read_turns
 from publisher.plan.training import cross_validated, load_corpus, prepare
 
 PLAN = Path(__file__).parent / "fixtures" / "plan"
@@ -35,8 +35,15 @@ def test_a_turn_is_marked_before_its_first_word(tmp_path):
     turned = [c for c in talk.cues if c.turn]
     assert len(turned) == 1
     assert turned[0].text.split()[:4] == said[2:6]
+    assert turned[0].speaker == "Ana Lindqvist"  # its label "ANA:", the seed's Ana
     assert cue.start < turned[0].start < cue.end
     assert len(talk.cues) == len(load_talk(SEED).cues) + 1  # the cue was cut in two
+
+
+def test_a_source_speaker_becomes_a_caption_label():
+    assert [label(s) for s in ("1", "Dan Friedman", "qx()", "CJ Dixon (NYC Cyber Command)")] == [
+        "SPEAKER 1:", "DAN FRIEDMAN:", "QX:", "CJ DIXON NYC CYBER:"]  # fmt: skip
+    assert label("()") == ""
 
 
 def test_a_variant_is_held_out_with_its_original(tmp_path):

@@ -189,6 +189,36 @@ def test_turn_lengths_tell_a_short_question_from_its_long_answer():
     assert not plain.rows[:, cols].any()  # no marks: nothing to measure
 
 
+def test_voices_tell_the_asker_the_answerer_and_the_floor():
+    """A host's short turns draw a guest's long answers; a voice from the floor speaks
+    once; only turns whose voice is known are read, and only where enough are."""
+    answer = "well " + "we tried that and it worked " * 4
+    lines = []
+    for k in range(MARKED):
+        t = 60.0 * k
+        lines += [Line(t, t + 3, "what about storage", "HOST", True),
+                  Line(t + 3, t + 30, answer, "GUEST", True),
+                  Line(t + 30, t + 60, answer, "GUEST")]  # fmt: skip
+    lines[-3] = replace(lines[-3], speaker="ANA")  # the last question is asked from the floor
+    ctx = Context(panel=True, names=frozenset(), intro_end=0, qa_start=None, duration=60 * MARKED)
+    c = candidates(words_of(lines), ctx)
+    rows = {t: dict(zip(NAMES, r, strict=True)) for t, r in zip(c.times, c.rows, strict=True)}
+    host, guest, more, floor = rows[0.0], rows[3.0], rows[30.0], rows[60.0 * (MARKED - 1)]
+    assert host["voices"] == guest["voices"] == 1
+    assert host["voice_reply"] > 0 > guest["voice_reply"]  # short turns, long replies
+    assert host["voice_words"] < guest["voice_words"]
+    assert host["voice_turns"] == pytest.approx((MARKED - 1) / (2 * MARKED))
+    assert host["voice_first"] == 1 and rows[60.0]["voice_first"] == 0
+    assert floor["voice_first"] == floor["voice_rare"] == 1 and host["voice_rare"] == 0
+    assert host["voice_asker"] == 1 and guest["voice_asker"] == floor["voice_asker"] == 0
+    assert guest["voice_same"] == 0 and more["voices"] == 0  # read only where a turn starts
+    unnamed = [replace(ln, speaker=None) for ln in lines]
+    cols = [NAMES.index(n) for n in NAMES if n.startswith("voice")]
+    assert not candidates(words_of(unnamed), ctx).rows[:, cols].any()  # no names: no reading
+    few = [replace(ln, speaker=None) if ln.start >= 180 else ln for ln in lines]
+    assert not candidates(words_of(few), ctx).rows[:, cols].any()  # too few named turns
+
+
 # --- corpus and model ----------------------------------------------------------
 
 
@@ -245,8 +275,10 @@ def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     labelled = {p.name.removesuffix(".labels.toml") for p in CORPUS.glob("*.labels.toml")}
     marked = {p.name.removesuffix(".turns.tsv") + "+turns" for p in CORPUS.glob("*.turns.tsv")}
     assert set(model.trained_on) == labelled | marked and len(labelled) >= 12
-    # the speaker-change marks were seen in training, so they carry weight
-    assert marked and model.start[NAMES.index("turn_near")] > 0
+    # the speaker-change marks and who speaks were seen in training, so they carry weight:
+    # a turn's first word, and more so the main asker's
+    weight = dict(zip(NAMES, model.start, strict=True))
+    assert marked and weight["turn"] + weight["turn_near"] > 0 and weight["voice_asker"] > 0
 
 
 def test_corpus_is_labelled_with_sources_and_licences():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from publisher.model import (
     Talk,
     credits_of,
 )
+from publisher.plan.make import read_talk
 from publisher.show import load_show
 from publisher.speech.naming import Voices, credited, mark_turns, name_clusters, voiced_talk
 from publisher.speech.panel import Turn, build_panel
@@ -162,3 +164,18 @@ def test_only_a_name_said_as_ones_own_or_handed_to_names_a_voice() -> None:
     ]
     turns = [Heard(0.0, 4.0, 0, 1.0), Heard(4.0, 8.0, 1, 1.0), Heard(8.0, 9.0, 2, 1.0)]
     assert name_clusters(turns, lines, talk) == {1: CITIES, 0: MODERATOR}
+
+
+def test_the_planner_hears_which_voice_says_each_word(heard) -> None:
+    talk, voices, truth = heard
+    _, words, _ = read_talk(talk, {}, voices.speaking)
+    said: dict[str, Counter] = {}
+    for w in words:
+        t = [u for u in truth if u.start <= w.time][-1]  # the turn under way
+        said.setdefault(t.voice, Counter())[w.speaker] += 1
+    labels = {v: c.most_common(1)[0][0] for v, c in said.items()}
+    assert len(set(labels.values())) == len(said) == 4  # one label per voice
+    right = sum(c[labels[v]] for v, c in said.items())
+    assert right >= 0.9 * len(words)
+    plain = read_talk(talk, {})[1]
+    assert {w.speaker for w in plain} <= set(WHO.values()) | {""}  # the lines' names only

@@ -20,6 +20,11 @@ _WORD_TIME = re.compile(r"<(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})\.(\d{1,3})>")
 _LEADING_TS = re.compile(rf"^\s*{_WORD_TIME.pattern}")
 _WORD = re.compile(r"\S+")
 TURN = ">>"  # YouTube's speaker-change mark, a word of its own
+# A speaker label opening a turn, as human captions write them: "MARY SMITH:", "Dr. Lee:",
+# "SPEAKER 2:" (one to five capitalised words or numbers, then a colon)
+_NAME = r"(?:[A-Z][\w.'()\[\]?/-]*|\d+)"
+_LABEL = re.compile(rf"^({_NAME}(?: {_NAME}){{0,4}}):(?:\s+|$)")
+_VOICE = re.compile(r"^\s*<v(?:\.[^\s>]*)?\s+([^>]+)>")  # WebVTT's voice span
 _BLOCKS_TO_SKIP = ("NOTE", "STYLE", "REGION")
 OUT_OF_ORDER = 2.0  # seconds a cue may start before the previous one (YouTube overlaps)
 
@@ -49,11 +54,11 @@ def parse_captions(
         if any(_WORD_TIME.search(c.text) for c in cues):  # YouTube's rolling captions
             cues = _rolling_to_lines(cues)
         else:
-            cues = [Cue(c.start, c.end, _clean(c.text), c.line) for c in cues]
+            cues = [_voiced(c) for c in cues]
     if machine:
         cues = [replace(c, text=strip_bad(c.text)) for c in cues]
     _check_bounds(cues, path)
-    cues = _turns(cues)
+    cues = _speakers(_turns(cues))
     if not cues:
         raise SeedError("no caption cues", path, first_line)
     _check_order(cues, path)
@@ -122,6 +127,36 @@ def _parse_cues(body: list[str], first_line: int, path: Path, vtt: bool) -> list
 
 def _clean(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def _voiced(cue: Cue) -> Cue:
+    """A WebVTT cue's clean text, and its voice span's name (<v Mary>) as its speaker."""
+    m = _VOICE.match(cue.text)
+    return Cue(cue.start, cue.end, _clean(cue.text), cue.line, speaker=_clean(m[1]) if m else "")
+
+
+def _speakers(cues: list[Cue]) -> list[Cue]:
+    """Who speaks each cue, where the captions say: a voice span, or a label that opens
+    a cue after a ">>" mark or opens cues at least twice (so a lone "Note:" is not a
+    speaker). Labels leave the text. A new speaker starts a turn, and speaks every cue
+    after it up to the next turn."""
+    opened = [_LABEL.match(c.text) for c in cues]
+    seen: dict[str, int] = {}
+    for c, m in zip(cues, opened, strict=True):
+        if m and not c.turn:
+            seen[m[1]] = seen.get(m[1], 0) + 1
+    out, speaker = [], ""
+    for c, m in zip(cues, opened, strict=True):
+        if m and not c.speaker and (c.turn or seen[m[1]] >= 2):
+            times = c.word_times[len(m[1].split()) :]  # the label's words aren't said
+            c = replace(c, text=c.text[m.end() :], speaker=m[1], word_times=times)
+        if c.speaker:
+            c = replace(c, turn=c.turn or c.speaker != speaker)
+            speaker = c.speaker
+        elif c.turn:
+            speaker = ""
+        out.append(replace(c, speaker=speaker))
+    return out
 
 
 def _rolling_to_lines(cues: list[Cue]) -> list[Cue]:
@@ -243,10 +278,13 @@ def _turns(cues: list[Cue]) -> list[Cue]:
             out.append(replace(cue, turn=cue.turn or pending))
             pending = False
             continue
-        said = [k for k, w in enumerate(words) if w != TURN]
+        labels = _label_words(words)
+        said = [k for k, w in enumerate(words) if w != TURN and k not in labels]
         timed = len(cue.word_times) == len(words)
         step = min((cue.end - cue.start) / len(said), WORD_SECONDS) if said else 0.0
         guess = {k: cue.start + n * step for n, k in enumerate(said)}
+        for k in sorted(labels, reverse=True):  # a label takes the time of what follows it
+            guess[k] = guess.get(k + 1, cue.start + len(said) * step)
         at = cue.word_times if timed else tuple(guess.get(k, 0.0) for k in range(len(words)))
         parts: list[tuple[bool, list[int]]] = [(cue.turn, [])]  # (turn, indices of words)
         for k, w in enumerate(words):
@@ -267,6 +305,15 @@ def _turns(cues: list[Cue]) -> list[Cue]:
             pieces, pending = [Cue(cue.start, cue.end, "", cue.line, turn=True)], True
         ends = [max(c.start, n.start) for c, n in zip(pieces, pieces[1:], strict=False)]
         out += [replace(c, end=e) for c, e in zip(pieces, [*ends, cue.end], strict=True)]
+    return out
+
+
+def _label_words(words: list[str]) -> set[int]:
+    """Indices of the words of speaker labels right after ">>" marks (not said)."""
+    out: set[int] = set()
+    for k, w in enumerate(words):
+        if w == TURN and (m := _LABEL.match(" ".join(words[k + 1 : k + 7]))):
+            out.update(range(k + 1, k + 1 + len(m[1].split())))
     return out
 
 

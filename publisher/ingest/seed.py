@@ -6,11 +6,11 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import SeedError
-from ..model import Speaker, Talk
+from ..model import Cue, Speaker, Talk
 from .captions import parse_captions
 from .limits import check_lines
 from .people import CREDITS, MODERATED, People, listed_people
@@ -99,6 +99,26 @@ class _Sections:
     captions: list[str] = field(default_factory=list)
 
 
+_TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame"})
+
+
+def named_speakers(cues: list[Cue], people: list[Speaker]) -> list[Cue]:
+    """Cues whose caption label (Cue.speaker) is one of the seed's people by their full,
+    first or last name ("MARY SMITH:", "Dr. Smith:"), labelled with that person's name
+    as the seed writes it; other labels stay as the captions write them."""
+
+    def key(name: str) -> tuple[str, ...]:
+        return tuple(w for w in re.findall(r"[^\W\d_]+", name.lower()) if w not in _TITLES)
+
+    found: dict[tuple[str, ...], set[str]] = {}
+    for person in people:
+        parts = key(person.name)
+        for form in {parts, parts[:1], parts[-1:]} - {()}:
+            found.setdefault(form, set()).add(person.name)
+    names = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}  # unambiguous only
+    return [replace(c, speaker=names.get(key(c.speaker), c.speaker)) for c in cues]
+
+
 def parse_seed(text: str, path: Path) -> Talk:
     """Parse a seed document. Raises SeedError naming the file and line."""
     lines = [ln.rstrip("\r") for ln in text.removeprefix("\ufeff").split("\n")]
@@ -122,6 +142,7 @@ def parse_seed(text: str, path: Path) -> Talk:
         sec.credits.fill(listed_people(sec.fields["Description"].paragraphs()))
     sec.credits.fill(listed_people("\n".join(sec.trailer)))
     moderator, speakers = parse_people(sec.people, sec.credits)
+    cues = named_speakers(cues, [*speakers, *([moderator] if moderator else [])])
     return Talk(
         source=path,
         title=title,

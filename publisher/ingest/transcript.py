@@ -33,7 +33,7 @@ def clean_transcript(cues: list[Cue]) -> list[Line]:
     Line ends at its cue's end, or earlier where a marker cue ([Applause]) or an
     empty cue starts. Text is kept as spoken: no casing or punctuation added.
     A cue's turn (a ">>" mark) goes to its Line, or to the next Line where the
-    cue has no speech.
+    cue has no speech; its speaker label (Cue.speaker) is the Line's speaker.
     """
     ordered = sorted(cues, key=lambda c: c.start)
     kept = []
@@ -51,5 +51,5 @@ def clean_transcript(cues: list[Cue]) -> list[Line]:
         else:  # the last line: to its cue's end, or until applause/music starts
             after = [c.start for c in ordered[i + 1 :] if c.start > cue.start]
             end = min([cue.end, *after[:1]])
-        lines.append(Line(cue.start, max(end, cue.start), text, None, turn, times))
+        lines.append(Line(cue.start, max(end, cue.start), text, cue.speaker or None, turn, times))
     return lines

@@ -4,8 +4,9 @@ Most corpus transcripts carry no ">>" marks, yet diarization (`--voices`) and so
 caption tracks give them, so the question model must learn what they mean. Where the
 source transcript names each speaker, `<name>.turns.tsv` beside the recording lists
 its turns: `time<TAB>speaker<TAB>first words` (time as the source gives it). This
-module puts a ">>" before the first word of each turn in the seed's captions, found
-by its words near its time, and parses the marked seed with the seed parser itself.
+module puts a ">>" and the speaker's label ("SPEAKER 2:", as human captions name
+speakers) before the first word of each turn in the seed's captions, found by its
+words near its time, and parses the marked seed with the seed parser itself.
 Used by plan.training only (a variant recording, in its original's fold).
 """
 
@@ -46,6 +47,13 @@ def _norm(word: str) -> str:
     return re.sub(r"[^\w']", "", word.lower())
 
 
+def label(speaker: str) -> str:
+    """A source's speaker as a caption label: "1" -> "SPEAKER 1:", "Dan Friedman" ->
+    "DAN FRIEDMAN:" (at most four words); "" for none."""
+    name = " ".join(re.sub(r"[^A-Za-z0-9]+", " ", speaker).upper().split()[:4])
+    return "" if not name else f"SPEAKER {name}:" if name.isdigit() else f"{name}:"
+
+
 def marked_talk(seed: Path, talk: Talk, turns: list[Turn]) -> tuple[Talk, int]:
     """The seed's `talk` (as parsed from it) with a ">>" before each turn found; and
     how many were found. A cue's words are read from its first text line."""
@@ -57,7 +65,7 @@ def marked_talk(seed: Path, talk: Talk, turns: list[Turn]) -> tuple[Talk, int]:
         step = (cue.end - cue.start) / max(len(said), 1)
         words += [(cue.start + k * step, cue.line, k) for k in range(len(said))]
         norms += [_norm(w) for w in said]
-    marks: set[tuple[int, int]] = set()
+    marks: dict[tuple[int, int], str] = {}
     for turn in turns:
         want = [_norm(w) for w in turn.words][:MATCH]
         need = len(want)
@@ -68,10 +76,10 @@ def marked_talk(seed: Path, talk: Talk, turns: list[Turn]) -> tuple[Talk, int]:
             if norms[n : n + need] == want and need and (best is None or t < best[0]):
                 best = (t, n)
         if best is not None:
-            marks.add(words[best[1]][1:])
-    for i, k in sorted(marks, reverse=True):
+            marks[words[best[1]][1:]] = label(turn.speaker)
+    for (i, k), name in sorted(marks.items(), reverse=True):
         said = lines[i].split()
         lines[i] = lines[i][: len(lines[i]) - len(lines[i].lstrip())] + " ".join(
-            said[:k] + [TURN] + said[k:]
+            said[:k] + [TURN, *name.split()] + said[k:]
         )
     return parse_seed("\n".join(lines), seed), len(marks)

@@ -6,7 +6,8 @@ cue phrase or of an "okay"/"thank you" opener. Each gets a row of numeric
 features read off the words around it (cue phrases, question form, names
 addressed, self-introductions, the chair giving the floor, the answer that
 follows, lexical novelty, a change of speaking pace, where it sits in the talk,
-no speaker change where the talk marks them).
+no speaker change where the talk marks them, and what the voice speaking there
+does over the talk where the captions or the heard voices say who speaks).
 `publisher.plan.scorer` turns a row into a probability. Everything is computed
 once per talk with prefix sums, so a 60-minute talk costs a few hundred
 milliseconds.
@@ -96,6 +97,8 @@ NAMES = (
     + ["novelty", "novelty_pos", "meaning", "position"]
     + ["in_intro", "before_qa", "after_qa", "panel", "gap_after_q", "density", "pace_change"]
     + ["turn_rest", "turn_next", "turn_prev"]
+    + ["voices", "voice_turns", "voice_words", "voice_reply", "voice_first", "voice_rare"]
+    + ["voice_same", "voice_asker"]
     + [f"{place}_{w}" for place in _PLACES for w in LEXICON]
 )
 
@@ -278,6 +281,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
             cols[f"{place}_{w}"] = (at == k).astype(float)
     cols |= _rule_columns(ruled, idx, words)
     cols |= _turn_columns(turns, idx)
+    cols |= _voice_columns(words, idx)
     rows = np.column_stack([cols[k] for k in NAMES])
     return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows)
 
@@ -315,6 +319,46 @@ def _turn_columns(turn: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
         "turn_next": np.log1p(bounds[nxt] - bounds[k]) / scale,
         "turn_prev": np.log1p(bounds[k - 1] - bounds[np.maximum(k - 2, 0)]) / scale,
     }
+
+
+def _voice_columns(words: list[Word], idx: np.ndarray) -> dict[str, np.ndarray]:
+    """Where the talk names who speaks each turn (captions' labels, heard voices; at
+    least MARKED turns by two or more voices), for each candidate within 3 words of a
+    turn's start, what that turn's voice does over the whole talk: its share of the
+    turns and of the words, how much longer the turns that answer it run than its own
+    (an asker's are short and draw long replies), whether it is the talk's main asker,
+    whether this is its first turn or one of its only two (a voice from the floor),
+    and whether the turn before was its own too (no real change of voice)."""
+    names = ("voices", "voice_turns", "voice_words", "voice_reply", "voice_first")
+    cols = {k: np.zeros(len(idx)) for k in (*names, "voice_rare", "voice_same", "voice_asker")}
+    turns = [i for i, w in enumerate(words) if w.turn]
+    voice = [words[i].speaker for i in turns]
+    if sum(map(bool, voice)) < MARKED or len(set(voice) - {""}) < 2:
+        return cols
+    size = np.diff([*turns, len(words)])
+    reply = np.log((np.append(size[1:], size[-1]) + 20) / (size + 20))
+    stats = {v: np.flatnonzero([u == v for u in voice]) for v in set(voice) - {""}}
+    # the talk's main asker: the voice whose turns most often draw a reply twice as long
+    other = np.array([v != w for v, w in zip(voice, voice[1:], strict=False)] + [False])
+    drew = other & (np.append(size[1:], 0) >= 2 * size)
+    asker = max(sorted(stats), key=lambda v: int(drew[stats[v]].sum()))
+    # the turn each reads: the one it starts, else the one under way 3 words on
+    own = np.searchsorted(turns, idx, side="right") - 1
+    at = np.where(np.asarray(turns)[own] == idx, own, np.searchsorted(turns, idx + 3, "right") - 1)
+    near = np.abs(np.asarray(turns)[at] - idx) <= 3
+    for row, k in enumerate(at):
+        if k < 0 or not voice[k] or not near[row]:
+            continue
+        mine = stats[voice[k]]
+        cols["voices"][row] = 1.0
+        cols["voice_turns"][row] = len(mine) / len(turns)
+        cols["voice_words"][row] = size[mine].sum() / size.sum()
+        cols["voice_reply"][row] = np.clip(reply[mine].mean() / 3, -1.0, 1.0)
+        cols["voice_first"][row] = float(mine[0] == k)
+        cols["voice_rare"][row] = float(len(mine) <= 2)
+        cols["voice_same"][row] = float(k > 0 and voice[k - 1] == voice[k])
+        cols["voice_asker"][row] = float(voice[k] == asker)
+    return cols
 
 
 def _pace_change(wtimes: np.ndarray, idx: np.ndarray, span: int = 40) -> np.ndarray:

@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..ingest.people import CONVERSATION
 from ..model import Line, Plan, Segment, Talk, new_guid
@@ -87,10 +87,16 @@ def _corrected(talk: Talk, full_glossary: dict[str, str]) -> list[Line]:
     return attribute(lines, talk, end)
 
 
-def read_talk(talk: Talk, full_glossary: dict[str, str]) -> tuple[list[Line], list[Word], Context]:
-    """The corrected transcript, its words, and what the question model reads of the talk."""
+def read_talk(
+    talk: Talk, full_glossary: dict[str, str], speaking: Callable[[float], str] | None = None
+) -> tuple[list[Line], list[Word], Context]:
+    """The corrected transcript, its words, and what the question model reads of the talk.
+    `speaking`: who speaks at a time, where the voices were heard (speech/naming.py); it
+    says who speaks each word, in place of the captions' labels."""
     lines = _corrected(talk, full_glossary)
     words = words_of(lines)
+    if speaking is not None:
+        words = [replace(w, speaker=speaking(w.time)) for w in words]
     applause = [c.start for c in talk.cues if "applause" in c.text.lower()]
     addressed = {part.lower() for p in talk.speakers for part in p.name.split() if len(part) > 2}
     ctx = context(
@@ -140,6 +146,7 @@ def make_plan(
     pauses: Callable[[], list[tuple[float, float]]] | None = None,
     model: Model | None = None,
     kept: list[tuple[float, float]] | None = None,
+    speaking: Callable[[float], str] | None = None,
 ) -> Plan:
     """A first plan: intro (panel) or talk body, then one segment per question.
 
@@ -148,10 +155,11 @@ def make_plan(
     `kept` (replan.kept_starts): an old plan's starts, where a start found again
     stays, so each clip's title, keywords and speakers describe it as it is cut.
     `pauses` gives the audio's silences; it is called only once the starts are found
-    (a build decodes the audio meanwhile: pipeline.stages.plan_talk).
+    (a build decodes the audio meanwhile: pipeline.stages.plan_talk). `speaking`: who
+    speaks at a time, where the voices were heard (read_talk).
     """
     full_glossary = talk_glossary(talk, glossary)
-    lines, words, ctx = read_talk(talk, full_glossary)
+    lines, words, ctx = read_talk(talk, full_glossary, speaking)
     reader = Asking.of(talk, lines, words, full_glossary)
     known, pairs, names = reader.known, reader.pairs, reader.names
     bounds = _asking(find_boundaries(words, ctx, model), reader)

@@ -31,7 +31,8 @@ def plan_for(
     it had or else the one `published`; every clip that overlaps an old one by half
     keeps its GUID, and a person's edits are kept. `pauses` finds the source's
     silences, called only to plan, once the planner needs them; `voices`
-    (speech/naming.py), who really asks and answers each question of a new plan. A
+    (speech/naming.py), who speaks each word for the planner, and who really asks and
+    answers each question of a new plan. A
     published GUID changed by hand in the file is refused; a clip without a GUID gets
     one stored, never to change."""
     old = None
@@ -44,7 +45,8 @@ def plan_for(
     from .make import make_plan  # the planner's models: only when planning
 
     kept = kept_starts(old or published)
-    new = make_plan(talk, glossary, pauses=pauses, kept=kept)
+    speaking = voices.speaking if voices is not None else None
+    new = make_plan(talk, glossary, pauses=pauses, kept=kept, speaking=speaking)
     if voices is not None:
         from ..speech.naming import credited  # numpy only: no model loads
 

@@ -46,6 +46,7 @@ class Word:
     line: int  # index of its transcript line
     pause: float  # silence (or uncaptioned speech) after it, seconds
     turn: bool = False  # the first word of a Line where a new speaker starts (Line.turn)
+    speaker: str = ""  # its Line's speaker, where known
 
 
 def tokens(text: str) -> list[str]:
@@ -74,7 +75,8 @@ def words_of(lines: list[Line]) -> list[Word]:
     out: list[Word] = []
     for i, line in enumerate(lines):
         for k, (tok, at, pause) in enumerate(_timed_tokens(line)):
-            out.append(Word(tok, tok.lower(), at, i, max(pause, 0.0), line.turn and k == 0))
+            first = line.turn and k == 0
+            out.append(Word(tok, tok.lower(), at, i, max(pause, 0.0), first, line.speaker or ""))
     return out
 
 

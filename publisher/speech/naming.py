@@ -60,6 +60,12 @@ class Voices:
         best = max(near, key=lambda u: min(u.end, end) - max(u.start, start), default=None)
         return best or self.at(start)
 
+    def speaking(self, t: float) -> str:
+        """Which voice speaks at time t ("voice 2"; "" before the first turn), for the
+        planner (plan.features reads who speaks each turn)."""
+        turn = self.at(t)
+        return f"voice {turn.cluster + 1}" if turn else ""
+
     def name(self, turn: Turn | None) -> str | None:
         sure = turn is not None and turn.confidence >= CONFIDENT
         return self.names.get(turn.cluster) if sure and turn else None
