@@ -23,7 +23,7 @@ import re
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -134,7 +134,7 @@ def shifted(prep: Prepared, model) -> np.ndarray:
     """(hits, hypotheses, labels) with the model's offset moved by each of SHIFTS: the
     starts the planner chooses and keeps, without the rest of its plan."""
     logits = model.start_logits(prep.found)
-    return np.array([counts(prep, replace(model, offset=model.offset + d), logits) for d in SHIFTS])
+    return np.array([counts(prep, model.moved(d), logits) for d in SHIFTS])
 
 
 def profile(label: str, steps: list[str], rows: np.ndarray) -> str:

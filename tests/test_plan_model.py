@@ -17,6 +17,7 @@ from publisher.plan.features import (
     MERGE,
     NAMES,
     ROLE_NAMES,
+    Candidates,
     Context,
     candidates,
     role_rows,
@@ -279,6 +280,19 @@ def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     # a turn's first word, and more so the main asker's
     weight = dict(zip(NAMES, model.start, strict=True))
     assert marked and weight["turn"] + weight["turn_near"] > 0 and weight["voice_asker"] > 0
+    assert model.voiced is not None  # talks that say who speak decode at their own offset
+
+
+def test_a_talk_that_says_who_speaks_decodes_at_its_own_offset():
+    model = replace(bundled_model(), offset=-1.0, voiced=0.5)
+    rows = np.zeros((3, len(NAMES)))
+    plain = Candidates((0, 5, 9), (0.0, 30.0, 60.0), rows)
+    heard = replace(plain, rows=rows.copy())
+    heard.rows[1, NAMES.index("voices")] = 1.0
+    assert (model.offset_for(plain), model.offset_for(heard)) == (-1.0, 0.5)
+    assert replace(model, voiced=None).offset_for(heard) == -1.0
+    moved = model.moved(0.25)
+    assert (moved.offset, moved.voiced) == (-0.75, 0.75)
 
 
 def test_corpus_is_labelled_with_sources_and_licences():

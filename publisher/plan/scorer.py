@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from . import neighbours
 from .features import NAMES, ROLE_NAMES, Candidates
 
 MODEL_FILE = "question_model.json"
+_VOICES = NAMES.index("voices")
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
 
 
@@ -33,6 +34,7 @@ class Model:
     penalty: float  # ... by up to this much log-odds
     second: tuple[float, ...] = ()  # weights of NAMES + neighbours.NAMES; () none
     switch: float = 0.0  # log-odds a change of asker costs between questions (decode.roles)
+    voiced: float | None = None  # the offset in a talk that says who speaks; None: `offset`
     names: tuple[str, ...] = tuple(NAMES) + neighbours.NAMES + ROLE_NAMES
     trained_on: tuple[str, ...] = ()  # corpus recordings, for the record
 
@@ -41,6 +43,17 @@ class Model:
         if not self.second:
             return first
         return second_rows(found, first) @ np.asarray(self.second)
+
+    def offset_for(self, found: Candidates) -> float:
+        """The log-odds a start needs in this talk: `voiced` where it says who speaks
+        (its voices read at some candidate), which makes the model surer."""
+        heard = self.voiced is not None and bool(found.rows[:, _VOICES].any())
+        return self.voiced if heard and self.voiced is not None else self.offset
+
+    def moved(self, by: float) -> Model:
+        """The model with its offsets moved by `by` log-odds."""
+        voiced = None if self.voiced is None else self.voiced + by
+        return replace(self, offset=self.offset + by, voiced=voiced)
 
     def audience_probability(self, rows: np.ndarray) -> np.ndarray:
         """`rows`: of NAMES + ROLE_NAMES (features.role_rows)."""
@@ -91,6 +104,7 @@ def bundled_model() -> Model:
         penalty=float(data["penalty"]),
         second=tuple(data.get("second", ())),
         switch=float(data.get("switch", 0.0)),
+        voiced=None if data.get("voiced") is None else float(data["voiced"]),
         names=tuple(data["names"]),
         trained_on=tuple(data.get("trained_on", ())),
     )

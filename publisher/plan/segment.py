@@ -144,7 +144,7 @@ def choose_starts(found: Candidates, logits: np.ndarray, model: Model, ctx: Cont
     it, and with UNOPENED more evidence, when no words open it. `logits`: the
     model's, of each candidate."""
     times = np.asarray(found.times)
-    gains = logits - model.offset
+    gains = logits - model.offset_for(found)
     if not ctx.talk_first:  # the round of self-introductions asks nothing
         gains[times < ctx.intro_end] = -np.inf
     else:

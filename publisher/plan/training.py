@@ -19,7 +19,7 @@ import numpy as np
 from ..ingest import load_talk
 from ..model import Talk
 from .corpus_turns import marked_talk, read_turns
-from .features import Candidates, Context, candidates, role_rows
+from .features import NAMES, Candidates, Context, candidates, role_rows
 from .glossary import talk_glossary
 from .make import Asking, read_talk
 from .planfile import parse_time
@@ -33,6 +33,7 @@ L2 = 2.0
 # and the most sparing setting near it keeps the same starts across caption chunkings
 SLACK = 0.005
 SWITCHES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # log-odds: tried as the cost of a change of asker
+OFFSETS = tuple(np.arange(-2.0, 3.01, 0.25))  # log-odds: tried as the decoding offset
 
 
 @dataclass(frozen=True)
@@ -160,29 +161,51 @@ def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_model(preps: list[Prepared]) -> Model:
     """Weights (the first stage, then the second on its scores in `preps`), then the
-    decoding settings: among those that cut no question out of a recording that has
-    none and come within SLACK of the best pooled F1 on `preps`, the most sparing
-    (the highest offset)."""
+    decoding settings (_decoding): offset, short and penalty on the talks that don't
+    say who speaks, then the offset of those that do (`Model.voiced`), whose scores are
+    surer."""
     start = _fit_rows([_targets(p, p.found.rows) for p in preps])
     rows = [second_rows(p.found, p.found.rows @ start) for p in preps]
     second = _fit_rows([_targets(p, r) for p, r in zip(preps, rows, strict=True)])
     audience = _fit_rows([_asker_rows(p) for p in preps])
     names = tuple(p.recording.name for p in preps)
+    scored = [(p, r @ second) for p, r in zip(preps, rows, strict=True)]  # their start_logits
+    heard = [bool(p.found.rows[:, NAMES.index("voices")].any()) for p in preps]
+    plain = [ps for ps, h in zip(scored, heard, strict=True) if not h] or scored
+    voiced = [ps for ps, h in zip(scored, heard, strict=True) if h]
+    chosen = _decoding(
+        plain,
+        [
+            Model(tuple(start), tuple(audience), float(offset), short, penalty, tuple(second))
+            for offset, short, penalty in itertools.product(
+                OFFSETS, (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
+            )
+        ],
+    )
+    if voiced:
+        chosen = _decoding(voiced, [replace(chosen, voiced=float(v)) for v in OFFSETS])
+    return replace(chosen, switch=_fit_switch(preps), trained_on=names)
+
+
+def _decoding(scored: list[tuple[Prepared, np.ndarray]], models: list[Model]) -> Model:
+    """Of `models`, those that cut no question out of a recording that has none and come
+    within SLACK of the best pooled F1 on `scored` (each recording with its logits), the
+    most sparing (the highest offset; ties: the first)."""
     tried: list[tuple[float, Model]] = []
-    logits = [r @ second for r in rows]  # Model.start_logits of every prep
-    for offset, short, penalty in itertools.product(
-        np.arange(-2.0, 3.01, 0.25), (30.0, 60.0, 90.0), (0.0, 1.0, 2.0, 4.0)
-    ):
-        model = Model(tuple(start), tuple(audience), float(offset), short, penalty, tuple(second))
-        found = [counts(p, model, lg) for p, lg in zip(preps, logits, strict=True)]
+    for model in models:
+        found = [counts(p, model, lg) for p, lg in scored]
         if any(c[1] and not c[2] for c in found):
             continue  # a question in a talk that takes none
         hits = sum(found)
         tried.append((2 * hits[0] / max(hits[1] + hits[2], 1), model))
     top = max(f1 for f1, _ in tried)
     near = [(f1, m) for f1, m in tried if f1 >= top - SLACK - 1e-9]
-    _, chosen = max(near, key=lambda fm: (fm[1].offset, fm[0]))  # ties: the first tried
-    return replace(chosen, switch=_fit_switch(preps), trained_on=names)
+    return max(near, key=lambda fm: (_sparing(fm[1]), fm[0]))[1]
+
+
+def _sparing(model: Model) -> float:
+    """How sparing a model's decoding is: its offset (the voiced one where it has one)."""
+    return model.offset if model.voiced is None else model.voiced
 
 
 def _fit_rows(targets: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
