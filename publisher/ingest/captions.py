@@ -6,6 +6,7 @@ import html
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -141,10 +142,7 @@ def _speakers(cues: list[Cue]) -> list[Cue]:
     speaker). Labels leave the text. A new speaker starts a turn, and speaks every cue
     after it up to the next turn."""
     opened = [_LABEL.match(c.text) for c in cues]
-    seen: dict[str, int] = {}
-    for c, m in zip(cues, opened, strict=True):
-        if m and not c.turn:
-            seen[m[1]] = seen.get(m[1], 0) + 1
+    seen = Counter(m[1] for c, m in zip(cues, opened, strict=True) if m and not c.turn)
     out, speaker = [], ""
     for c, m in zip(cues, opened, strict=True):
         if m and not c.speaker and (c.turn or seen[m[1]] >= 2):

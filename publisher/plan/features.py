@@ -86,6 +86,12 @@ _PLACES = {"w0": 0, "w1": 1, "w2": 2, "p1": -1}
 # (81 of 98 labelled questions in the corpus' lectures), in other talks mostly a moderator
 ROLE_NAMES = ("lecture",)
 
+# What each turn's voice does over the talk, where the talk says who speaks (_voice_columns)
+VOICE_NAMES = (
+    "voices", "voice_turns", "voice_words", "voice_reply", "voice_first", "voice_rare",
+    "voice_same", "voice_asker",
+)  # fmt: skip
+
 NAMES = (
     ["bias", "gap", "gap_big", "turn", "turn_near", "line_start", "ack", "opener", "closed"]
     + [f"cue_{f}" for f in _FAMILIES]
@@ -97,8 +103,7 @@ NAMES = (
     + ["novelty", "novelty_pos", "meaning", "position"]
     + ["in_intro", "before_qa", "after_qa", "panel", "gap_after_q", "density", "pace_change"]
     + ["turn_rest", "turn_next", "turn_prev"]
-    + ["voices", "voice_turns", "voice_words", "voice_reply", "voice_first", "voice_rare"]
-    + ["voice_same", "voice_asker"]
+    + list(VOICE_NAMES)
     + [f"{place}_{w}" for place in _PLACES for w in LEXICON]
 )
 
@@ -127,6 +132,11 @@ class Candidates:
     words: tuple[int, ...]  # index of each candidate's first word
     times: tuple[float, ...]
     rows: np.ndarray  # one row of NAMES per candidate
+
+    @property
+    def voiced(self) -> bool:
+        """Whether the talk says who speaks (a voice is read at some candidate)."""
+        return bool(self.rows[:, NAMES.index("voices")].any())
 
 
 class _Marks:
@@ -281,7 +291,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
             cols[f"{place}_{w}"] = (at == k).astype(float)
     cols |= _rule_columns(ruled, idx, words)
     cols |= _turn_columns(turns, idx)
-    cols |= _voice_columns(words, idx)
+    cols |= _voice_columns(words, turns, idx)
     rows = np.column_stack([cols[k] for k in NAMES])
     return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows)
 
@@ -321,7 +331,7 @@ def _turn_columns(turn: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def _voice_columns(words: list[Word], idx: np.ndarray) -> dict[str, np.ndarray]:
+def _voice_columns(words: list[Word], turn: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
     """Where the talk names who speaks each turn (captions' labels, heard voices; at
     least MARKED turns by two or more voices), for each candidate within 3 words of a
     turn's start, what that turn's voice does over the whole talk: its share of the
@@ -329,13 +339,12 @@ def _voice_columns(words: list[Word], idx: np.ndarray) -> dict[str, np.ndarray]:
     (an asker's are short and draw long replies), whether it is the talk's main asker,
     whether this is its first turn or one of its only two (a voice from the floor),
     and whether the turn before was its own too (no real change of voice)."""
-    names = ("voices", "voice_turns", "voice_words", "voice_reply", "voice_first")
-    cols = {k: np.zeros(len(idx)) for k in (*names, "voice_rare", "voice_same", "voice_asker")}
-    turns = [i for i, w in enumerate(words) if w.turn]
+    cols = {k: np.zeros(len(idx)) for k in VOICE_NAMES}
+    turns = np.flatnonzero(turn)  # `turn`: 1 at each turn's first word
     voice = [words[i].speaker for i in turns]
     if sum(map(bool, voice)) < MARKED or len(set(voice) - {""}) < 2:
         return cols
-    size = np.diff([*turns, len(words)])
+    size = np.diff(np.append(turns, len(words)))
     reply = np.log((np.append(size[1:], size[-1]) + 20) / (size + 20))
     stats = {v: np.flatnonzero([u == v for u in voice]) for v in set(voice) - {""}}
     # the talk's main asker: the voice whose turns most often draw a reply twice as long
@@ -344,8 +353,8 @@ def _voice_columns(words: list[Word], idx: np.ndarray) -> dict[str, np.ndarray]:
     asker = max(sorted(stats), key=lambda v: int(drew[stats[v]].sum()))
     # the turn each reads: the one it starts, else the one under way 3 words on
     own = np.searchsorted(turns, idx, side="right") - 1
-    at = np.where(np.asarray(turns)[own] == idx, own, np.searchsorted(turns, idx + 3, "right") - 1)
-    near = np.abs(np.asarray(turns)[at] - idx) <= 3
+    at = np.where(turns[own] == idx, own, np.searchsorted(turns, idx + 3, "right") - 1)
+    near = np.abs(turns[at] - idx) <= 3
     for row, k in enumerate(at):
         if k < 0 or not voice[k] or not near[row]:
             continue

@@ -21,7 +21,6 @@ from . import neighbours
 from .features import NAMES, ROLE_NAMES, Candidates
 
 MODEL_FILE = "question_model.json"
-_VOICES = NAMES.index("voices")
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
 
 
@@ -47,8 +46,9 @@ class Model:
     def offset_for(self, found: Candidates) -> float:
         """The log-odds a start needs in this talk: `voiced` where it says who speaks
         (its voices read at some candidate), which makes the model surer."""
-        heard = self.voiced is not None and bool(found.rows[:, _VOICES].any())
-        return self.voiced if heard and self.voiced is not None else self.offset
+        if self.voiced is not None and found.voiced:
+            return self.voiced
+        return self.offset
 
     def moved(self, by: float) -> Model:
         """The model with its offsets moved by `by` log-odds."""

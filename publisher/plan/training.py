@@ -19,7 +19,7 @@ import numpy as np
 from ..ingest import load_talk
 from ..model import Talk
 from .corpus_turns import marked_talk, read_turns
-from .features import NAMES, Candidates, Context, candidates, role_rows
+from .features import Candidates, Context, candidates, role_rows
 from .glossary import talk_glossary
 from .make import Asking, read_talk
 from .planfile import parse_time
@@ -170,9 +170,8 @@ def fit_model(preps: list[Prepared]) -> Model:
     audience = _fit_rows([_asker_rows(p) for p in preps])
     names = tuple(p.recording.name for p in preps)
     scored = [(p, r @ second) for p, r in zip(preps, rows, strict=True)]  # their start_logits
-    heard = [bool(p.found.rows[:, NAMES.index("voices")].any()) for p in preps]
-    plain = [ps for ps, h in zip(scored, heard, strict=True) if not h] or scored
-    voiced = [ps for ps, h in zip(scored, heard, strict=True) if h]
+    plain = [(p, lg) for p, lg in scored if not p.found.voiced] or scored
+    voiced = [(p, lg) for p, lg in scored if p.found.voiced]
     chosen = _decoding(
         plain,
         [
