@@ -6,7 +6,7 @@ read back after encoding.
 
 Cuts --pieces stretches of 20-200 s at random from the source's decode (default:
 the 42-minute benchmark source that benchmarks/audio.py makes), puts each through
-the level chain at the gain and ceiling a build uses (levels.level_chain,
+the levels at the gain and ceiling a build uses (levels.levelled,
 render.LIMIT_MARGIN), encodes it with every encoder of levels.OVERSHOOT, and prints
 per encoder the true peak (ffmpeg ebur128, 4x oversampled) over the ceiling: mean,
 spread, the five highest and the table's value for it (the most seen + 0.3 dB).
@@ -32,9 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from publisher.audio.analyse import normalising_gain  # noqa: E402
 from publisher.audio.decode import decode  # noqa: E402
-from publisher.audio.levels import OVERSHOOT, level_chain, raw_input  # noqa: E402
+from publisher.audio.levels import OVERSHOOT, levelled, pcm_input  # noqa: E402
 from publisher.audio.m4a import _aac  # noqa: E402
 from publisher.audio.render import LIMIT_MARGIN, _mp3  # noqa: E402
+from publisher.audio.tools import run_ffmpeg  # noqa: E402
 from publisher.model import AudioSettings  # noqa: E402
 
 
@@ -70,12 +71,11 @@ def main() -> None:
 
     def over(job: tuple[tuple[int, int], str, str]) -> float:
         (start, end), codec, bitrate = job
-        chain = level_chain(gain, limit, (end - start) / a.rate, settings.fade_ms)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / ("piece.mp3" if codec == "libmp3lame" else "piece.m4a")
             options = CODECS[codec](decoded, dataclasses.replace(settings, bitrate=bitrate))
-            cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", *raw_input(decoded, start, end)]
-            subprocess.run([*cmd, "-af", chain, *options, str(out)])
+            pcm = levelled(decoded, start, end, gain, limit, settings.fade_ms)
+            run_ffmpeg([*pcm_input(decoded), *options, str(out)], feed=pcm)
             return true_peak(out) - ceiling
 
     with ThreadPoolExecutor(2) as pool:

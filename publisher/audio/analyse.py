@@ -7,7 +7,7 @@ quietest() for snapping cuts.
 
 from __future__ import annotations
 
-import io
+import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from ..fsutil import atomic_path
+from .limiter import frame_power, peak_steps
 
 FRAME_S = 0.01  # envelope resolution
 BLOCK_S = 0.1  # loudness sub-block; gating blocks are 4 of these (400 ms, 75% overlap)
-# alimiter's loudness loss (attack 5 ms, release 50 ms, as levels.level_chain) over the
-# frame model's, measured with ebur128 (issue 15, session 7): 0.92-0.955 on 150 s of the
-# 42-min benchmark source and a 16 kHz panel, ~0.87 on the 41 s test fixture, at +12..+28
-# dB, ceilings -7..-4 dBFS. A fit, not a model of alimiter: lands within 0.2 LU on the
-# benchmark source, 0.3-0.4 LU loud on the fixture.
-LIMITER_LOSS = 0.92
+# dB the gain may go over what would reach the loudness target unlimited: a talk
+# whose peaks need more is left quieter, as more would mostly raise its noise
+MOST_LIMITED = 16.0
+VERSION = 2  # of what an Analysis holds: 2, peak steps per sub-frame (a decode-cache key part)
 
 
 def _biquads(rate: int) -> list[tuple[list[float], list[float]]]:
@@ -67,24 +66,39 @@ class Analysis:
     loudness: float  # LUFS integrated; -inf for silence
     blocks: np.ndarray  # K-weighted power per 100 ms sub-block, summed over channels
     envelope: np.ndarray  # mean square of the channel mix per 10 ms frame
-    peaks: np.ndarray  # sample peak (full scale = 1) per 10 ms frame, over channels
+    peaks: np.ndarray  # sample peak per ~1 ms sub-frame over channels, as limiter.peak_steps
 
     @property
     def duration(self) -> float:
         return self.samples / self.rate
 
+    @property
+    def frame(self) -> int:
+        """Samples per envelope frame."""
+        return frame_samples(self.rate)
+
+    @property
+    def sub(self) -> int:
+        """Samples per sub-frame of `peaks`."""
+        return sub_frame_samples(self.rate)
+
+    @functools.cached_property
+    def frame_peaks(self) -> np.ndarray:
+        """The sample peak of each 10 ms frame, as limiter.peak_steps."""
+        per = self.frame // self.sub
+        padded = np.concatenate((self.peaks, np.full(-len(self.peaks) % per, 255, np.uint8)))
+        return padded.reshape(-1, per).min(axis=1)
+
     def save(self, path: Path) -> None:
-        buf = io.BytesIO()
-        np.savez(
-            buf,
-            meta=np.array([self.rate, self.channels, self.samples]),
-            loudness=np.array(self.loudness),
-            blocks=self.blocks,
-            envelope=self.envelope,
-            peaks=self.peaks,
-        )
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(buf.getvalue())
+        with atomic_path(path) as tmp, open(tmp, "wb") as out:
+            np.savez(
+                out,
+                meta=np.array([self.rate, self.channels, self.samples]),
+                loudness=np.array(self.loudness),
+                blocks=self.blocks,
+                envelope=self.envelope,
+                peaks=self.peaks,
+            )
 
     @classmethod
     def load(cls, path: Path) -> Analysis:
@@ -92,6 +106,17 @@ class Analysis:
             rate, channels, samples = (int(v) for v in data["meta"])
             return cls(rate, channels, samples, float(data["loudness"]), data["blocks"],
                        data["envelope"], data["peaks"])  # fmt: skip
+
+
+def frame_samples(rate: int) -> int:
+    return round(rate * FRAME_S)
+
+
+def sub_frame_samples(rate: int) -> int:
+    """Samples per peak sub-frame: the whole part of a frame nearest a tenth (~1 ms)."""
+    frame = frame_samples(rate)
+    parts = min((n for n in range(1, frame + 1) if frame % n == 0), key=lambda n: abs(n - 10))
+    return frame // parts
 
 
 CHUNK_BLOCKS = 50  # blocks (5 s of audio) fed per read while decoding
@@ -109,7 +134,7 @@ class Analyser:
     def __init__(self, rate: int, channels: int) -> None:
         self.rate, self.channels = rate, channels
         self.block = round(rate * BLOCK_S)
-        self.frame = round(rate * FRAME_S)
+        self.frame, self.sub = frame_samples(rate), sub_frame_samples(rate)
         # |H|^2 per rfft bin, twice over interior bins (Parseval for rfft), repeated for
         # the (re, im) pairs of a complex spectrum seen as floats, scaled for int16
         gain = k_weighting_gain(self.rate, self.block)
@@ -132,7 +157,7 @@ class Analyser:
         self._envelope.append(self._per_frame(np.square(mix), np.mean) * 2.0**-30)
         del mix  # (stereo) freed before the peaks need as much
         top = np.abs(x, out=x).max(axis=0) if self.channels > 1 else np.abs(x[0], out=x[0])
-        self._peaks.append(self._per_frame(top, np.max) * 2.0**-15)
+        self._peaks.append(peak_steps(self._per_frame(top, np.max, self.sub)))
 
     def _block_powers(self, x: np.ndarray) -> np.ndarray:
         """K-weighted power of each whole block of x (channels, n), summed over channels."""
@@ -141,12 +166,14 @@ class Analyser:
         np.square(squares, out=squares)  # re^2, im^2, re^2, im^2, ...
         return (squares @ self._weights).sum(axis=0)
 
-    def _per_frame(self, values: np.ndarray, reduce) -> np.ndarray:
-        """`reduce` over each 10 ms frame; a last partial frame is padded with zeros."""
-        whole = len(values) // self.frame * self.frame
-        out = reduce(values[:whole].reshape(-1, self.frame), axis=1)
+    def _per_frame(self, values: np.ndarray, reduce, frame: int = 0) -> np.ndarray:
+        """`reduce` over each 10 ms frame (or `frame` samples); a last partial frame is
+        padded with zeros."""
+        frame = frame or self.frame
+        whole = len(values) // frame * frame
+        out = reduce(values[:whole].reshape(-1, frame), axis=1)
         if whole < len(values):
-            tail = np.zeros(self.frame, np.float32)
+            tail = np.zeros(frame, np.float32)
             tail[: len(values) - whole] = values[whole:]
             out = np.append(out, reduce(tail))
         return out.astype(np.float32, copy=False)
@@ -169,7 +196,7 @@ class Analyser:
     def result(self) -> Analysis:
         blocks = np.concatenate(self._blocks) if self._blocks else np.zeros(0)
         envelope = np.concatenate(self._envelope) if self._envelope else np.zeros(0, np.float32)
-        peaks = np.concatenate(self._peaks) if self._peaks else np.zeros(0, np.float32)
+        peaks = np.concatenate(self._peaks) if self._peaks else np.zeros(0, np.uint8)
         loudness = integrated(blocks)
         return Analysis(self.rate, self.channels, self._samples, loudness, blocks, envelope, peaks)
 
@@ -190,42 +217,48 @@ def integrated(blocks: np.ndarray) -> float:
     return -0.691 + 10 * math.log10(gated.mean())
 
 
-def limited_loudness(a: Analysis, gain_db: float, ceiling: float) -> float:
-    """Estimated integrated loudness after `gain_db` and a peak limiter at `ceiling`
-    (linear full scale). The limiter pulls each 10 ms frame whose peak exceeds the
-    ceiling down to it, and its release carries that into the next frame; each
-    100 ms block's K-weighted power is shared out over its frames by their energy.
-    A whole frame at its peak's cut overstates alimiter's loss, which recovers within
-    the frame: the loss is scaled by LIMITER_LOSS."""
-    gain = 10 ** (gain_db / 20)
-    cut = np.minimum(1.0, ceiling / np.maximum(a.peaks.astype(np.float64) * gain, 1e-12))
-    held = cut.copy()
-    held[1:] = np.minimum(held[1:], cut[:-1])  # the release carries a cut into the next frame
+def limited_loudness(a: Analysis, gain_db: float, ceiling: float, rough: bool = False) -> float:
+    """Integrated loudness after `gain_db` and the limiter at `ceiling` (linear full
+    scale), from the gains the render applies (limiter.frame_power; `rough`, from
+    10 ms frames): each 100 ms block's K-weighted power is shared out over its 10 ms
+    frames by their energy, and each frame's share scaled by its mean squared gain."""
+    kept = frame_power(a, gain_db, ceiling, rough)
     per_block = round(BLOCK_S / FRAME_S)
     n = len(a.blocks) * per_block
-    energy = a.envelope[:n].astype(np.float64).reshape(-1, per_block)
-    total = energy.sum(axis=1, keepdims=True)
-    share = np.divide(energy, total, out=np.full_like(energy, 1 / per_block), where=total > 0)
-    kept = (share * np.square(held[:n].reshape(-1, per_block))).sum(axis=1)
-    loss = a.loudness - integrated(a.blocks * kept)
-    return a.loudness + gain_db - LIMITER_LOSS * loss
+    energy, kept = a.envelope[:n].reshape(-1, per_block), kept[:n].reshape(-1, per_block)
+    total = energy.sum(axis=1)
+    shared = np.divide(np.einsum("ij,ij->i", energy, kept), total, where=total > 0,
+                       out=kept.mean(axis=1))  # fmt: skip
+    return integrated(a.blocks * shared) + gain_db
 
 
 def normalising_gain(a: Analysis, target: float, ceiling: float) -> float:
-    """The gain (dB) that brings the talk to `target` LUFS through the limiter, found
-    by secant steps (a hard-limited talk gains only ~0.2 LU per dB)."""
+    """The gain (dB) that brings the talk to `target` LUFS through the limiter, at most
+    MOST_LIMITED dB over the gain that would without a limiter: found by secant steps
+    on the rough model (a hard-limited talk gains only ~0.2 LU per dB), then on the
+    exact one from there, with the rough model's slope."""
     g0 = target - a.loudness
     if not math.isfinite(g0):
         return 0.0
-    e0 = limited_loudness(a, g0, ceiling) - target
-    g1 = g0 - e0
-    for _ in range(12):
-        e1 = limited_loudness(a, g1, ceiling) - target
-        if abs(e1) < 0.01 or e1 == e0:
-            break
-        step = e1 * (g1 - g0) / (e1 - e0)
-        g0, e0, g1 = g1, e1, g1 - max(-12.0, min(12.0, step))
-    return g1
+    top = g0 + MOST_LIMITED
+
+    def solve(rough: bool, g: float, slope: float) -> tuple[float, float]:
+        def error(gain: float) -> float:
+            return limited_loudness(a, gain, ceiling, rough) - target
+
+        e0 = error(g)
+        g1 = min(top, g - e0 / slope)
+        if g1 == g:  # at the most gain already
+            return g, slope
+        for _ in range(12):
+            e1 = error(g1)
+            if abs(e1) < 0.02 or e1 == e0 or (g1 == top and e1 < 0):
+                break
+            slope = (e1 - e0) / (g1 - g)
+            g, e0, g1 = g1, e1, min(top, g1 - max(-12.0, min(12.0, e1 / slope)))
+        return g1, slope
+
+    return solve(False, *solve(True, g0, 1.0))[0]
 
 
 def _smooth_db(envelope: np.ndarray, seconds: float) -> np.ndarray:

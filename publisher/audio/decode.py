@@ -17,6 +17,7 @@ from ..errors import AudioError
 from ..fsutil import atomic_path
 from . import cache, halves
 from .analyse import CHUNK_BLOCKS, Analyser, Analysis
+from .analyse import VERSION as ANALYSIS
 from .progress import bar
 from .tools import follow, last_line, tool, version
 
@@ -34,7 +35,8 @@ class Decoded:
 
 
 def _paths(source: Path, cache_dir: Path, rate: int, channels: int) -> tuple[str, Path, Path]:
-    recipe = [_output(rate, channels, halves.probe(source).channels), version("ffmpeg")]
+    shape = _output(rate, channels, halves.probe(source).channels)
+    recipe = [shape, version("ffmpeg"), ANALYSIS]
     k = cache.key("decode", cache.source_identity(source), recipe)
     where = cache.folder(cache_dir, "decoded")
     return k, where / f"{k}.s16le", where / f"{k}.npz"

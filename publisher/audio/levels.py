@@ -1,6 +1,6 @@
 """What every rendered piece goes through, in every format: its stretch of the raw
-decode, gain, limiter and fades, and the peak check that encodes it again when the
-encoder overshoots the limiter.
+decode, gain, limiter and fades (audio.limiter, streamed to the encoder), and the
+peak check that encodes it again when the encoder overshoots the limiter.
 
 The encoders overshoot the limiter's ceiling: MP3 and AAC at low bitrates add
 quantisation noise on top of the limited peaks. Where that overshoot was measured
@@ -10,11 +10,12 @@ once and not decoded again; otherwise its peak is read back after each encode.""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..fsutil import atomic_path
 from ..model import AudioSettings
+from . import limiter
 from .decode import Decoded
 from .tools import run_ffmpeg, sample_peak, version
 
@@ -23,20 +24,23 @@ PEAK_SLACK = 0.4  # dB over the aim (-1.5 dBTP by default, Apple's ceiling is -1
 INTERSAMPLE = 0.5  # dB a decoded 44.1 kHz file's true peak may sit above its sample peak
 # The most an encoded piece's true peak (ebur128, 4x oversampled) was seen over the
 # limiter's ceiling, in dB, by encoder and bitrate, plus 0.3 dB. Measured (issue 15,
-# benchmarks/overshoot.py) on pieces of 20-200 s cut at random from high-passed
-# stand-in speech, through level_chain at the gain a -16 LUFS render needs, limited
-# hard. Session 8, at the gains of the fitted limiter model (+23.3 dB on the
-# 42-minute benchmark source, ceiling -5.5 dBFS): MP3 64k 2.83 +- 0.37 dB, at most
-# 3.8 (60 pieces), and again 2.67 +- 0.38, at most 3.8 (80 others); in the 3-hour
-# benchmark build at most 3.9 (58 pieces: -1.6 dBTP); MP3 128k 1.1 +- 0.35, at most
-# 1.8 (20); AAC 64k ("fast" coder) 2.0 +- 0.7, at most 4.5 (20): more than before.
-# Before (+17 dB): MP3 64k 2.6 +- 0.45, at most 4.1 (60); MP3 128k 1.0 +- 0.4, at
-# most 2.6 (20); AAC 64k 1.6 +- 0.4, at most 3.9 (60). Under render.LIMIT_MARGIN the
-# MP3s land at or under the aim + PEAK_SLACK (-1.1 dBTP), the bar the read-back
-# holds a file to, so no MP3 piece is decoded again (benchmarks/audio.py prints
-# every piece's true peak to watch it); AAC 64k does not, and is read back, as is
-# any other encoder or bitrate, or a ceiling with less room.
-OVERSHOOT = {("libmp3lame", "64k"): 4.1, ("libmp3lame", "128k"): 2.9, ("aac", "64k"): 4.8}
+# benchmarks/overshoot.py, session 29) on pieces of 20-200 s cut at random from
+# high-passed stand-in speech, through audio.limiter at the gain a -16 LUFS render
+# needs on the 42-minute benchmark source, over 60-80 pieces a setting:
+#   ceiling    gain      MP3 64k                MP3 128k    AAC 64k ("fast")
+#   -5.5 dBFS  +19.0 dB  2.92 +- 0.46, max 3.9  max 1.4     1.69 +- 0.34, max 2.8
+#   -5.5 dBFS  +19.0 dB  2.82 +- 0.36, max 3.7  max 1.7     1.66 +- 0.45, max 3.9
+#   -6.0 dBFS  +20.3 dB  2.99 +- 0.50, max 4.8  max 1.6     1.86 +- 0.57, max 4.2
+#   -6.2 dBFS  +24.3 dB  3.01 +- 0.47, max 4.4  max 1.4     2.03 +- 0.49, max 3.4
+# and AAC 64k once 5.1 (at -5.5 dBFS, with a slower attack since dropped); the whole
+# benchmark build's MP3 64k pieces at most 4.2. The limiter's own output peaks ~1.0
+# dB over its ceiling between samples (1.2 at most); the rest is the encoder's.
+# (ffmpeg's alimiter, before: MP3 64k at most 3.9, AAC 64k 4.5.) Under
+# render.LIMIT_MARGIN the MP3s land at or under the aim + PEAK_SLACK (-1.1 dBTP),
+# the bar the read-back holds a file to, so none is decoded again (benchmarks/audio.py
+# prints every piece's true peak to watch it); AAC 64k does not, and is read back, as
+# is any other encoder or bitrate, or a ceiling with less room.
+OVERSHOOT = {("libmp3lame", "64k"): 5.1, ("libmp3lame", "128k"): 2.0, ("aac", "64k"): 5.4}
 
 
 def layout(decoded: Decoded) -> list[str]:
@@ -44,13 +48,22 @@ def layout(decoded: Decoded) -> list[str]:
     return ["-ar", str(decoded.analysis.rate), "-ac", str(decoded.analysis.channels)]
 
 
-def raw_input(decoded: Decoded, start: int | None = None, end: int | None = None) -> list[str]:
-    """ffmpeg input options for samples start..end of the raw decode (all of it if None)."""
-    seek = []
-    if start is not None and end is not None:
-        rate = decoded.analysis.rate
-        seek = ["-ss", f"{start / rate:.6f}", "-t", f"{(end - start) / rate:.6f}"]
-    return ["-f", "s16le", *layout(decoded), *seek, "-i", str(decoded.raw)]
+def pcm_input(decoded: Decoded) -> list[str]:
+    """ffmpeg input options for what limiter.levelled streams to its stdin."""
+    return ["-f", "f32le", *layout(decoded), "-i", "pipe:0"]
+
+
+def levelled(
+    decoded: Decoded, start: int, end: int, gain: float, limit: float, fade_ms: int
+) -> Iterator[bytes]:
+    """Samples start..end of the raw decode, levelled as the recipe says: the gain
+    rounded to 0.01 dB and the ceiling to 1e-4, as render-cache keys name them."""
+    gain, limit = _rounded(gain, limit)
+    return limiter.levelled(decoded.raw, decoded.analysis, start, end, gain, limit, fade_ms)
+
+
+def _rounded(gain: float, limit: float) -> tuple[float, float]:
+    return round(gain, 2), round(limit, 4)
 
 
 def overshoot(options: list[str]) -> float | None:
@@ -92,17 +105,6 @@ def encode_under_peak(
             limit *= 10 ** (-(over + 0.2) / 20)  # aim under the target this time
 
 
-def level_chain(gain: float, limit: float, length: float, fade_ms: int) -> str:
-    """ffmpeg's -af chain for a piece `length` seconds long: a constant gain (dB),
-    a sample-peak limiter at `limit` (linear), and short fades in and out."""
-    fade = min(fade_ms / 1000, length / 4)
-    return (
-        f"volume={gain:.2f}dB,"
-        f"alimiter=limit={limit:.4f}:level=0:latency=1:attack=5:release=50,"
-        f"afade=t=in:d={fade:.3f},afade=t=out:st={length - fade:.6f}:d={fade:.3f}"
-    )
-
-
 def recipe(
     decoded: Decoded,
     start: int,
@@ -115,11 +117,10 @@ def recipe(
     """What decides the bytes encode_span writes, for its render-cache key: the decode,
     the span, the filter graph and output options it runs, the peak check's rules and
     ffmpeg's version."""
-    length = (end - start) / decoded.analysis.rate
     return [
         decoded.key,
-        raw_input(decoded, start, end)[:-2],  # not "-i <path>": the key names the decode
-        level_chain(gain, limit, length, settings.fade_ms),
+        pcm_input(decoded),
+        [start, end, limiter.LEVELS, *_rounded(gain, limit), settings.fade_ms],
         codec(decoded, settings),
         [PEAK_TRIES, PEAK_SLACK, INTERSAMPLE, settings.true_peak],
         needs_check(limit, settings, codec(decoded, settings)),
@@ -139,12 +140,10 @@ def encode_span(
 ) -> None:
     """Samples start..end of the raw decode through the level chain into `target`
     with ffmpeg's output options codec(decoded, settings), under the peak aim."""
-    length = (end - start) / decoded.analysis.rate
-    source = raw_input(decoded, start, end)
     options = codec(decoded, settings)
 
     def encode(lim: float, tmp: Path) -> None:
-        chain = level_chain(gain, lim, length, settings.fade_ms)
-        run_ffmpeg([*source, "-af", chain, *options, str(tmp)])
+        pcm = levelled(decoded, start, end, gain, lim, settings.fade_ms)
+        run_ffmpeg([*pcm_input(decoded), *options, str(tmp)], feed=pcm)
 
     encode_under_peak(encode, target, limit, settings, options)

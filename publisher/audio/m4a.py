@@ -1,13 +1,12 @@
 """The optional M4A (AAC-LC) of every piece and of the full episode ([audio] formats).
 
-Each piece is encoded from the raw decode with the MP3 pieces' filter chain and
-cached by content beside them. The full episode is not joined from the pieces as
-the MP3 is: an AAC file starts with 1024 priming samples and its first frame
-decodes from nothing, so a stream copy leaves a gap at every join. Instead one
-more encode runs the same per-piece chains over the raw file in one filter graph
-(asegment -> a chain per piece -> concat), each piece padded with silence to the
-length its MP3 has in the full MP3: both full episodes share one timeline, so one
-set of chapter times fits both, and their lengths agree to the millisecond.
+Each piece is encoded from the raw decode with the MP3 pieces' levels and cached
+by content beside them. The full episode is not joined from the pieces as the MP3
+is: an AAC file starts with 1024 priming samples and its first frame decodes from
+nothing, so a stream copy leaves a gap at every join. Instead one more encode
+takes the same levelled pieces in turn, each padded with silence to the length its
+MP3 has in the full MP3: both full episodes share one timeline, so one set of
+chapter times fits both, and their lengths agree to the millisecond.
 """
 
 from __future__ import annotations
@@ -15,14 +14,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..model import AudioSettings, Render
 from . import cache
 from .decode import Decoded
-from .levels import encode_span, encode_under_peak, layout, level_chain, raw_input, recipe
+from .levels import encode_span, encode_under_peak, layout, levelled, pcm_input, recipe
 from .progress import bar
 from .tools import run_ffmpeg
 
@@ -57,8 +56,7 @@ def add_m4a(
     made = [recipe(decoded, *span, gain, limit, settings, _aac) for span in spans]
     where = cache.folder(cache_dir, "pieces")
     paths = [where / f"{cache.key('m4a', r)}.m4a" for r in made]
-    graph = _graph(spans, pads, gain, limit, rate, settings.fade_ms)
-    full_key = cache.key("m4a-full", made, graph)
+    full_key = cache.key("m4a-full", made, pads)
     full = cache.folder(cache_dir, "full") / f"{full_key}.m4a"
     common = dict(gain=gain, limit=limit, settings=settings)
     todo: list[tuple[int, Job]] = []  # (samples, encode)
@@ -119,30 +117,25 @@ def _encode_full(
     limit: float,
     settings: AudioSettings,
 ) -> None:
-    """The full episode in one encode: the raw file split at the pieces' bounds, each
-    part through the pieces' chain and padded to its MP3's length, joined again."""
-    rate = decoded.analysis.rate
-    source = raw_input(decoded)
+    """The full episode in one encode: the levelled pieces in turn, each padded with
+    silence to its MP3's length."""
 
     def encode(lim: float, tmp: Path) -> None:
-        graph = _graph(spans, pads, gain, lim, rate, settings.fade_ms)
-        args = [*source, "-filter_complex", graph, "-map", "[out]"]
-        run_ffmpeg([*args, *_aac(decoded, settings), str(tmp)])
+        pcm = _padded(decoded, spans, pads, gain, lim, settings.fade_ms)
+        run_ffmpeg([*pcm_input(decoded), *_aac(decoded, settings), str(tmp)], feed=pcm)
 
     encode_under_peak(encode, target, limit, settings, _aac(decoded, settings))
 
 
-def _graph(
-    spans: list[tuple[int, int]], pads: list[int], gain: float, limit: float, rate: int, fade: int
-) -> str:
-    """The full episode's filter graph: the raw file split at the pieces' bounds, each
-    part through the pieces' chain and padded to its MP3's length, joined again."""
-    splits = "|".join(str(start) for start, _ in spans[1:])
-    parts = "".join(f"[s{i}]" for i in range(len(spans)))
-    graph = [f"[0:a]asegment=samples={splits}{parts}" if splits else "[0:a]anull[s0]"]
-    for i, ((start, end), pad) in enumerate(zip(spans, pads, strict=True)):
-        chain = level_chain(gain, limit, (end - start) / rate, fade)
-        graph.append(f"[s{i}]asetpts=PTS-STARTPTS,{chain},apad=whole_len={pad}[c{i}]")
-    joined = "".join(f"[c{i}]" for i in range(len(spans)))
-    graph.append(f"{joined}concat=n={len(spans)}:v=0:a=1[out]")
-    return ";".join(graph)
+def _padded(
+    decoded: Decoded,
+    spans: list[tuple[int, int]],
+    pads: list[int],
+    gain: float,
+    limit: float,
+    fade_ms: int,
+) -> Iterator[bytes]:
+    """Each span levelled as its piece is, then silence (float32 zeros) up to its pad."""
+    for (start, end), pad in zip(spans, pads, strict=True):
+        yield from levelled(decoded, start, end, gain, limit, fade_ms)
+        yield bytes(max(0, pad - (end - start)) * 4 * decoded.analysis.channels)

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -48,13 +48,30 @@ def about(what: str, source: Path | None = None) -> Iterator[None]:
         raise type(e)(f"{what}: {e.message}" if what else e.message, path, e.line) from e
 
 
-def run_ffmpeg(args: list[str], what: str = "", path: Path | None = None) -> None:
-    """Run ffmpeg quietly; a failure becomes an AudioError quoting ffmpeg's last error
-    line (after `what` if given: callers outside publisher.audio name their task)."""
-    cmd = [tool("ffmpeg", what, path), "-nostdin", "-hide_banner", "-v", "error", "-y", *args]
+def run_ffmpeg(
+    args: list[str], what: str = "", path: Path | None = None, feed: Iterable[bytes] | None = None
+) -> None:
+    """Run ffmpeg quietly, writing `feed` to its stdin ("-i pipe:0"); a failure becomes an
+    AudioError quoting ffmpeg's last error line (after `what` if given: callers outside
+    publisher.audio name their task)."""
+    cmd = [tool("ffmpeg", what, path), "-hide_banner", "-v", "error", "-y", *args]
+    cmd[1:1] = ["-nostdin"] if feed is None else []
+    stdin = subprocess.DEVNULL if feed is None else subprocess.PIPE
     with tempfile.TemporaryFile() as err:
-        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=err)
-        if done.returncode:
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            with contextlib.suppress(BrokenPipeError):  # ffmpeg stopped: its error says why
+                for data in feed or ():
+                    proc.stdin.write(data)
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                if proc.stdin:
+                    proc.stdin.close()
+            proc.wait()
+        if proc.returncode:
             err.seek(0)
             where = f"{what}: " if what else ""
             raise AudioError(f"{where}ffmpeg failed ({last_line(err.read())})", path)
