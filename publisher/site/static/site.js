@@ -96,17 +96,20 @@
     dock.append(title, audio);
     document.body.append(dock);
     document.body.classList.add("has-dock");
-    const sync = () => {
-      for (const b of playButtons) {
-        const on = b.dataset.src === audio.dataset.src && !audio.paused;
-        b.setAttribute("aria-pressed", String(on));
-        b.setAttribute("aria-label", `${on ? "Pause" : "Play"}: ${b.dataset.title}`);
-      }
-    };
+    const sync = () => syncButtons(audio);
     audio.addEventListener("play", sync);
     audio.addEventListener("pause", sync);
     audio.addEventListener("ended", sync);
     return audio;
+  }
+
+  /** Each play button pressed only while the player plays its clip. */
+  function syncButtons(audio) {
+    for (const b of playButtons) {
+      const on = b.dataset.src === audio.dataset.src && !audio.paused;
+      b.setAttribute("aria-pressed", String(on));
+      b.setAttribute("aria-label", `${on ? "Pause" : "Play"}: ${b.dataset.title}`);
+    }
   }
 
   for (const button of playButtons) {
@@ -123,6 +126,7 @@
       audio.src = button.dataset.src;
       dock.querySelector(".dock-title").textContent = button.dataset.title;
       audio.play().catch(() => {});
+      syncButtons(audio); // the clip it played is released now, not at the next "play" event
     });
   }
 
