@@ -115,8 +115,8 @@ def recipe(
     codec: Callable[[Decoded, AudioSettings], list[str]],
 ) -> list[object]:
     """What decides the bytes encode_span writes, for its render-cache key: the decode,
-    the span, the filter graph and output options it runs, the peak check's rules and
-    ffmpeg's version."""
+    the span, its levels (limiter.LEVELS, the gain and ceiling as applied), the output
+    options, the peak check's rules and ffmpeg's version."""
     return [
         decoded.key,
         pcm_input(decoded),
@@ -138,7 +138,7 @@ def encode_span(
     settings: AudioSettings,
     codec: Callable[[Decoded, AudioSettings], list[str]],
 ) -> None:
-    """Samples start..end of the raw decode through the level chain into `target`
+    """Samples start..end of the raw decode, levelled (limiter.levelled), into `target`
     with ffmpeg's output options codec(decoded, settings), under the peak aim."""
     options = codec(decoded, settings)
 
