@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from publisher.model import Line
-from publisher.plan import neighbours
+from publisher.plan import neighbours, wording
 from publisher.plan.decode import MIN_GAP, choose, roles
 from publisher.plan.features import (
     MARKED,
@@ -267,18 +267,22 @@ def test_in_a_lecture_the_asker_is_more_likely_the_audience():
 
 def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     data = json.loads(MODEL_PATH.read_text())
-    assert tuple(data["names"]) == tuple(NAMES) + neighbours.NAMES + ROLE_NAMES
+    first = tuple(NAMES) + wording.NAMES
+    assert tuple(data["names"]) == first + neighbours.NAMES + ROLE_NAMES
     model = bundled_model()
-    assert len(model.start) == len(NAMES) == len(model.audience) - len(ROLE_NAMES)
-    assert len(model.second) == len(NAMES) + len(neighbours.NAMES)
+    assert len(model.start) == len(first) and len(NAMES) == len(model.audience) - len(ROLE_NAMES)
+    assert len(model.second) == len(first) + len(neighbours.NAMES)
     # the second stage reads the first stage's score of the candidate itself
-    assert model.second[len(NAMES) + neighbours.NAMES.index("first")] > 0
+    assert model.second[len(first) + neighbours.NAMES.index("first")] > 0
+    # the wording of a question start weighs for one, and the model reads it
+    assert model.words["head:next question"] > 0 and model.words["head:question"] > 0
+    assert model.start[len(NAMES) + wording.NAMES.index("words_head")] > 0
     labelled = {p.name.removesuffix(".labels.toml") for p in CORPUS.glob("*.labels.toml")}
     marked = {p.name.removesuffix(".turns.tsv") + "+turns" for p in CORPUS.glob("*.turns.tsv")}
     assert set(model.trained_on) == labelled | marked and len(labelled) >= 12
     # the speaker-change marks and who speaks were seen in training, so they carry weight:
     # a turn's first word, and more so the main asker's
-    weight = dict(zip(NAMES, model.start, strict=True))
+    weight = dict(zip(NAMES, model.start[: len(NAMES)], strict=True))
     assert marked and weight["turn"] + weight["turn_near"] > 0 and weight["voice_asker"] > 0
     assert model.voiced is not None  # talks that say who speak decode at their own offset
 
@@ -286,7 +290,7 @@ def test_the_shipped_model_reads_these_features_and_names_its_corpus():
 def test_a_talk_that_says_who_speaks_decodes_at_its_own_offset():
     model = replace(bundled_model(), offset=-1.0, voiced=0.5)
     rows = np.zeros((3, len(NAMES)))
-    plain = Candidates((0, 5, 9), (0.0, 30.0, 60.0), rows)
+    plain = Candidates((0, 5, 9), (0.0, 30.0, 60.0), rows, wording.grams(["so"] * 12, [0, 5, 9]))
     heard = replace(plain, rows=rows.copy())
     heard.rows[1, NAMES.index("voices")] = 1.0
     assert (model.offset_for(plain), model.offset_for(heard)) == (-1.0, 0.5)

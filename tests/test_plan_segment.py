@@ -136,7 +136,23 @@ def test_a_real_talk_without_questions_is_exactly_one_clip(name):
     assert talk.duration - 0.1 <= seg.end <= talk.duration
 
 
-@pytest.mark.parametrize("name", TALKS_WITHOUT_QUESTIONS)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            TALKS_WITHOUT_QUESTIONS[0],
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="with a host named, this lecture has the context of the corpus' one "
+                "hosted lecture whose floor no words open, which takes 12 questions; the "
+                "announcement of the next lecture (29:34, 'on Friday we'll talk about ...') "
+                "then scores 0.65 log-odds over the offset, where the talk as published "
+                "stays 1.1 under it (issue 12)",
+            ),
+        ),
+        *TALKS_WITHOUT_QUESTIONS[1:],
+    ],
+)
 def test_a_real_talk_without_questions_stays_one_clip_when_a_host_introduces_it(name, tmp_path):
     text = (CORPUS / f"{name}.txt").read_text()
     text = text.replace("\n---\n", "\nHosted by Jane Doe\n\n---\n", 1)

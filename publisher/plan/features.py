@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import embed, rules
+from . import embed, rules, wording
 from .cohesion import Cohesion
 from .cues import ACK, FAMILIES, QUESTION_FORM, Text, find_cues
 from .words import Word
@@ -132,6 +132,7 @@ class Candidates:
     words: tuple[int, ...]  # index of each candidate's first word
     times: tuple[float, ...]
     rows: np.ndarray  # one row of NAMES per candidate
+    grams: wording.Grams  # the words around each (the model weighs them: wording.py)
 
     @property
     def voiced(self) -> bool:
@@ -191,7 +192,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     """Every possible question start in the talk, with its feature row."""
     n = len(words)
     if not n:
-        return Candidates((), (), np.zeros((0, len(NAMES))))
+        return Candidates((), (), np.zeros((0, len(NAMES))), wording.grams([], []))
     text = Text(words)
     marks = _Marks(n)
     cues = find_cues(text)
@@ -293,7 +294,8 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     cols |= _turn_columns(turns, idx)
     cols |= _voice_columns(words, turns, idx)
     rows = np.column_stack([cols[k] for k in NAMES])
-    return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows)
+    found = wording.grams(norms, idx.tolist())
+    return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows, found)
 
 
 def _rule_columns(ruled: dict[int, rules.RuleStart], idx: np.ndarray, words: list[Word]):

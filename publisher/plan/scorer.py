@@ -1,6 +1,7 @@
-"""The question-start model: logistic regression over `features.NAMES`, then a
-second over those and what the first stage's scores around each candidate say
-(`neighbours.NAMES`).
+"""The question-start model: logistic regression over `features.NAMES` and the
+wording around each candidate (`wording.NAMES`, read with the model's own gram
+weights), then a second over those and what the first stage's scores around each
+candidate say (`neighbours.NAMES`).
 
 Its weights live in `publisher/data/question_model.json`, written by
 `scripts/train_planner.py` from the labelled corpus in `benchmarks/corpus/`.
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from . import neighbours
+from . import neighbours, wording
 from .features import NAMES, ROLE_NAMES, Candidates
 
 MODEL_FILE = "question_model.json"
@@ -26,22 +28,28 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
 
 @dataclass(frozen=True)
 class Model:
-    start: tuple[float, ...]  # weights of NAMES: is this a question start? (first stage)
+    start: tuple[float, ...]  # weights of NAMES + wording.NAMES: a question start? (first stage)
     audience: tuple[float, ...]  # weights of NAMES + ROLE_NAMES: is the asker in the audience?
     offset: float  # log-odds a start needs to be taken (decode.choose)
     short: float  # seconds: a question shorter than this is penalised ...
     penalty: float  # ... by up to this much log-odds
-    second: tuple[float, ...] = ()  # weights of NAMES + neighbours.NAMES; () none
+    second: tuple[float, ...] = ()  # of NAMES + wording.NAMES + neighbours.NAMES; () none
     switch: float = 0.0  # log-odds a change of asker costs between questions (decode.roles)
     voiced: float | None = None  # the offset in a talk that says who speaks; None: `offset`
-    names: tuple[str, ...] = tuple(NAMES) + neighbours.NAMES + ROLE_NAMES
+    names: tuple[str, ...] = tuple(NAMES) + wording.NAMES + neighbours.NAMES + ROLE_NAMES
     trained_on: tuple[str, ...] = ()  # corpus recordings, for the record
+    words: Mapping[str, float] = field(default_factory=dict, hash=False)  # gram weights
+
+    def rows(self, found: Candidates) -> np.ndarray:
+        """The first stage's rows: each candidate's features and its wording's columns."""
+        return np.hstack([found.rows, found.grams.columns(self.words)])
 
     def start_logits(self, found: Candidates) -> np.ndarray:
-        first = found.rows @ np.asarray(self.start)
+        rows = self.rows(found)
+        first = rows @ np.asarray(self.start)
         if not self.second:
             return first
-        return second_rows(found, first) @ np.asarray(self.second)
+        return second_rows(rows, found.times, first) @ np.asarray(self.second)
 
     def offset_for(self, found: Candidates) -> float:
         """The log-odds a start needs in this talk: `voiced` where it says who speaks
@@ -64,12 +72,14 @@ class Model:
         data["start"] = [round(w, 6) for w in self.start]
         data["audience"] = [round(w, 6) for w in self.audience]
         data["second"] = [round(w, 6) for w in self.second]
-        path.write_text(json.dumps(data, indent=1) + "\n")
+        data["words"] = dict(sorted(self.words.items()))
+        path.write_text(json.dumps(data, indent=0) + "\n")
 
 
-def second_rows(found: Candidates, first: np.ndarray) -> np.ndarray:
-    """The second stage's rows: each candidate's own, then its neighbours'."""
-    return np.hstack([found.rows, neighbours.columns(np.asarray(found.times), first)])
+def second_rows(rows: np.ndarray, times: Sequence[float], first: np.ndarray) -> np.ndarray:
+    """The second stage's rows: each candidate's own (`rows`, the first stage's), then
+    what its neighbours' first-stage scores say."""
+    return np.hstack([rows, neighbours.columns(np.asarray(times), first)])
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -107,6 +117,7 @@ def bundled_model() -> Model:
         voiced=None if data.get("voiced") is None else float(data["voiced"]),
         names=tuple(data["names"]),
         trained_on=tuple(data.get("trained_on", ())),
+        words=data.get("words", {}),
     )
     if model.names != Model.names:
         raise RuntimeError(f"{MODEL_PATH} was trained on other features: retrain it")

@@ -25,6 +25,7 @@ from .make import Asking, read_talk
 from .planfile import parse_time
 from .scorer import Model, fit, second_rows
 from .segment import asked_by_audience, choose_starts
+from .wording import Tally
 
 TOLERANCE = 10.0  # seconds: a start this close to a label matches it
 POSITIVE = 5.0  # seconds: candidates this close to a label are trained as starts
@@ -34,6 +35,7 @@ L2 = 2.0
 SLACK = 0.005
 SWITCHES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # log-odds: tried as the cost of a change of asker
 OFFSETS = tuple(np.arange(-2.0, 3.01, 0.25))  # log-odds: tried as the decoding offset
+INNER = 5  # folds the training recordings' own wording columns are read out of
 
 
 @dataclass(frozen=True)
@@ -121,15 +123,52 @@ def prepare(rec: Recording) -> Prepared:
     return Prepared(rec, ctx, candidates(words, ctx), Asking.of(rec.talk, lines, words, glossary))
 
 
-def _targets(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and 0/1 targets: near a question start 1, far from every start 0."""
+def _target(prep: Prepared) -> np.ndarray:
+    """Each candidate's target: 1 near a question start, 0 far from every start and
+    follow-up, -1 neither (not trained on)."""
     times = np.asarray(prep.found.times)
     starts = np.array([q.start for q in prep.recording.questions])
     others = np.array(list(prep.recording.followups))
     near = _distance(times, starts)
     far = np.minimum(near, _distance(times, others))
-    use = (near <= POSITIVE) | (far > TOLERANCE)
-    return rows[use], (near[use] <= POSITIVE).astype(float)
+    return np.where(near <= POSITIVE, 1, np.where(far > TOLERANCE, 0, -1))
+
+
+def _targets(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and their 0/1 targets (_target), those trained on."""
+    y = _target(prep)
+    return rows[y >= 0], y[y >= 0].astype(float)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The labelled grams of every recording (wording.Tally), built once for all the
+    folds that learn from some of them."""
+
+    tally: Tally
+    at: dict[str, int]  # a recording's name: its place in the tally
+
+    @classmethod
+    def of(cls, preps: list[Prepared]) -> Wording:
+        talks = [(p.recording.group, p.found.grams, _target(p)) for p in preps]
+        return cls(Tally(talks), {p.recording.name: i for i, p in enumerate(preps)})
+
+    def weights(self, preps: list[Prepared]) -> np.ndarray:
+        return self.tally.weights(self.at[p.recording.name] for p in preps)
+
+    def rows(self, preps: list[Prepared]) -> list[np.ndarray]:
+        """Each recording's first-stage rows, its wording read with weights learnt
+        from the others only (INNER folds of their groups), as a new talk's is."""
+        groups = sorted({p.recording.group for p in preps})
+        part = {g: k % INNER for k, g in enumerate(groups)}
+        out: list[np.ndarray] = [np.empty(0)] * len(preps)
+        for k in range(INNER):
+            weights = self.weights([p for p in preps if part[p.recording.group] != k])
+            for i, p in enumerate(preps):
+                if part[p.recording.group] == k:
+                    cols = self.tally.columns(self.at[p.recording.name], weights)
+                    out[i] = np.hstack([p.found.rows, cols])
+        return out
 
 
 def _distance(times: np.ndarray, marks: np.ndarray) -> np.ndarray:
@@ -159,13 +198,16 @@ def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return role_rows(prep.found.rows[picked], prep.context), ys
 
 
-def fit_model(preps: list[Prepared]) -> Model:
-    """Weights (the first stage, then the second on its scores in `preps`), then the
-    decoding settings (_decoding): offset, short and penalty on the talks that don't
-    say who speaks, then the offset of those that do (`Model.voiced`), whose scores are
-    surer."""
-    start = _fit_rows([_targets(p, p.found.rows) for p in preps])
-    rows = [second_rows(p.found, p.found.rows @ start) for p in preps]
+def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
+    """Gram weights (wording.py), weights (the first stage, then the second on its
+    scores in `preps`), then the decoding settings (_decoding): offset, short and
+    penalty on the talks that don't say who speaks, then the offset of those that do
+    (`Model.voiced`), whose scores are surer. `wording`: the tally of a corpus
+    holding `preps` (built from them if None)."""
+    wording = wording or Wording.of(preps)
+    first = wording.rows(preps)
+    start = _fit_rows([_targets(p, r) for p, r in zip(preps, first, strict=True)])
+    rows = [second_rows(r, p.found.times, r @ start) for p, r in zip(preps, first, strict=True)]
     second = _fit_rows([_targets(p, r) for p, r in zip(preps, rows, strict=True)])
     audience = _fit_rows([_asker_rows(p) for p in preps])
     names = tuple(p.recording.name for p in preps)
@@ -183,7 +225,8 @@ def fit_model(preps: list[Prepared]) -> Model:
     )
     if voiced:
         chosen = _decoding(voiced, [replace(chosen, voiced=float(v)) for v in OFFSETS])
-    return replace(chosen, switch=_fit_switch(preps), trained_on=names)
+    words = wording.tally.saved(wording.weights(preps))
+    return replace(chosen, switch=_fit_switch(preps), trained_on=names, words=words)
 
 
 def _decoding(scored: list[tuple[Prepared, np.ndarray]], models: list[Model]) -> Model:
@@ -242,10 +285,11 @@ def cross_validated(preps: list[Prepared]) -> Iterator[tuple[Prepared, Model]]:
     """Each recording with a model trained on all the others (leave one out; a
     turn-marked variant and its original are left out together)."""
     models: dict[str, Model] = {}
+    wording = Wording.of(preps)
     for prep in preps:
         group = prep.recording.group
         if group not in models:
-            models[group] = fit_model([p for p in preps if p.recording.group != group])
+            models[group] = fit_model([p for p in preps if p.recording.group != group], wording)
         yield prep, models[group]
 
 
