@@ -59,20 +59,24 @@ class Grams:
 def grams(norms: Sequence[str], starts: Sequence[int]) -> Grams:
     """The grams of each candidate, the one starting at each word index in `starts`."""
     vocab: dict[str, int] = {}
+    window: list[int] = []  # of each vocab entry
     at: list[int] = []
     ids: list[int] = []
     n = len(norms)
     for c, k in enumerate(starts):
-        for name, lo, hi in WINDOWS:
+        for win, (name, lo, hi) in enumerate(WINDOWS):
             seg = norms[max(0, k + lo) : min(n, k + hi)]
             found = {f"{name}:{w}" for w in seg}
             found.update(f"{name}:{a} {b}" for a, b in zip(seg, seg[1:], strict=False))
             for g in found:
+                if g not in vocab:
+                    vocab[g] = len(vocab)
+                    window.append(win)
                 at.append(c)
-                ids.append(vocab.setdefault(g, len(vocab)))
-    names = tuple(vocab)
-    window = np.array([[w for w, _, _ in WINDOWS].index(g.split(":", 1)[0]) for g in names], int)
-    return Grams(np.array(at, int), np.array(ids, int), names, window, len(starts))
+                ids.append(vocab[g])
+    return Grams(
+        np.array(at, int), np.array(ids, int), tuple(vocab), np.array(window, int), len(starts)
+    )
 
 
 class Tally:
