@@ -253,13 +253,13 @@ def test_in_a_lecture_the_asker_is_more_likely_the_audience():
     asked in a lecture, whose floor asks, are likelier the audience's."""
     words = words_of([Line(0.0, 4.0, "so what do you think about the future of this field")])
     ctx = Context(panel=True, names=frozenset(), intro_end=0.0, qa_start=None, duration=60.0)
-    rows = candidates(words, ctx).rows
     model = bundled_model()
+    rows = model.asking(candidates(words, ctx))
     plain = model.audience_probability(role_rows(rows, ctx))
     lecture = model.audience_probability(role_rows(rows, replace(ctx, lecture=True)))
     assert (lecture > plain + 0.1).all()
     # in a host's show the host asks, whatever the role model reads
-    floor = replace(model, audience=(0.0,) * len(NAMES) + (9.0,))  # a lecture: the floor
+    floor = replace(model, audience=(0.0,) * rows.shape[1] + (9.0,))  # a lecture: the floor
     lectured = replace(ctx, lecture=True)
     assert asked_by_audience(rows, lectured, floor).all()
     assert not asked_by_audience(rows, replace(lectured, hosted=True), floor).any()
@@ -268,15 +268,19 @@ def test_in_a_lecture_the_asker_is_more_likely_the_audience():
 def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     data = json.loads(MODEL_PATH.read_text())
     first = tuple(NAMES) + wording.NAMES
-    assert tuple(data["names"]) == first + neighbours.NAMES + ROLE_NAMES
+    assert tuple(data["names"]) == first + neighbours.NAMES + wording.ASKER_NAMES + ROLE_NAMES
     model = bundled_model()
-    assert len(model.start) == len(first) and len(NAMES) == len(model.audience) - len(ROLE_NAMES)
+    assert len(model.start) == len(first)
+    assert len(model.audience) == len(NAMES) + len(wording.ASKER_NAMES) + len(ROLE_NAMES)
     assert len(model.second) == len(first) + len(neighbours.NAMES)
     # the second stage reads the first stage's score of the candidate itself
     assert model.second[len(first) + neighbours.NAMES.index("first")] > 0
     # the wording of a question start weighs for one, and the model reads it
     assert model.words["head:next question"] > 0 and model.words["head:question"] > 0
     assert model.start[len(NAMES) + wording.NAMES.index("words_head")] > 0
+    # and the wording of who asks: the floor thanks, then wonders
+    assert model.asker_words.get("head:thanks for", 0) > 0
+    assert model.asker_words.get("after:was wondering", 0) > 0
     labelled = {p.name.removesuffix(".labels.toml") for p in CORPUS.glob("*.labels.toml")}
     marked = {p.name.removesuffix(".turns.tsv") + "+turns" for p in CORPUS.glob("*.turns.tsv")}
     assert set(model.trained_on) == labelled | marked and len(labelled) >= 12

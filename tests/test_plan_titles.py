@@ -293,8 +293,7 @@ def test_a_question_naming_nothing_is_headed_by_what_the_asker_set_it_up_with():
     """'can you talk a little bit' says nothing of its own: the key phrase the asker
     said before it heads the title; one said only after it (in the answer) does not."""
     turn = (
-        "backpropagation does not look like what happens in the brain"
-        " so can you talk a little bit"
+        "backpropagation does not look like what happens in the brain so can you talk a little bit"
     )
     about = ["dendrites", "backpropagation"]
     assert title(turn, about=about) == "Backpropagation: can you talk a little bit?"
@@ -315,6 +314,26 @@ def test_a_question_leaving_out_its_subject_is_headed_by_the_key_phrase_said_wit
     assert title(turn, about=["robots"], names=PANEL) == "Is this something that you've considered?"
     asked = "peter " + turn.removeprefix("hi so ")
     assert not title(asked, about=["peter"], names=PANEL).startswith("Peter")
+
+
+def test_the_key_phrase_may_be_set_up_long_before_the_question():
+    """An asker may set the subject up at length first: the clip's main key phrase
+    heads the question however long before it was said, but never from after it."""
+    setup = "so passive safety " + "and all of the regulation that came with it " * 5
+    asked = "do you think some of these requirements may roll back"
+    expected = "Passive safety: do you think some of these requirements may roll back?"
+    assert title(setup + asked, about=["passive safety"], names=PANEL) == expected
+    after = asked + " well passive safety is"
+    assert title(after, about=["passive safety"], names=PANEL).startswith("Do you think")
+
+
+def test_a_turn_asking_nothing_is_headed_by_the_clips_key_phrase():
+    """A turn whose question isn't found gets its opening as a title, headed by the
+    clip's main key phrase where the turn says it."""
+    turn = "all right we have bobcat here with a note on kraken listings and liquidity"
+    headed = title(turn, about=["kraken listings"], names=PANEL)
+    assert headed == "Kraken listings: all right we have bobcat"
+    assert title(turn, about=["lunch"], names=PANEL) == "All right we have bobcat"
 
 
 def test_a_question_may_end_on_look_like():

@@ -27,9 +27,11 @@ def test_each_window_holds_its_words_and_word_pairs():
 
 
 def _talk(opening: str) -> tuple[wording.Grams, np.ndarray]:
-    """Six candidates 10 words apart; the last one a question start opening so."""
-    norms = ["well"] * 50 + opening.split() + ["it"] * 10
-    return wording.grams(norms, [0, 10, 20, 30, 40, 50]), np.array([0, 0, 0, 0, 0, 1])
+    """Six candidates 10 words apart, the last a question start opening so; then, 40
+    words on, one near a follow-up (trained on neither way)."""
+    norms = ["well"] * 50 + opening.split() + ["it"] * 40 + ["limbo", "words"]
+    starts = [0, 10, 20, 30, 40, 50, len(norms) - 2]
+    return wording.grams(norms, starts), np.array([0, 0, 0, 0, 0, 1, -1])
 
 
 def test_a_gram_weighs_only_where_enough_recordings_say_it():
@@ -40,9 +42,12 @@ def test_a_gram_weighs_only_where_enough_recordings_say_it():
     talks.append(("r0", *_talk("next question about borg cube")))  # r0 again: a variant
     tally = wording.Tally(talks)
     weights = dict(zip(tally.vocab, tally.weights(range(len(talks))), strict=True))
+    held = wording.Tally(talks, anywhere=False)  # the floor counts trained windows only
+    assert dict(zip(held.vocab, held.weights(range(len(talks))), strict=True)) == weights
     assert weights["head:next question"] > 2 and weights["head:next"] > 2  # at every start
     assert weights["head:borg"] == 0  # two recordings, though three talks
     assert weights["head:well"] < 0  # what far candidates open with
+    assert weights["head:limbo"] == 0  # said in every recording, but where nothing is learnt
     saved = tally.saved(tally.weights(range(len(talks))))
     assert "head:borg" not in saved and saved["head:next question"] == weights["head:next question"]
 
@@ -53,21 +58,42 @@ def preps():
     return [prepare(r) for r in recs[:6]]
 
 
-def test_training_reads_a_recordings_wording_with_weights_it_did_not_teach(preps):
-    rows = Wording.of(preps).rows(preps)
+@pytest.mark.parametrize("tally", ["start", "asker"])
+def test_training_reads_a_recordings_wording_with_weights_it_did_not_teach(preps, tally):
+    first = Wording.of(preps)
+    cols = first.held_out(getattr(first, tally), preps)
     moved = list(preps)
     rec = preps[0].recording
-    questions = tuple(replace(q, start=q.start + 40) for q in rec.questions)
+    flipped = {"moderator": "audience", "audience": "moderator"}
+    questions = tuple(replace(q, start=q.start + 40, asker=flipped[q.asker]) for q in rec.questions)
     moved[0] = replace(preps[0], recording=replace(rec, questions=questions))
-    again = Wording.of(moved).rows(moved)
-    np.testing.assert_array_equal(again[0], rows[0])  # its own labels taught it nothing
-    assert any(not np.array_equal(a, b) for a, b in zip(again[1:], rows[1:], strict=True))
+    again = Wording.of(moved)
+    other = again.held_out(getattr(again, tally), moved)
+    np.testing.assert_array_equal(other[0], cols[0])  # its own labels taught it nothing
+    assert any(not np.array_equal(a, b) for a, b in zip(other[1:], cols[1:], strict=True))
 
 
 def test_the_model_reads_each_candidates_wording_with_its_own_weights(preps):
     model = bundled_model()
     found = preps[0].found
-    rows = model.rows(found)
-    np.testing.assert_array_equal(rows[:, : found.rows.shape[1]], found.rows)
-    np.testing.assert_array_equal(rows[:, found.rows.shape[1] :], found.grams.columns(model.words))
-    assert np.abs(rows[:, found.rows.shape[1] :]).sum() > 0
+    n = found.rows.shape[1]
+    read = ((model.rows(found), model.words), (model.asking(found), model.asker_words))
+    for rows, weights in read:
+        np.testing.assert_array_equal(rows[:, :n], found.rows)
+        np.testing.assert_array_equal(rows[:, n:], found.grams.columns(weights))
+        assert np.abs(rows[:, n:]).sum() > 0
+    assert model.words.keys() != model.asker_words.keys()
+
+
+def test_a_show_counts_as_one_recording_for_the_wording():
+    """The wording's floor counts a show (its playlist, years left out) as one
+    recording, so a series' own words ("laureates") teach nothing; a recording
+    without a playlist is its own group."""
+    recs = load_corpus(ROOT / "benchmarks" / "corpus", ROOT)
+    nobel = {r.series for r in recs if r.name.startswith("nobel-minds-")}
+    assert nobel == {"series:nobel minds"}
+    assert all(
+        r.series == next(o.series for o in recs if o.name == r.original) for r in recs if r.original
+    )
+    plain = replace(recs[0], talk=replace(recs[0].talk, playlist=""))
+    assert plain.series == plain.group == recs[0].name

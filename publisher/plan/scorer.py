@@ -29,20 +29,28 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
 @dataclass(frozen=True)
 class Model:
     start: tuple[float, ...]  # weights of NAMES + wording.NAMES: a question start? (first stage)
-    audience: tuple[float, ...]  # weights of NAMES + ROLE_NAMES: is the asker in the audience?
+    audience: tuple[float, ...]  # of NAMES + wording.ASKER_NAMES + ROLE_NAMES: audience asks?
     offset: float  # log-odds a start needs to be taken (decode.choose)
     short: float  # seconds: a question shorter than this is penalised ...
     penalty: float  # ... by up to this much log-odds
     second: tuple[float, ...] = ()  # of NAMES + wording.NAMES + neighbours.NAMES; () none
     switch: float = 0.0  # log-odds a change of asker costs between questions (decode.roles)
     voiced: float | None = None  # the offset in a talk that says who speaks; None: `offset`
-    names: tuple[str, ...] = tuple(NAMES) + wording.NAMES + neighbours.NAMES + ROLE_NAMES
+    names: tuple[str, ...] = (
+        tuple(NAMES) + wording.NAMES + neighbours.NAMES + wording.ASKER_NAMES + ROLE_NAMES
+    )
     trained_on: tuple[str, ...] = ()  # corpus recordings, for the record
-    words: Mapping[str, float] = field(default_factory=dict, hash=False)  # gram weights
+    words: Mapping[str, float] = field(default_factory=dict, hash=False)  # grams: a start?
+    asker_words: Mapping[str, float] = field(default_factory=dict, hash=False)  # the audience?
 
     def rows(self, found: Candidates) -> np.ndarray:
         """The first stage's rows: each candidate's features and its wording's columns."""
         return np.hstack([found.rows, found.grams.columns(self.words)])
+
+    def asking(self, found: Candidates) -> np.ndarray:
+        """What the role model reads of each candidate (before features.role_rows adds
+        the talk's own): its features and its wording's columns under `asker_words`."""
+        return np.hstack([found.rows, found.grams.columns(self.asker_words)])
 
     def start_logits(self, found: Candidates) -> np.ndarray:
         rows = self.rows(found)
@@ -64,7 +72,7 @@ class Model:
         return replace(self, offset=self.offset + by, voiced=voiced)
 
     def audience_probability(self, rows: np.ndarray) -> np.ndarray:
-        """`rows`: of NAMES + ROLE_NAMES (features.role_rows)."""
+        """`rows`: of NAMES + wording.ASKER_NAMES + ROLE_NAMES (role_rows of `asking`)."""
         return sigmoid(rows @ np.asarray(self.audience))
 
     def save(self, path: Path) -> None:
@@ -73,6 +81,7 @@ class Model:
         data["audience"] = [round(w, 6) for w in self.audience]
         data["second"] = [round(w, 6) for w in self.second]
         data["words"] = dict(sorted(self.words.items()))
+        data["asker_words"] = dict(sorted(self.asker_words.items()))
         path.write_text(json.dumps(data, indent=0) + "\n")
 
 
@@ -118,6 +127,7 @@ def bundled_model() -> Model:
         names=tuple(data["names"]),
         trained_on=tuple(data.get("trained_on", ())),
         words=data.get("words", {}),
+        asker_words=data.get("asker_words", {}),
     )
     if model.names != Model.names:
         raise RuntimeError(f"{MODEL_PATH} was trained on other features: retrain it")

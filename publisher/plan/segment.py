@@ -158,9 +158,10 @@ def choose_starts(found: Candidates, logits: np.ndarray, model: Model, ctx: Cont
 
 
 def asked_by_audience(rows: np.ndarray, ctx: Context, model: Model) -> np.ndarray:
-    """Whether each question, in time order (`rows`: its start's features), is asked
-    from the audience: never in a host's show (134 of the corpus's 136 questions in
-    such shows are the host's); elsewhere the role model's, smoothed over the run."""
+    """Whether each question, in time order (`rows`: what the role model reads of its
+    start, Model.asking), is asked from the audience: never in a host's show (134 of
+    the corpus's 136 questions in such shows are the host's); elsewhere the role
+    model's, smoothed over the run."""
     if ctx.hosted:
         return np.zeros(len(rows), bool)
     return roles(model.audience_probability(role_rows(rows, ctx)), model.switch)
@@ -176,7 +177,7 @@ def find_boundaries(words: list[Word], ctx: Context, model: Model | None = None)
         return []
     logits = model.start_logits(found)
     chosen = choose_starts(found, logits, model, ctx)
-    audience = asked_by_audience(found.rows[chosen], ctx, model)
+    audience = asked_by_audience(model.asking(found)[chosen], ctx, model)
     out = []
     for k, asked in zip(chosen, audience, strict=True):
         anchor = found.words[k]

@@ -24,7 +24,6 @@ from .statements import OWN, PRONOUNS, asked, requests
 from .words import STOPWORDS, wordset
 
 MAX_CHARS = 90
-NEAR = 30  # a heading is said at most this many words before the question
 REQUEST_COST = 1.5  # a request ("tell us about X") yields to a real question in the turn
 CLAUSE_WORDS = 20  # a question clause is cut after this many words
 LONG_CHARS = 60  # a longer clause loses a trailing "when ..." / "while ..." clause
@@ -562,7 +561,8 @@ def question_title(
     if best is None:
         if subject:
             return sentence(subject, known, question=True)
-        return sentence(_opening(words, people) or clean(turn).split()[:8], known, question=False)
+        opening = _opening(words, people) or clean(turn).split()[:8]
+        return _headed(_heading(about[:1], words, opening, people, known), opening, known, False)
     if _vague(best):
         subject = subject or _subject_near(words, start, end)
         asked = _asked_about(best, subject) if subject else []
@@ -573,13 +573,18 @@ def question_title(
             best = found[max(clear)[1]][2]
     if not subject and _names_little(best, important):
         subject = _heading(about, words[:start], best, people, known)  # what set it up
-    if not subject:  # the clip's main subject, said with the question but not in it
-        subject = _heading(about[:1], words[max(start - NEAR, 0) : end], best, people, known)
-    if subject and (set(subject) - STOPWORDS - set(best)):
+    if not subject:  # the clip's main subject, said before or with the question, not in it
+        subject = _heading(about[:1], words[:end], best, people, known)
+    return _headed(subject, best, known, True)
+
+
+def _headed(subject: list[str], words: list[str], known: dict[str, str], question: bool) -> str:
+    """`words` as a title, headed by `subject` where that names something they don't."""
+    if subject and (set(subject) - STOPWORDS - set(words)):
         head = sentence(subject, known, question=False)
-        rest = sentence(best, known, question=True, limit=MAX_CHARS - len(head) - 2, cap=False)
+        rest = sentence(words, known, question, limit=MAX_CHARS - len(head) - 2, cap=False)
         return f"{head}: {rest}"
-    return sentence(best, known, question=True)
+    return sentence(words, known, question)
 
 
 def _heading(

@@ -9,8 +9,9 @@ benchmarks/segmentation.py (cross-validated figures); not at build time.
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,6 +36,7 @@ L2 = 2.0
 SLACK = 0.005
 SWITCHES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # log-odds: tried as the cost of a change of asker
 OFFSETS = tuple(np.arange(-2.0, 3.01, 0.25))  # log-odds: tried as the decoding offset
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a show's year, left out of its series
 INNER = 5  # folds the training recordings' own wording columns are read out of
 
 
@@ -64,6 +66,13 @@ class Recording:
         """Its cross-validation fold: a variant is held out with its original, and
         recordings whose labels name the same `group` together."""
         return self.fold or self.original or self.name
+
+    @property
+    def series(self) -> str:
+        """The show it is one of: its playlist, years left out ("Nobel Minds"); its
+        group where it names none. The wording counts a show as one recording."""
+        show = " ".join(_YEAR.sub(" ", self.talk.playlist).split()).lower()
+        return f"series:{show}" if show else self.group
 
 
 @dataclass(frozen=True)
@@ -140,35 +149,53 @@ def _targets(prep: Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows[y >= 0], y[y >= 0].astype(float)
 
 
+def _asker_target(prep: Prepared) -> np.ndarray:
+    """Each candidate's asker: 1 the audience, 0 a moderator or host, at the labelled
+    starts (labelled_starts); -1 elsewhere (not trained on)."""
+    y = np.full(len(prep.found.times), -1)
+    picked, ys = labelled_starts(prep)
+    y[picked] = ys.astype(int)
+    return y
+
+
 @dataclass(frozen=True)
 class Wording:
     """The labelled grams of every recording (wording.Tally), built once for all the
-    folds that learn from some of them."""
+    folds that learn from some of them: `start` counts question starts against other
+    candidates, `asker` the audience's questions against a moderator's."""
 
-    tally: Tally
-    at: dict[str, int]  # a recording's name: its place in the tally
+    start: Tally
+    asker: Tally
+    at: dict[str, int]  # a recording's name: its place in the tallies
 
     @classmethod
     def of(cls, preps: list[Prepared]) -> Wording:
-        talks = [(p.recording.group, p.found.grams, _target(p)) for p in preps]
-        return cls(Tally(talks), {p.recording.name: i for i, p in enumerate(preps)})
+        def tally(target: Callable[[Prepared], np.ndarray], anywhere: bool) -> Tally:
+            talks = [(p.recording.series, p.found.grams, target(p)) for p in preps]
+            return Tally(talks, anywhere)
 
-    def weights(self, preps: list[Prepared]) -> np.ndarray:
-        return self.tally.weights(self.at[p.recording.name] for p in preps)
+        at = {p.recording.name: i for i, p in enumerate(preps)}
+        return cls(tally(_target, True), tally(_asker_target, False), at)
 
-    def rows(self, preps: list[Prepared]) -> list[np.ndarray]:
-        """Each recording's first-stage rows, its wording read with weights learnt
-        from the others only (INNER folds of their groups), as a new talk's is."""
+    def weights(self, tally: Tally, preps: list[Prepared]) -> np.ndarray:
+        return tally.weights(self.at[p.recording.name] for p in preps)
+
+    def held_out(self, tally: Tally, preps: list[Prepared]) -> list[np.ndarray]:
+        """Each recording's wording columns read with weights learnt from the others
+        only (INNER folds of their groups), as a new talk's are."""
         groups = sorted({p.recording.group for p in preps})
         part = {g: k % INNER for k, g in enumerate(groups)}
         out: list[np.ndarray] = [np.empty(0)] * len(preps)
         for k in range(INNER):
-            weights = self.weights([p for p in preps if part[p.recording.group] != k])
+            weights = self.weights(tally, [p for p in preps if part[p.recording.group] != k])
             for i, p in enumerate(preps):
                 if part[p.recording.group] == k:
-                    cols = self.tally.columns(self.at[p.recording.name], weights)
-                    out[i] = np.hstack([p.found.rows, cols])
+                    out[i] = tally.columns(self.at[p.recording.name], weights)
         return out
+
+    def saved(self, tally: Tally, preps: list[Prepared]) -> dict[str, float]:
+        """The weights a model trained on `preps` ships."""
+        return tally.saved(self.weights(tally, preps))
 
 
 def _distance(times: np.ndarray, marks: np.ndarray) -> np.ndarray:
@@ -192,10 +219,17 @@ def labelled_starts(prep: Prepared) -> tuple[list[int], np.ndarray]:
     return picked, np.array(ys)
 
 
-def _asker_rows(prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """The role model's rows (features.role_rows) at each labelled question's start."""
+def _asker_rows(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The role model's rows (features.role_rows of its features and the asker
+    wording's `sums`) at each labelled question's start, and whether the audience asks."""
     picked, ys = labelled_starts(prep)
-    return role_rows(prep.found.rows[picked], prep.context), ys
+    return role_rows(_with(prep, sums)[picked], prep.context), ys
+
+
+def _with(prep: Prepared, columns: np.ndarray) -> np.ndarray:
+    """Every candidate's features, then its wording `columns` (as Model.rows and
+    Model.asking read them)."""
+    return np.hstack([prep.found.rows, columns])
 
 
 def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
@@ -205,11 +239,14 @@ def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
     (`Model.voiced`), whose scores are surer. `wording`: the tally of a corpus
     holding `preps` (built from them if None)."""
     wording = wording or Wording.of(preps)
-    first = wording.rows(preps)
+    first = [
+        _with(p, c) for p, c in zip(preps, wording.held_out(wording.start, preps), strict=True)
+    ]
+    asked = wording.held_out(wording.asker, preps)
     start = _fit_rows([_targets(p, r) for p, r in zip(preps, first, strict=True)])
     rows = [second_rows(r, p.found.times, r @ start) for p, r in zip(preps, first, strict=True)]
     second = _fit_rows([_targets(p, r) for p, r in zip(preps, rows, strict=True)])
-    audience = _fit_rows([_asker_rows(p) for p in preps])
+    audience = _fit_rows([_asker_rows(p, a) for p, a in zip(preps, asked, strict=True)])
     names = tuple(p.recording.name for p in preps)
     scored = [(p, r @ second) for p, r in zip(preps, rows, strict=True)]  # their start_logits
     plain = [(p, lg) for p, lg in scored if not p.found.voiced] or scored
@@ -225,8 +262,13 @@ def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
     )
     if voiced:
         chosen = _decoding(voiced, [replace(chosen, voiced=float(v)) for v in OFFSETS])
-    words = wording.tally.saved(wording.weights(preps))
-    return replace(chosen, switch=_fit_switch(preps), trained_on=names, words=words)
+    return replace(
+        chosen,
+        switch=_fit_switch(preps, asked),
+        trained_on=names,
+        words=wording.saved(wording.start, preps),
+        asker_words=wording.saved(wording.asker, preps),
+    )
 
 
 def _decoding(scored: list[tuple[Prepared, np.ndarray]], models: list[Model]) -> Model:
@@ -255,12 +297,13 @@ def _fit_rows(targets: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     return fit(np.vstack(rows), np.concatenate(ys), L2)
 
 
-def _fit_switch(preps: list[Prepared]) -> float:
+def _fit_switch(preps: list[Prepared], sums: list[np.ndarray]) -> float:
     """The cost of a change of asker between questions (decode.roles) that gets the
     most roles right, each recording's roles read as the planner reads them
     (segment.asked_by_audience) by an audience model that did not see it (leave one
-    out, within `preps`)."""
-    asked = {p.recording.name: _asker_rows(p) for p in preps}
+    out, within `preps`; `sums`: each one's held-out asker wording)."""
+    asked = {p.recording.name: _asker_rows(p, a) for p, a in zip(preps, sums, strict=True)}
+    reads = {p.recording.name: _with(p, a) for p, a in zip(preps, sums, strict=True)}
     held = []
     for p in preps:
         if p.recording.original:
@@ -269,7 +312,8 @@ def _fit_switch(preps: list[Prepared]) -> float:
         if not others:
             continue  # one group: nothing to read its roles by
         picked, ys = labelled_starts(p)
-        held.append((p.found.rows[picked], p.context, tuple(_fit_rows(others)), ys > 0.5))
+        rows = reads[p.recording.name][picked]
+        held.append((rows, p.context, tuple(_fit_rows(others)), ys > 0.5))
 
     def right(switch: float) -> int:
         total = 0

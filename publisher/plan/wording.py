@@ -5,11 +5,14 @@ few and the rest of its asking turn. Every word and word pair in a window is a
 *gram*, named with its window ("head:next question"). A gram's weight is how much
 more often a window holds it at a labelled question start than far from every
 start: the log ratio of the two rates, smoothed (naive Bayes). A window's score is
-the sum of its grams' weights, one column per window for the question model.
+the sum of its grams' weights, one column per window for the question model. The
+same windows are weighed apart for who asks: the audience against a moderator or
+host, at the labelled starts ("my name is", "thank you for the talk").
 
 Only grams seen in at least MIN_RECORDINGS recordings get a weight, so that one
 talk's subject says nothing of another's questions ("let's jump on questions",
-"so you were", "my question is" do; "borg" does not). `Tally` learns the weights
+"so you were", "my question is" do; "borg" does not); training counts a show's
+recordings as one, so neither does a series' ("laureates"). `Tally` learns the weights
 from a labelled corpus, `Grams.columns` reads a talk with them; they are saved
 with the model (scorer.Model.words).
 """
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 WINDOWS = (("before", -8, 0), ("head", 0, 5), ("after", 5, 40))  # words from the candidate
-NAMES = tuple(f"words_{name}" for name, _, _ in WINDOWS)
+NAMES = tuple(f"words_{name}" for name, _, _ in WINDOWS)  # weighed for a question start
+ASKER_NAMES = tuple(f"asker_{name}" for name, _, _ in WINDOWS)  # weighed for the audience asking
 MIN_RECORDINGS = 4  # a gram seen in fewer recordings gets no weight
 SMOOTH = 1.0  # added to each count of windows holding a gram
 SCALE = 10.0  # a column's sum of weights is divided by this
@@ -83,14 +87,21 @@ class Tally:
     """Labelled talks' grams on one vocabulary, to learn weights from any subset of
     them (training learns once per fold and per inner fold)."""
 
-    def __init__(self, talks: Sequence[tuple[str, Grams, np.ndarray]]):
-        """`talks`: (recording, its candidates' grams, each candidate's target: 1 a
-        question start, 0 far from any, anything else neither). Talks naming the same
-        recording (a variant and its original, parts of one event) count as one
-        for MIN_RECORDINGS."""
+    def __init__(self, talks: Sequence[tuple[str, Grams, np.ndarray]], anywhere: bool = True):
+        """`talks`: (recording, its candidates' grams, each candidate's target: 1 what
+        is learnt (a question start, the audience asking), 0 its opposite, anything
+        else neither). A gram counts towards MIN_RECORDINGS in the recordings that say
+        it (`anywhere`) or, where few candidates have a target (the asker at labelled
+        starts), those where a window with a target holds it. Talks naming the same
+        recording are one (training names a recording's show: its variants and
+        episodes are one)."""
         index: dict[str, int] = {}
         self.local = [
             np.array([index.setdefault(g, len(index)) for g in f.vocab], int) for _, f, _ in talks
+        ]
+        self.said = [
+            local if anywhere else np.unique(local[f.ids[target[f.at] >= 0]])
+            for local, (_, f, target) in zip(self.local, talks, strict=True)
         ]
         self.vocab = tuple(index)
         self.talks = talks
@@ -111,10 +122,11 @@ class Tally:
             others += int((target == 0).sum())
         recordings = np.zeros(size)
         for talks in seen.values():
-            recordings[np.unique(np.concatenate([self.local[i] for i in talks]))] += 1
+            recordings[np.unique(np.concatenate([self.said[i] for i in talks]))] += 1
         base = np.log((others + 2 * SMOOTH) / (starts + 2 * SMOOTH))
         w = np.log((start + SMOOTH) / (other + SMOOTH)) + base
-        return np.where(recordings >= MIN_RECORDINGS, np.round(w, 3), 0.0)
+        weighed = (recordings >= MIN_RECORDINGS) & (start + other > 0)  # held where learnt
+        return np.where(weighed, np.round(w, 3), 0.0)
 
     def columns(self, i: int, weights: np.ndarray) -> np.ndarray:
         """Talk `i`'s columns under vocabulary `weights`."""
