@@ -45,12 +45,12 @@ class Model:
 
     def rows(self, found: Candidates) -> np.ndarray:
         """The first stage's rows: each candidate's features and its wording's columns."""
-        return np.hstack([found.rows, found.grams.columns(self.words)])
+        return _read(found, self.words)
 
     def asking(self, found: Candidates) -> np.ndarray:
         """What the role model reads of each candidate (before features.role_rows adds
         the talk's own): its features and its wording's columns under `asker_words`."""
-        return np.hstack([found.rows, found.grams.columns(self.asker_words)])
+        return _read(found, self.asker_words)
 
     def start_logits(self, found: Candidates) -> np.ndarray:
         rows = self.rows(found)
@@ -83,6 +83,11 @@ class Model:
         data["words"] = dict(sorted(self.words.items()))
         data["asker_words"] = dict(sorted(self.asker_words.items()))
         path.write_text(json.dumps(data, indent=0) + "\n")
+
+
+def _read(found: Candidates, weights: Mapping[str, float]) -> np.ndarray:
+    """Each candidate's features, then its wording's columns under gram `weights`."""
+    return np.hstack([found.rows, found.grams.columns(weights)])
 
 
 def second_rows(rows: np.ndarray, times: Sequence[float], first: np.ndarray) -> np.ndarray:

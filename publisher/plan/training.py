@@ -219,17 +219,17 @@ def labelled_starts(prep: Prepared) -> tuple[list[int], np.ndarray]:
     return picked, np.array(ys)
 
 
-def _asker_rows(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The role model's rows (features.role_rows of its features and the asker
-    wording's `sums`) at each labelled question's start, and whether the audience asks."""
+def _asking(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What the role model reads (as Model.asking: features, then the asker wording's
+    `sums`) at each labelled question's start, and whether the audience asks."""
     picked, ys = labelled_starts(prep)
-    return role_rows(_with(prep, sums)[picked], prep.context), ys
+    return np.hstack([prep.found.rows[picked], sums[picked]]), ys
 
 
-def _with(prep: Prepared, columns: np.ndarray) -> np.ndarray:
-    """Every candidate's features, then its wording `columns` (as Model.rows and
-    Model.asking read them)."""
-    return np.hstack([prep.found.rows, columns])
+def _asker_rows(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The role model's rows (features.role_rows of _asking) and targets."""
+    rows, ys = _asking(prep, sums)
+    return role_rows(rows, prep.context), ys
 
 
 def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
@@ -240,7 +240,8 @@ def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
     holding `preps` (built from them if None)."""
     wording = wording or Wording.of(preps)
     first = [
-        _with(p, c) for p, c in zip(preps, wording.held_out(wording.start, preps), strict=True)
+        np.hstack([p.found.rows, c])  # as Model.rows reads them
+        for p, c in zip(preps, wording.held_out(wording.start, preps), strict=True)
     ]
     asked = wording.held_out(wording.asker, preps)
     start = _fit_rows([_targets(p, r) for p, r in zip(preps, first, strict=True)])
@@ -302,17 +303,18 @@ def _fit_switch(preps: list[Prepared], sums: list[np.ndarray]) -> float:
     most roles right, each recording's roles read as the planner reads them
     (segment.asked_by_audience) by an audience model that did not see it (leave one
     out, within `preps`; `sums`: each one's held-out asker wording)."""
-    asked = {p.recording.name: _asker_rows(p, a) for p, a in zip(preps, sums, strict=True)}
-    reads = {p.recording.name: _with(p, a) for p, a in zip(preps, sums, strict=True)}
+    reads = [_asking(p, a) for p, a in zip(preps, sums, strict=True)]
+    asked = {
+        p.recording.name: (role_rows(rows, p.context), ys)
+        for p, (rows, ys) in zip(preps, reads, strict=True)
+    }
     held = []
-    for p in preps:
+    for p, (rows, ys) in zip(preps, reads, strict=True):
         if p.recording.original:
             continue  # its roles are its original's
         others = [asked[q.recording.name] for q in preps if q.recording.group != p.recording.group]
         if not others:
             continue  # one group: nothing to read its roles by
-        picked, ys = labelled_starts(p)
-        rows = reads[p.recording.name][picked]
         held.append((rows, p.context, tuple(_fit_rows(others)), ys > 0.5))
 
     def right(switch: float) -> int:

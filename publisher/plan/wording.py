@@ -7,7 +7,8 @@ more often a window holds it at a labelled question start than far from every
 start: the log ratio of the two rates, smoothed (naive Bayes). A window's score is
 the sum of its grams' weights, one column per window for the question model. The
 same windows are weighed apart for who asks: the audience against a moderator or
-host, at the labelled starts ("my name is", "thank you for the talk").
+host, at the labelled starts ("I was wondering", "thanks for", "hi" weigh for the
+audience).
 
 Only grams seen in at least MIN_RECORDINGS recordings get a weight, so that one
 talk's subject says nothing of another's questions ("let's jump on questions",
