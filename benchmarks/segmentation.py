@@ -161,10 +161,12 @@ def score(rec: Recording, model) -> tuple[Score, list[str], list[float]]:
     return s, misses, [q.start for q in qs]
 
 
-HEAD = (
-    f"{'recording':44s} {'shape':9s} {'kind':12s} {'min':>4s}  ref hyp hit  prec  rec   F1"
-    f"  title frac  role frac  pls"
-)
+def head(width: int) -> str:
+    """The table's heading, its first column `width` wide (the longest recording name)."""
+    return (
+        f"{'recording':{width}s} {'shape':9s} {'kind':12s} {'min':>4s}  ref hyp hit  prec  rec"
+        "   F1  title frac  role frac  pls"
+    )
 
 
 def main() -> None:
@@ -178,7 +180,9 @@ def main() -> None:
     if args.series:  # a show's other recordings are left out with it: a new show's figures
         recs = [replace(r, fold=r.series) for r in recs]
     preps = [prepare(r) for r in recs]
-    print(HEAD)
+    width = max(len(r.name) for r in recs)
+    pad = f"{'':9s} {'':12s} {'':4s}"  # under shape, kind and minutes in a summary row
+    print(head(width))
     shapes: dict[str, Score] = defaultdict(Score)
     total = Score()
     pairs = ((p, bundled_model()) for p in preps) if args.shipped else cross_validated(preps)
@@ -191,7 +195,7 @@ def main() -> None:
         s.asked, s.asked_right = role_reading(prep, model)
         scores[rec.name] = s
         minutes = rec.talk.duration / 60
-        print(f"{rec.name[:44]:44s} {rec.shape:9s} {rec.captions:12s} {minutes:4.0f}  {s.row()}")
+        print(f"{rec.name:{width}s} {rec.shape:9s} {rec.captions:12s} {minutes:4.0f}  {s.row()}")
         if args.verbose:
             print("\n".join(misses))
         if not rec.original:  # a turn-marked variant is reported apart, below
@@ -201,8 +205,8 @@ def main() -> None:
             moved += shifted(prep, model)
     print()
     for shape, s in sorted(shapes.items()):
-        print(f"{'shape: ' + shape:44s} {'':9s} {'':12s} {'':4s}  {s.row()}")
-    print(f"{'pooled':44s} {'':9s} {'':12s} {'':4s}  {total.row()}")
+        print(f"{'shape: ' + shape:{width}s} {pad}  {s.row()}")
+    print(f"{'pooled':{width}s} {pad}  {total.row()}")
     print("\npooled F1 (found starts that count), one to one:")
     print(profile("within", [f"±{t:g} s" for t in TOLERANCES], near))
     print(profile("offset moved (log-odds)", [f"{d:+g}" for d in SHIFTS], moved))
@@ -218,8 +222,8 @@ def main() -> None:
             marked.add(scores[r.name])
             plain.add(scores[r.original])
         print(f"\n{len(variants)} recordings again with the source's speaker changes as >> marks:")
-        print(f"{'  without marks':44s} {'':9s} {'':12s} {'':4s}  {plain.row()}")
-        print(f"{'  with marks':44s} {'':9s} {'':12s} {'':4s}  {marked.row()}")
+        print(f"{'  without marks':{width}s} {pad}  {plain.row()}")
+        print(f"{'  with marks':{width}s} {pad}  {marked.row()}")
     how = "leave-one-series-out" if args.series else "leave-one-recording-out"
     how = "shipped model (in-sample)" if args.shipped else how
     print(f"\n{len(recs) - len(variants)} recordings, {how}; ±10 s, one to one")

@@ -13,6 +13,7 @@ from publisher.model import Line
 from publisher.plan import neighbours, wording
 from publisher.plan.decode import MIN_GAP, choose, roles
 from publisher.plan.features import (
+    ASKING_NAMES,
     MARKED,
     MERGE,
     NAMES,
@@ -265,13 +266,37 @@ def test_in_a_lecture_the_asker_is_more_likely_the_audience():
     assert not asked_by_audience(rows, replace(lectured, hosted=True), floor).any()
 
 
+def test_the_role_model_reads_how_much_of_the_floor_giving_is_said():
+    """features.ASKING_NAMES: the share of the talk's floor-giving words said by a
+    candidate's first words, 0 before the chair first gives the floor, 1 after the last."""
+    said = [
+        "so let me start with the panel what do you think of the future",
+        "okay let's go to the lady please",
+        "thank you my question is about the cost of all of this",
+        "and now the gentleman please go ahead",
+        "hi i was wondering how you test it",
+    ]
+    words = words_of([Line(20.0 * i, 20.0 * i + 8, t) for i, t in enumerate(said)])
+    ctx = Context(panel=True, names=frozenset(), intro_end=0.0, qa_start=None, duration=100.0)
+    found = candidates(words, ctx)
+    shares = found.asker_rows[:, ASKING_NAMES.index("floor_share")]
+    share = dict(zip(found.times, shares, strict=True))
+    assert (share[0.0], share[40.0], share[80.0]) == (0.0, 0.5, 1.0)
+    read = bundled_model().asking(found)  # the model reads it after the wording's columns
+    assert read.shape[1] == len(NAMES) + len(wording.ASKER_NAMES) + len(ASKING_NAMES)
+    assert (read[:, -len(ASKING_NAMES) :] == found.asker_rows).all()
+
+
 def test_the_shipped_model_reads_these_features_and_names_its_corpus():
     data = json.loads(MODEL_PATH.read_text())
     first = tuple(NAMES) + wording.NAMES
-    assert tuple(data["names"]) == first + neighbours.NAMES + wording.ASKER_NAMES + ROLE_NAMES
+    asking = wording.ASKER_NAMES + ASKING_NAMES + ROLE_NAMES  # what the role model adds
+    assert tuple(data["names"]) == first + neighbours.NAMES + asking
     model = bundled_model()
     assert len(model.start) == len(first)
-    assert len(model.audience) == len(NAMES) + len(wording.ASKER_NAMES) + len(ROLE_NAMES)
+    assert len(model.audience) == len(NAMES) + len(asking)
+    # past the chair's floor-giving words, the audience asks
+    assert model.audience[len(NAMES) + asking.index("floor_share")] > 0
     assert len(model.second) == len(first) + len(neighbours.NAMES)
     # the second stage reads the first stage's score of the candidate itself
     assert model.second[len(first) + neighbours.NAMES.index("first")] > 0
@@ -294,7 +319,8 @@ def test_the_shipped_model_reads_these_features_and_names_its_corpus():
 def test_a_talk_that_says_who_speaks_decodes_at_its_own_offset():
     model = replace(bundled_model(), offset=-1.0, voiced=0.5)
     rows = np.zeros((3, len(NAMES)))
-    plain = Candidates((0, 5, 9), (0.0, 30.0, 60.0), rows, wording.grams(["so"] * 12, [0, 5, 9]))
+    grams = wording.grams(["so"] * 12, [0, 5, 9])
+    plain = Candidates((0, 5, 9), (0.0, 30.0, 60.0), rows, grams, np.zeros((3, 1)))
     heard = replace(plain, rows=rows.copy())
     heard.rows[1, NAMES.index("voices")] = 1.0
     assert (model.offset_for(plain), model.offset_for(heard)) == (-1.0, 0.5)

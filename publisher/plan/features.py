@@ -85,6 +85,9 @@ _PLACES = {"w0": 0, "w1": 1, "w2": 2, "p1": -1}
 # What the asker's role also reads, of the talk as a whole: in a lecture the floor asks
 # (81 of 98 labelled questions in the corpus' lectures), in other talks mostly a moderator
 ROLE_NAMES = ("lecture",)
+# What the asker's role alone reads of each candidate: the share of the talk's floor-giving
+# words ("the lady at the front") said by its first words (an audience asks after them)
+ASKING_NAMES = ("floor_share",)
 
 # What each turn's voice does over the talk, where the talk says who speaks (_voice_columns)
 VOICE_NAMES = (
@@ -133,6 +136,7 @@ class Candidates:
     times: tuple[float, ...]
     rows: np.ndarray  # one row of NAMES per candidate
     grams: wording.Grams  # the words around each (the model weighs them: wording.py)
+    asker_rows: np.ndarray  # one row of ASKING_NAMES per candidate
 
     @property
     def voiced(self) -> bool:
@@ -159,7 +163,7 @@ class _Marks:
 
 
 def role_rows(rows: np.ndarray, ctx: Context) -> np.ndarray:
-    """Rows of NAMES + ROLE_NAMES, for the asker's-role model."""
+    """What the asker's-role model reads: `rows` (scorer.Model.asking's), then ROLE_NAMES."""
     return np.hstack([rows, np.full((len(rows), 1), float(ctx.lecture))])
 
 
@@ -192,7 +196,8 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     """Every possible question start in the talk, with its feature row."""
     n = len(words)
     if not n:
-        return Candidates((), (), np.zeros((0, len(NAMES))), wording.grams([], []))
+        empty = np.zeros((0, len(NAMES)))
+        return Candidates((), (), empty, wording.grams([], []), np.zeros((0, len(ASKING_NAMES))))
     text = Text(words)
     marks = _Marks(n)
     cues = find_cues(text)
@@ -295,7 +300,10 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     cols |= _voice_columns(words, turns, idx)
     rows = np.column_stack([cols[k] for k in NAMES])
     found = wording.grams(norms, idx.tolist())
-    return Candidates(tuple(int(i) for i in idx), tuple(float(t) for t in times), rows, found)
+    share = marks.count("floor", 0 * idx, idx + NEAR) / max(marks.total("floor"), 1.0)
+    return Candidates(
+        tuple(int(i) for i in idx), tuple(float(t) for t in times), rows, found, share[:, None]
+    )
 
 
 def _rule_columns(ruled: dict[int, rules.RuleStart], idx: np.ndarray, words: list[Word]):

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import neighbours, wording
-from .features import NAMES, ROLE_NAMES, Candidates
+from .features import ASKING_NAMES, NAMES, ROLE_NAMES, Candidates
 
 MODEL_FILE = "question_model.json"
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
@@ -29,7 +29,7 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
 @dataclass(frozen=True)
 class Model:
     start: tuple[float, ...]  # weights of NAMES + wording.NAMES: a question start? (first stage)
-    audience: tuple[float, ...]  # of NAMES + wording.ASKER_NAMES + ROLE_NAMES: audience asks?
+    audience: tuple[float, ...]  # of NAMES + ASKER_NAMES + ASKING_NAMES + ROLE_NAMES: audience?
     offset: float  # log-odds a start needs to be taken (decode.choose)
     short: float  # seconds: a question shorter than this is penalised ...
     penalty: float  # ... by up to this much log-odds
@@ -37,7 +37,12 @@ class Model:
     switch: float = 0.0  # log-odds a change of asker costs between questions (decode.roles)
     voiced: float | None = None  # the offset in a talk that says who speaks; None: `offset`
     names: tuple[str, ...] = (
-        tuple(NAMES) + wording.NAMES + neighbours.NAMES + wording.ASKER_NAMES + ROLE_NAMES
+        tuple(NAMES)
+        + wording.NAMES
+        + neighbours.NAMES
+        + wording.ASKER_NAMES
+        + ASKING_NAMES
+        + ROLE_NAMES
     )
     trained_on: tuple[str, ...] = ()  # corpus recordings, for the record
     words: Mapping[str, float] = field(default_factory=dict, hash=False)  # grams: a start?
@@ -49,8 +54,9 @@ class Model:
 
     def asking(self, found: Candidates) -> np.ndarray:
         """What the role model reads of each candidate (before features.role_rows adds
-        the talk's own): its features and its wording's columns under `asker_words`."""
-        return _read(found, self.asker_words)
+        the talk's own): its features, its wording's columns under `asker_words`, and
+        its own (features.ASKING_NAMES)."""
+        return np.hstack([_read(found, self.asker_words), found.asker_rows])
 
     def start_logits(self, found: Candidates) -> np.ndarray:
         rows = self.rows(found)
@@ -72,7 +78,7 @@ class Model:
         return replace(self, offset=self.offset + by, voiced=voiced)
 
     def audience_probability(self, rows: np.ndarray) -> np.ndarray:
-        """`rows`: of NAMES + wording.ASKER_NAMES + ROLE_NAMES (role_rows of `asking`)."""
+        """`rows`: of NAMES + ASKER_NAMES + ASKING_NAMES + ROLE_NAMES (role_rows of `asking`)."""
         return sigmoid(rows @ np.asarray(self.audience))
 
     def save(self, path: Path) -> None:

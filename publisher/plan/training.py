@@ -220,10 +220,11 @@ def labelled_starts(prep: Prepared) -> tuple[list[int], np.ndarray]:
 
 
 def _asking(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What the role model reads (as Model.asking: features, then the asker wording's
-    `sums`) at each labelled question's start, and whether the audience asks."""
+    """What the role model reads (as Model.asking: features, the asker wording's `sums`,
+    its own) at each labelled question's start, and whether the audience asks."""
     picked, ys = labelled_starts(prep)
-    return np.hstack([prep.found.rows[picked], sums[picked]]), ys
+    found = prep.found
+    return np.hstack([found.rows[picked], sums[picked], found.asker_rows[picked]]), ys
 
 
 def _asker_rows(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -301,8 +302,9 @@ def _fit_rows(targets: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
 def _fit_switch(preps: list[Prepared], sums: list[np.ndarray]) -> float:
     """The cost of a change of asker between questions (decode.roles) that gets the
     most roles right, each recording's roles read as the planner reads them
-    (segment.asked_by_audience) by an audience model that did not see it (leave one
-    out, within `preps`; `sums`: each one's held-out asker wording)."""
+    (segment.asked_by_audience) by an audience model that saw none of its show (leave
+    one show out, within `preps`: a new show's roles are read less surely than a
+    sibling's, and want more smoothing; `sums`: each one's held-out asker wording)."""
     reads = [_asking(p, a) for p, a in zip(preps, sums, strict=True)]
     asked = {
         p.recording.name: (role_rows(rows, p.context), ys)
@@ -312,9 +314,10 @@ def _fit_switch(preps: list[Prepared], sums: list[np.ndarray]) -> float:
     for p, (rows, ys) in zip(preps, reads, strict=True):
         if p.recording.original:
             continue  # its roles are its original's
-        others = [asked[q.recording.name] for q in preps if q.recording.group != p.recording.group]
+        show = p.recording.series  # held out whole, as the wording's floor counts shows
+        others = [asked[q.recording.name] for q in preps if q.recording.series != show]
         if not others:
-            continue  # one group: nothing to read its roles by
+            continue  # one show: nothing to read its roles by
         held.append((rows, p.context, tuple(_fit_rows(others)), ys > 0.5))
 
     def right(switch: float) -> int:
