@@ -173,6 +173,10 @@ STATEMENTS = [
         "i would love to hear more about how the community handles security embargoes",
         "How does the community handle security embargoes?",
     ),
+    (  # views "on how": the nested question is what is asked about
+        "so what are your ideas on how to combat corruption in developing countries",
+        "What are your ideas on how to combat corruption in developing countries?",
+    ),
 ]
 
 ALL = PREAMBLES + VOCATIVES + META + FLOOR + PLEASANTRY_FIRST + STATEMENTS

@@ -41,7 +41,7 @@ _DO = {"do", "does", "did"}
 _CONTRACTED = {"it's": "it", "that's": "that", "there's": "there", "they're": "they"}
 _WH_NEXT = _AUX | set(_CONTRACTED) | {"you", "your", "we"}
 # verbs that take a wh-clause as object: "decide what goes in" is one question
-_TAKES_WH = wordset("decide decides choose chooses know determine determines about figure")
+_TAKES_WH = wordset("decide decides choose chooses know determine determines about on figure")
 _BELIEVE = wordset("believe think feel agree say know accept expect worry hope suggest argue")
 _SUBORDINATE = wordset("while because since although if when unless so")
 _EMBEDS = wordset("of from with for that's")
