@@ -300,7 +300,7 @@ def candidates(words: list[Word], ctx: Context) -> Candidates:
     cols |= _voice_columns(words, turns, idx)
     rows = np.column_stack([cols[k] for k in NAMES])
     found = wording.grams(norms, idx.tolist())
-    share = marks.count("floor", 0 * idx, idx + NEAR) / max(marks.total("floor"), 1.0)
+    share = marks.count("floor", np.zeros_like(idx), idx + NEAR) / max(marks.total("floor"), 1.0)
     return Candidates(
         tuple(int(i) for i in idx), tuple(float(t) for t in times), rows, found, share[:, None]
     )

@@ -50,13 +50,13 @@ class Model:
 
     def rows(self, found: Candidates) -> np.ndarray:
         """The first stage's rows: each candidate's features and its wording's columns."""
-        return _read(found, self.words)
+        return start_rows(found, found.grams.columns(self.words))
 
     def asking(self, found: Candidates) -> np.ndarray:
         """What the role model reads of each candidate (before features.role_rows adds
         the talk's own): its features, its wording's columns under `asker_words`, and
         its own (features.ASKING_NAMES)."""
-        return np.hstack([_read(found, self.asker_words), found.asker_rows])
+        return asker_rows(found, found.grams.columns(self.asker_words))
 
     def start_logits(self, found: Candidates) -> np.ndarray:
         rows = self.rows(found)
@@ -91,9 +91,17 @@ class Model:
         path.write_text(json.dumps(data, indent=0) + "\n")
 
 
-def _read(found: Candidates, weights: Mapping[str, float]) -> np.ndarray:
-    """Each candidate's features, then its wording's columns under gram `weights`."""
-    return np.hstack([found.rows, found.grams.columns(weights)])
+def start_rows(found: Candidates, sums: np.ndarray) -> np.ndarray:
+    """The first stage's rows: each candidate's features, then its wording's `sums`
+    (Grams.columns: under the model's weights, or held out in training)."""
+    return np.hstack([found.rows, sums])
+
+
+def asker_rows(found: Candidates, sums: np.ndarray, at: Sequence[int] | None = None) -> np.ndarray:
+    """The role model's rows (before features.role_rows): each candidate's features, its
+    asker wording's `sums`, then its own columns; only the candidates `at`, if given."""
+    pick = slice(None) if at is None else list(at)
+    return np.hstack([found.rows[pick], sums[pick], found.asker_rows[pick]])
 
 
 def second_rows(rows: np.ndarray, times: Sequence[float], first: np.ndarray) -> np.ndarray:

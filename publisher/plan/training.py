@@ -24,7 +24,7 @@ from .features import Candidates, Context, candidates, role_rows
 from .glossary import talk_glossary
 from .make import Asking, read_talk
 from .planfile import parse_time
-from .scorer import Model, fit, second_rows
+from .scorer import Model, asker_rows, fit, second_rows, start_rows
 from .segment import asked_by_audience, choose_starts
 from .wording import Tally
 
@@ -223,8 +223,7 @@ def _asking(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What the role model reads (as Model.asking: features, the asker wording's `sums`,
     its own) at each labelled question's start, and whether the audience asks."""
     picked, ys = labelled_starts(prep)
-    found = prep.found
-    return np.hstack([found.rows[picked], sums[picked], found.asker_rows[picked]]), ys
+    return asker_rows(prep.found, sums, picked), ys
 
 
 def _asker_rows(prep: Prepared, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -240,10 +239,8 @@ def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
     (`Model.voiced`), whose scores are surer. `wording`: the tally of a corpus
     holding `preps` (built from them if None)."""
     wording = wording or Wording.of(preps)
-    first = [
-        np.hstack([p.found.rows, c])  # as Model.rows reads them
-        for p, c in zip(preps, wording.held_out(wording.start, preps), strict=True)
-    ]
+    held = wording.held_out(wording.start, preps)
+    first = [start_rows(p.found, c) for p, c in zip(preps, held, strict=True)]
     asked = wording.held_out(wording.asker, preps)
     start = _fit_rows([_targets(p, r) for p, r in zip(preps, first, strict=True)])
     rows = [second_rows(r, p.found.times, r @ start) for p, r in zip(preps, first, strict=True)]
