@@ -23,9 +23,15 @@ from publisher.plan.features import (
     candidates,
     role_rows,
 )
-from publisher.plan.scorer import MODEL_PATH, bundled_model, fit
+from publisher.plan.scorer import MODEL_PATH, Model, bundled_model, fit
 from publisher.plan.segment import asked_by_audience
-from publisher.plan.training import cross_validated, load_corpus, match, prepare
+from publisher.plan.training import (
+    cross_validated,
+    load_corpus,
+    match,
+    prepare,
+    steadiest,
+)
 from publisher.plan.words import words_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +68,26 @@ def test_a_lone_doubtful_change_of_asker_is_smoothed_but_a_clear_one_is_kept():
     assert roles(audience, 2.0).tolist() == [False] * 4 + [True] * 3
     assert roles(np.array([0.01, 0.99, 0.01]), 2.0).tolist() == [False, True, False]
     assert roles(np.zeros(0), 2.0).tolist() == []
+
+
+def test_decoding_settings_are_chosen_on_a_plateau_not_a_spike():
+    """A lone best offset whose neighbours do badly loses to a setting whose
+    neighbours do nearly as well; a setting left out (`allowed`) is never chosen, but
+    its F1 still counts for its neighbours; one at the edge of the offsets tried is
+    not chosen; ties go to the higher offset."""
+    spike = {-1.25: 0.3, -1.0: 0.40, -0.75: 0.56, -0.5: 0.41, -0.25: 0.3}  # one lucky offset
+    plateau = {-1.25: 0.4, -1.0: 0.53, -0.75: 0.54, -0.5: 0.53, -0.25: 0.4}  # steady
+    f1 = {Model((), (), o, 30.0, 1.0): f for o, f in spike.items()}
+    f1 |= {Model((), (), o, 90.0, 1.0): f for o, f in plateau.items()}
+    assert steadiest(f1, list(f1)) == Model((), (), -0.75, 90.0, 1.0)
+    rising = {Model((), (), o, 90.0, 1.0): 0.5 - o / 10 for o in (-1.0, -0.75, -0.5, -0.25)}
+    assert steadiest(rising, list(rising)).offset == -0.75  # best inside, not -1.0
+    allowed = [m for m in rising if m.offset > -0.6]
+    assert steadiest(rising, allowed).offset == -0.5  # -0.75 not allowed, but counted for -0.5
+    flat = {Model((), (), o, 90.0, 1.0): 0.5 for o in (-1.0, -0.75, -0.5)}
+    assert steadiest(flat, list(flat)).offset == -0.75  # the one inside
+    voiced = {replace(m, voiced=m.offset): f for m, f in f1.items() if m.short == 30.0}
+    assert steadiest(voiced, list(voiced)).voiced == -0.75  # the voiced offset moves
 
 
 # --- the fit -------------------------------------------------------------------

@@ -173,6 +173,9 @@ def test_a_lecture_is_one_speaker_outside_a_hosted_show_or_panel():
     assert not is_lecture(replace(talk, title="Booting MicroVMs: Q&A"))
     talked = replace(talk, description="Ana Lima in conversation with Jan Berg, then questions.")
     assert not is_lecture(talked)  # a conversation: questions from the start
+    for said in ("Jan Berg talks with Ana Lima about her book.", "A podcast episode with Ana"):
+        assert not is_lecture(replace(talk, description=said))  # a host's conversation
+    assert not is_lecture(replace(talk, title="Jan Berg sits down with Ana Lima"))
     panel = load_talk(PLAN / "storage-panel.txt")
     assert panel.moderator and len(panel.speakers) > 1 and not is_lecture(panel)
 

@@ -44,6 +44,9 @@ _PANEL = re.compile(
 _HOSTED = re.compile(
     r"\b(?:podcast|interview|conversation|fireside|chat|ask me anything|ama)\b", re.I
 )
+# A talk its title or description calls a conversation ("A talks with B") or a show's
+# episode: its host asks along the way, not a speaker's floor at the end (is_lecture)
+_CONVERSED = re.compile(r"\b(?:(?:talks|speaks|chats|sits down) with|episodes?)\b", re.I)
 TURN_WORDS = 100  # words of the asking turn searched for the question's title
 # words after a start searched for a question before it is dropped (_asking): a lead-in
 # can run long before the question (cross-validated: 70 words lost 1 in 5 labelled ones)
@@ -61,13 +64,14 @@ def is_hosted(talk: Talk) -> bool:
 
 def is_lecture(talk: Talk) -> bool:
     """One speaker, whom a host at most introduces, neither in a host's show nor in a
-    talk its title calls a panel or Q&A, nor one its description calls a conversation:
-    a talk first, whose floor opens late if at all."""
+    talk its title calls a panel or Q&A, nor one its title or description calls a
+    conversation or an episode: a talk first, whose floor opens late if at all."""
     return (
         len(talk.speakers) <= 1
         and not is_hosted(talk)
         and not _PANEL.search(talk.title)
         and not CONVERSATION.search(talk.description)
+        and not _CONVERSED.search(f"{talk.title} {talk.description}")
     )
 
 

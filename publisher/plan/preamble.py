@@ -309,7 +309,7 @@ def _compile(names: frozenset[str]) -> list[tuple[re.Pattern, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=128)  # a talk's own: training cycles through ~100 talks
 def _rules(names: frozenset[str]) -> list[tuple[re.Pattern, str]]:
     return _compile(names)
 

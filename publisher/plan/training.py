@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,11 +31,9 @@ from .wording import Tally
 TOLERANCE = 10.0  # seconds: a start this close to a label matches it
 POSITIVE = 5.0  # seconds: candidates this close to a label are trained as starts
 L2 = 2.0
-# Pooled F1 the decoding settings may give up for a higher offset: the optimum is flat,
-# and the most sparing setting near it keeps the same starts across caption chunkings
-SLACK = 0.005
 SWITCHES = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # log-odds: tried as the cost of a change of asker
-OFFSETS = tuple(np.arange(-2.0, 3.01, 0.25))  # log-odds: tried as the decoding offset
+STEP = 0.25  # log-odds between the decoding offsets tried
+OFFSETS = tuple(np.arange(-2.5, 3.01, STEP))  # log-odds: tried as the decoding offset
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a show's year, left out of its series
 INNER = 5  # folds the training recordings' own wording columns are read out of
 
@@ -271,24 +269,49 @@ def fit_model(preps: list[Prepared], wording: Wording | None = None) -> Model:
 
 
 def _decoding(scored: list[tuple[Prepared, np.ndarray]], models: list[Model]) -> Model:
-    """Of `models`, those that cut no question out of a recording that has none and come
-    within SLACK of the best pooled F1 on `scored` (each recording with its logits), the
-    most sparing (the highest offset; ties: the first)."""
-    tried: list[tuple[float, Model]] = []
+    """Of `models`, the steadiest by pooled F1 on `scored` (each recording with its
+    logits) of those that cut no question out of a recording that has none."""
+    f1: dict[Model, float] = {}
+    allowed = []
     for model in models:
         found = [counts(p, model, lg) for p, lg in scored]
-        if any(c[1] and not c[2] for c in found):
-            continue  # a question in a talk that takes none
         hits = sum(found)
-        tried.append((2 * hits[0] / max(hits[1] + hits[2], 1), model))
-    top = max(f1 for f1, _ in tried)
-    near = [(f1, m) for f1, m in tried if f1 >= top - SLACK - 1e-9]
-    return max(near, key=lambda fm: (_sparing(fm[1]), fm[0]))[1]
+        f1[model] = 2 * hits[0] / max(hits[1] + hits[2], 1)
+        if not any(c[1] and not c[2] for c in found):
+            allowed.append(model)  # else: a question in a talk that takes none
+    return steadiest(f1, allowed)
+
+
+def steadiest(f1: Mapping[Model, float], allowed: list[Model]) -> Model:
+    """Of `allowed`, the model whose F1 averaged with its neighbours' (the same model
+    a STEP of offset either way) is best; ties: the more sparing. One at the edge of
+    what `f1` tried is not chosen, since half its neighbourhood is unknown (unless
+    none is inside). The optimum is flat and noisy: a setting whose neighbours also
+    do well keeps its starts when a talk's scores move a little (another caption
+    chunking, say)."""
+
+    def near(model: Model) -> list[Model]:
+        level = _sparing(model)
+        return [_shifted(model, level + d) for d in (-STEP, 0.0, STEP)]
+
+    inside = [m for m in allowed if all(n in f1 for n in near(m))] or allowed
+    return max(
+        inside,
+        key=lambda m: (float(np.mean([f1[n] for n in near(m) if n in f1])), _sparing(m)),
+    )
 
 
 def _sparing(model: Model) -> float:
-    """How sparing a model's decoding is: its offset (the voiced one where it has one)."""
+    """The offset a model's decoding is tuned by (the voiced one where it has one):
+    the higher, the more sparing."""
     return model.offset if model.voiced is None else model.voiced
+
+
+def _shifted(model: Model, level: float) -> Model:
+    """`model` with the offset _sparing reads set to `level`."""
+    if model.voiced is None:
+        return replace(model, offset=level)
+    return replace(model, voiced=level)
 
 
 def _fit_rows(targets: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
