@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from publisher.plan.features import (
     ROLE_NAMES,
     Candidates,
     Context,
+    announced_rate,
     candidates,
     role_rows,
 )
@@ -286,10 +288,32 @@ def test_in_a_lecture_the_asker_is_more_likely_the_audience():
     lecture = model.audience_probability(role_rows(rows, replace(ctx, lecture=True)))
     assert (lecture > plain + 0.1).all()
     # in a host's show the host asks, whatever the role model reads
-    floor = replace(model, audience=(0.0,) * rows.shape[1] + (9.0,))  # a lecture: the floor
+    floor = replace(model, audience=(0.0,) * rows.shape[1] + (9.0, 0.0))  # a lecture: the floor
     lectured = replace(ctx, lecture=True)
     assert asked_by_audience(rows, lectured, floor).all()
     assert not asked_by_audience(rows, replace(lectured, hosted=True), floor).any()
+
+
+def test_a_talk_whose_askers_announce_their_questions_reads_as_the_floor_asking():
+    """features.announced_rate: how often askers announce a question of their own, per
+    hour (log-scaled); the role model reads it as the floor asking (ROLE_NAMES)."""
+    said = [
+        "thanks for the talk my question is about the cost",
+        "what about the future of this field",
+        "hi i was wondering how you test it",
+        "and i'm curious whether it scales",
+    ]
+    lines = [Line(150.0 * k, 150.0 * k + 4, text) for k, text in enumerate(said)]
+    words = words_of(lines)
+    rate = announced_rate(words)
+    assert rate == pytest.approx(math.log1p(3 / (words[-1].time / 3600)) / 3)
+    assert announced_rate(words_of(lines[1:2])) == 0.0 == announced_rate([])
+    ctx = Context(panel=True, names=frozenset(), intro_end=0.0, qa_start=None, duration=460.0)
+    model = bundled_model()
+    rows = model.asking(candidates(words_of(lines[1:2]), ctx))
+    quiet = model.audience_probability(role_rows(rows, ctx))
+    loud = model.audience_probability(role_rows(rows, replace(ctx, announced=rate)))
+    assert (loud > quiet + 0.1).all()
 
 
 def test_the_role_model_reads_how_much_of_the_floor_giving_is_said():

@@ -83,8 +83,10 @@ LEXICON = (
 # fmt: on
 _PLACES = {"w0": 0, "w1": 1, "w2": 2, "p1": -1}
 # What the asker's role also reads, of the talk as a whole: in a lecture the floor asks
-# (81 of 98 labelled questions in the corpus' lectures), in other talks mostly a moderator
-ROLE_NAMES = ("lecture",)
+# (81 of 98 labelled questions in the corpus' lectures), in other talks mostly a moderator;
+# and how often askers announce a question of their own ("my question is", "I was
+# wondering"): the floor does, a moderator seldom
+ROLE_NAMES = ("lecture", "announced")
 # What the asker's role alone reads of each candidate: the share of the talk's floor-giving
 # words ("the lady at the front") said by its first words (an audience asks after them)
 ASKING_NAMES = ("floor_share",)
@@ -122,6 +124,7 @@ class Context:
     duration: float
     hosted: bool = False  # a host's show (podcast, interview, AMA): the host asks
     lecture: bool = False  # one speaker, whom a host at most introduces
+    announced: float = 0.0  # askers' own announcements of a question (announced_rate)
 
     @property
     def talk_first(self) -> bool:
@@ -164,7 +167,23 @@ class _Marks:
 
 def role_rows(rows: np.ndarray, ctx: Context) -> np.ndarray:
     """What the asker's-role model reads: `rows` (scorer.Model.asking's), then ROLE_NAMES."""
-    return np.hstack([rows, np.full((len(rows), 1), float(ctx.lecture))])
+    talk = np.tile([float(ctx.lecture), ctx.announced], (len(rows), 1))
+    return np.hstack([rows, talk])
+
+
+_ANNOUNCE = re.compile(
+    r"\b(?:my question|i was wondering|i'm wondering|i wonder|i'm curious|i'd like to ask)\b"
+)
+
+
+def announced_rate(words: list[Word]) -> float:
+    """How often the talk's askers announce a question of their own ("my question is",
+    "I was wondering"): per hour of the talk, log-scaled (1 at about 20 an hour)."""
+    if not words:
+        return 0.0
+    hours = max(words[-1].time / 3600, 0.1)
+    said = _ANNOUNCE.findall(" ".join(w.norm for w in words))
+    return float(np.log1p(len(said) / hours) / 3)
 
 
 def _starts(pattern: re.Pattern, text: Text, n: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .cues import Text, qa_openings
 from .decode import choose, roles
-from .features import NAMES, Candidates, Context, candidates, role_rows
+from .features import NAMES, Candidates, Context, announced_rate, candidates, role_rows
 from .rules import GAP
 from .scorer import Model, bundled_model
 from .words import Word
@@ -134,6 +134,7 @@ def context(
         duration=max(duration, words[-1].time if words else 0.0),
         hosted=hosted,
         lecture=lecture,
+        announced=announced_rate(words),
     )
 
 
