@@ -288,7 +288,8 @@ def test_in_a_lecture_the_asker_is_more_likely_the_audience():
     lecture = model.audience_probability(role_rows(rows, replace(ctx, lecture=True)))
     assert (lecture > plain + 0.1).all()
     # in a host's show the host asks, whatever the role model reads
-    floor = replace(model, audience=(0.0,) * rows.shape[1] + (9.0, 0.0))  # a lecture: the floor
+    lecture_only = tuple(9.0 * (name == "lecture") for name in ROLE_NAMES)
+    floor = replace(model, audience=(0.0,) * rows.shape[1] + lecture_only)  # a lecture: the floor
     lectured = replace(ctx, lecture=True)
     assert asked_by_audience(rows, lectured, floor).all()
     assert not asked_by_audience(rows, replace(lectured, hosted=True), floor).any()
