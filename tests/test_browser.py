@@ -140,6 +140,44 @@ def search(page, query: str) -> None:
     )
 
 
+def test_a_newer_query_replaces_results_still_loading(site, watched):
+    """A query whose result fragments are still loading when a newer one is typed
+    (here held until the newer one waits for them too) adds nothing to the newer
+    query's list once they arrive: the list is the one the newer query alone gives."""
+    page = watched.open(site["url"])
+    held: list = []
+    holding = [True]
+
+    def hold(route) -> None:
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/pagefind/fragment/**", hold)
+    box = page.get_by_label("Search questions, topics, speakers and transcripts")
+    box.fill("spectre")
+    for _ in range(100):  # until "spectre" awaits its fragments
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    holding[0] = False  # the newer query's other fragments load at once
+    box.fill("agree")
+    page.wait_for_timeout(1000)
+    for route in held:
+        route.continue_()
+    shown = "q => document.getElementById('search-status').textContent.includes(q)"
+    page.wait_for_function(shown, arg="agree")
+    page.wait_for_timeout(500)
+    raced = page.locator(".result-title").all_inner_texts()
+    page.goto(f"{site['url']}?q=agree")
+    page.wait_for_function(shown, arg="agree")
+    alone = page.locator(".result-title").all_inner_texts()
+    assert len(alone) >= 6
+    assert raced == alone
+
+
 def test_search_finds_a_clip_by_its_anchor(site, watched):
     page = watched.open(site["url"])
     fetched: list[str] = []

@@ -206,9 +206,11 @@
   }
 
   async function showMore() {
+    const query = asked;
     const batch = found.slice(shown, shown + PAGE);
     shown += batch.length;
     const datas = await Promise.all(batch.map((r) => r.data()));
+    if (asked !== query) return; // a newer query has cleared the list meanwhile
     for (const data of datas) {
       const li = document.createElement("li");
       li.className = "result";
@@ -249,6 +251,7 @@
     shown = 0;
     list.textContent = "";
     await showMore();
+    if (asked !== query) return;
     const n = found.length;
     status.textContent = n
       ? `${n} ${n === 1 ? "result" : "results"} for “${query}”.`
