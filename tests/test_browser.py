@@ -14,6 +14,7 @@ from publisher.feed import feed_urls, write_feeds
 from publisher.model import slugify
 from publisher.serve import serving
 from publisher.site import build_site
+from publisher.site.measure import answered
 
 pytestmark = pytest.mark.browser
 
@@ -132,12 +133,14 @@ def test_home_lists_talks_and_topics(site, watched):
     assert page.locator("h1").inner_text() == sorted(counts)[0]
 
 
+def search_box(page):
+    return page.get_by_label("Search questions, topics, speakers and transcripts")
+
+
 def search(page, query: str) -> None:
     """Type `query` into the search box and wait for Pagefind's answer."""
-    page.get_by_label("Search questions, topics, speakers and transcripts").fill(query)
-    page.wait_for_function(
-        "q => document.getElementById('search-status').textContent.includes(q)", arg=query
-    )
+    search_box(page).fill(query)
+    answered(page, query)
 
 
 def test_a_newer_query_replaces_results_still_loading(site, watched):
@@ -155,7 +158,7 @@ def test_a_newer_query_replaces_results_still_loading(site, watched):
             route.continue_()
 
     page.route("**/pagefind/fragment/**", hold)
-    box = page.get_by_label("Search questions, topics, speakers and transcripts")
+    box = search_box(page)
     box.fill("spectre")
     for _ in range(100):  # until "spectre" awaits its fragments
         if held:
@@ -167,12 +170,11 @@ def test_a_newer_query_replaces_results_still_loading(site, watched):
     page.wait_for_timeout(1000)
     for route in held:
         route.continue_()
-    shown = "q => document.getElementById('search-status').textContent.includes(q)"
-    page.wait_for_function(shown, arg="agree")
+    answered(page, "agree")
     page.wait_for_timeout(500)
     raced = page.locator(".result-title").all_inner_texts()
     page.goto(f"{site['url']}?q=agree")
-    page.wait_for_function(shown, arg="agree")
+    answered(page, "agree")
     alone = page.locator(".result-title").all_inner_texts()
     assert len(alone) >= 6
     assert raced == alone

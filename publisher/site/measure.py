@@ -13,6 +13,14 @@ from ..serve import serving
 CHROMIUM = "/usr/bin/chromium"
 
 
+def answered(page, query: str) -> None:
+    """Wait until the page's search status reports `query`: its results are shown
+    (site.js sets the status last, and only for the query still asked)."""
+    page.wait_for_function(
+        "q => document.getElementById('search-status').textContent.includes(q)", arg=query
+    )
+
+
 def search_bytes(show_dir: Path, query: str) -> int:
     """Bytes transferred (headers and bodies, as sent) from typing `query` into the home
     page's search box of the built show in `show_dir` until its results are shown: the
@@ -38,9 +46,7 @@ def search_transfers(show_dir: Path, query: str) -> tuple[int, list[tuple[str, i
 
             page.on("requestfinished", finished)
             page.fill("#q", query)
-            page.wait_for_function(
-                "q => document.getElementById('search-status').textContent.includes(q)", arg=query
-            )
+            answered(page, query)
             page.wait_for_load_state("networkidle")
             page.remove_listener("requestfinished", finished)  # none runs on a closed page
         finally:
