@@ -12,6 +12,7 @@ import pytest
 from helpers import (
     BUNDLED_SEED,
     PLAN_FIXTURES,
+    ROOT,
     SHORT_SEED,
     SHORT_TALK,
     WWW,
@@ -54,6 +55,24 @@ def browser():
 @pytest.fixture(scope="session")
 def bundled_seed() -> Path:
     return BUNDLED_SEED
+
+
+@pytest.fixture(scope="session")
+def bundled_standin(tmp_path_factory) -> tuple[Talk, Path]:
+    """The bundled seed's talk and its stand-in audio, synthesised once (9 s): the
+    cache folder is the fixture's own, so a test's cache starts empty."""
+    from publisher.audio.standin import synthesise_standin
+
+    talk = load_talk(BUNDLED_SEED)
+    return talk, synthesise_standin(talk, tmp_path_factory.mktemp("bundled-standin"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> tuple:
+    """The labelled corpus (plan.training.Recording, frozen), loaded once: 9 s."""
+    from publisher.plan.training import load_corpus
+
+    return tuple(load_corpus(ROOT / "benchmarks" / "corpus", ROOT))
 
 
 @pytest.fixture()

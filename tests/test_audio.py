@@ -433,11 +433,8 @@ def test_errors_leave_earlier_renders_and_no_temp_files(talk, source, render, ca
 
 
 @pytest.mark.slow
-def test_bundled_seed_standin_renders_and_rebuilds_without_encodes(bundled_seed, tmp_path):
-    from publisher.ingest import load_talk
-
-    talk = load_talk(bundled_seed)
-    source = synthesise_standin(talk, tmp_path)
+def test_bundled_seed_standin_renders_and_rebuilds_without_encodes(bundled_standin, tmp_path):
+    talk, source = bundled_standin
     assert abs(float(probe(source, "format=duration")) - talk.duration) < 0.05
     step = talk.duration / 6
     plan = make_plan(tuple(step * k for k in range(1, 6)), talk.video_id, talk.duration)

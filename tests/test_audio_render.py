@@ -16,19 +16,19 @@ from helpers import ROOT, loudness, make_plan, make_talk
 from publisher.audio import levels, render_talk, silences, synthesise_standin
 from publisher.audio import render as audio_render
 from publisher.errors import AudioError
-from publisher.ingest import load_talk
 from publisher.model import AudioSettings
 from publisher.plan import make_plan as plan_talk
 from publisher.show import load_show
 
 
 @pytest.mark.slow
-def test_demo_episode_is_at_minus_16_lufs_under_minus_1_dbtp(bundled_seed, tmp_path, monkeypatch):
+def test_demo_episode_is_at_minus_16_lufs_under_minus_1_dbtp(
+    bundled_standin, tmp_path, monkeypatch
+):
     # the old limiter margin, with which this exact render peaked at -0.6 dBTP: the
     # read-back of each piece's true peak must catch that, not a lucky margin
     monkeypatch.setattr(audio_render, "LIMIT_MARGIN", 1.5)
-    talk = load_talk(bundled_seed)
-    source = synthesise_standin(talk, tmp_path)
+    talk, source = bundled_standin
     show = load_show(ROOT / "feeds" / "kvm-forum.toml")
     plan = plan_talk(talk, show.glossary, pauses=lambda: silences(source, tmp_path))  # as built
     render = render_talk(talk, plan, source, show.audio, tmp_path)

@@ -29,7 +29,6 @@ from publisher.plan.scorer import MODEL_PATH, Model, bundled_model, fit
 from publisher.plan.segment import asked_by_audience
 from publisher.plan.training import (
     cross_validated,
-    load_corpus,
     match,
     prepare,
     steadiest,
@@ -380,8 +379,8 @@ def test_a_talk_that_says_who_speaks_decodes_at_its_own_offset():
     assert (moved.offset, moved.voiced) == (-0.75, 0.75)
 
 
-def test_corpus_is_labelled_with_sources_and_licences():
-    recs = load_corpus(CORPUS, ROOT)
+def test_corpus_is_labelled_with_sources_and_licences(corpus):
+    recs = corpus
     shapes = {r.shape for r in recs}
     assert {"panel", "talk-qa", "ama", "interview", "talk"} <= shapes
     for r in recs:
@@ -393,8 +392,8 @@ def test_corpus_is_labelled_with_sources_and_licences():
     assert size < 20_000_000
 
 
-def test_cross_validation_never_scores_a_recording_with_a_model_that_saw_it():
-    recs = [r for r in load_corpus(CORPUS, ROOT)][:4]
+def test_cross_validation_never_scores_a_recording_with_a_model_that_saw_it(corpus):
+    recs = list(corpus[:4])
     for prep, model in cross_validated([prepare(r) for r in recs]):
         assert prep.recording.name not in model.trained_on
         others = [r for r in recs if r.group != prep.recording.group]

@@ -10,7 +10,7 @@ import pytest
 
 from publisher.plan import wording
 from publisher.plan.scorer import bundled_model
-from publisher.plan.training import Wording, load_corpus, prepare
+from publisher.plan.training import Wording, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,8 +53,8 @@ def test_a_gram_weighs_only_where_enough_recordings_say_it():
 
 
 @pytest.fixture(scope="module")
-def preps():
-    recs = [r for r in load_corpus(ROOT / "benchmarks" / "corpus", ROOT) if not r.original]
+def preps(corpus):
+    recs = [r for r in corpus if not r.original]
     return [prepare(r) for r in recs[:6]]
 
 
@@ -86,11 +86,11 @@ def test_the_model_reads_each_candidates_wording_with_its_own_weights(preps):
     assert model.words.keys() != model.asker_words.keys()
 
 
-def test_a_show_counts_as_one_recording_for_the_wording():
+def test_a_show_counts_as_one_recording_for_the_wording(corpus):
     """The wording's floor counts a show (its playlist, years left out) as one
     recording, so a series' own words ("laureates") teach nothing; a recording
     without a playlist is its own group."""
-    recs = load_corpus(ROOT / "benchmarks" / "corpus", ROOT)
+    recs = corpus
     nobel = {r.series for r in recs if r.name.startswith("nobel-minds-")}
     assert nobel == {"series:nobel minds"}
     assert all(

@@ -13,6 +13,7 @@ Used by plan.training only (a variant recording, in its original's fold).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,18 +66,17 @@ def marked_talk(seed: Path, talk: Talk, turns: list[Turn]) -> tuple[Talk, int]:
         step = (cue.end - cue.start) / max(len(said), 1)
         words += [(cue.start + k * step, cue.line, k) for k in range(len(said))]
         norms += [_norm(w) for w in said]
+    order = sorted(range(len(words)), key=lambda n: words[n][0])  # stable: ties by index
+    times = [words[n][0] for n in order]
     marks: dict[tuple[int, int], str] = {}
     for turn in turns:
         want = [_norm(w) for w in turn.words][:MATCH]
-        need = len(want)
-        best: tuple[float, int] | None = None
-        for n, (t, _, _) in enumerate(words):
-            if not turn.time - BEFORE <= t <= turn.time + AFTER:
-                continue
-            if norms[n : n + need] == want and need and (best is None or t < best[0]):
-                best = (t, n)
-        if best is not None:
-            marks[words[best[1]][1:]] = label(turn.speaker)
+        lo, hi = bisect_left(times, turn.time - BEFORE), bisect_right(times, turn.time + AFTER)
+        near = order[lo:hi]
+        # the earliest word in the window where the turn's first words begin
+        found = next((n for n in near if want and norms[n : n + len(want)] == want), None)
+        if found is not None:
+            marks[words[found][1:]] = label(turn.speaker)
     for (i, k), name in sorted(marks.items(), reverse=True):
         said = lines[i].split()
         lines[i] = lines[i][: len(lines[i]) - len(lines[i].lstrip())] + " ".join(
