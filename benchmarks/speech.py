@@ -97,8 +97,10 @@ def main() -> None:
     print(f"diarization (windows, embeddings, clusters): {voices:.1f} s, RTF "
           f"{voices / length:.4f}, {got['clusters']} voice(s) found (1 reader)")  # fmt: skip
     print(f"VAD + diarization: RTF {(vad + voices) / length:.4f} (target <= 0.05)")
-    for name, right in voice_accuracy().items():
+    for name, (right, recall, precision) in voice_accuracy().items():
         print(f"speaker time labelled right, {name}: {right:.1%} (target >= 90%)")
+        print(f"voice changes found within 1 s, {name}: recall {recall:.0%}, "
+              f"precision {precision:.0%} (see benchmarks/marks.py)")  # fmt: skip
     print(f"transcription (VAD + Whisper, word times): {got['transcribe']:.1f} s, "
           f"RTF {got['transcribe'] / length:.3f} (target <= 0.1)")  # fmt: skip
     print(f"WER: {wer([(said, ' '.join(got['words']))]):.1%} (target <= 5%)")
@@ -107,12 +109,13 @@ def main() -> None:
           f"other processes used {run.others:.1f} CPU s meanwhile")  # fmt: skip
 
 
-def voice_accuracy() -> dict[str, float]:
-    """Speaker time labelled right on the built panel (4 real voices, told 4+1 as a
-    seed's people would) and on pyannote's sample call (told 2 voices)."""
+def voice_accuracy() -> dict[str, tuple[float, float, float]]:
+    """Speaker time labelled right, and the recall and precision of the voice changes
+    found, on the built panel (4 real voices, told 4+1 as a seed's people would) and
+    on pyannote's sample call (told 2 voices)."""
     from publisher.speech.panel import build_panel, pyannote_sample
     from publisher.speech.pcm import read_pcm
-    from publisher.speech.score import speaker_time_right
+    from publisher.speech.score import changes_found, speaker_time_right
     from publisher.speech.vad import speech_in
     from publisher.speech.voices import diarize
 
@@ -128,7 +131,8 @@ def voice_accuracy() -> dict[str, float]:
             samples = read_pcm(found[0])
             turns = diarize(samples, speech_in(samples), count)
             truth = [(t.start, t.end, t.voice) for t in found[1]]
-            out[name] = speaker_time_right(truth, [(t.start, t.end, t.cluster) for t in turns])
+            heard = [(t.start, t.end, t.cluster) for t in turns]
+            out[name] = (speaker_time_right(truth, heard), *changes_found(truth, heard))
     return out
 
 

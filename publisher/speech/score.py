@@ -3,6 +3,7 @@ a reference text, after both are normalised the same way."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _SPELLED = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint"}
@@ -37,7 +38,6 @@ def speaker_time_right(
     """The share of the truth's speech time (where one voice speaks alone) labelled
     with that voice, each found cluster mapped to at most one true voice so that the
     most time is right (an exact search over the mappings: a panel has few voices)."""
-    import itertools
 
     import numpy as np
 
@@ -62,3 +62,21 @@ def speaker_time_right(
     for perm in itertools.permutations(range(max(len(names), len(clusters))), len(clusters)):
         best = max(best, sum(both[i, j] for i, j in enumerate(perm) if j < len(names)))
     return best / max(int(np.sum(who >= 0)), 1)
+
+
+def changes(turns: list[tuple[float, float, object]]) -> list[float]:
+    """The times the voice changes: each turn's start (start, end, voice) whose voice
+    is not the one of the turn before it."""
+    ordered = sorted(turns, key=lambda t: t[0])
+    return [b[0] for a, b in itertools.pairwise(ordered) if a[2] != b[2]]
+
+
+def changes_found(
+    truth: list[tuple[float, float, str]], found: list[tuple[float, float, int]], tol: float = 1.0
+) -> tuple[float, float]:
+    """Recall and precision of the voice changes in `found` against those in `truth`,
+    a change counting where the other has one within `tol` seconds."""
+    real, got = changes(truth), changes(found)
+    recall = sum(any(abs(g - r) <= tol for g in got) for r in real) / max(len(real), 1)
+    precision = sum(any(abs(g - r) <= tol for r in real) for g in got) / max(len(got), 1)
+    return recall, precision
