@@ -13,7 +13,6 @@ spoiled row averaged over SEEDS draws).
 from __future__ import annotations
 
 import multiprocessing
-import random
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -24,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publisher.plan.corpus_turns import Turn, marked_talk, read_turns  # noqa: E402
+from publisher.plan.corpus_turns import marked_talk, read_turns, spoiled  # noqa: E402
 from publisher.plan.training import (  # noqa: E402
     Prepared,
     Wording,
@@ -48,26 +47,6 @@ ERRORS = (
     (0.2, 0.5, 0.2),
     (0.4, 2.0, 0.3),
 )
-
-
-def spoiled(turns: list[Turn], lines: list[str], talk, error: tuple, seed: int) -> list[Turn]:
-    """`turns` with `error` (ERRORS' kind) made at random; `lines`: the seed's text."""
-    missed, false, wrong = error
-    rnd = random.Random(f"{talk.title}/{error}/{seed}")
-    speakers = sorted({t.speaker for t in turns})
-    out = [t for t in turns if rnd.random() >= missed]
-    said = [c for c in talk.cues if lines[c.line].split()]
-    for _ in range(round(false * talk.duration / 60)):
-        cue = rnd.choice(said)
-        out.append(Turn(cue.start, rnd.choice(speakers), tuple(lines[cue.line].split()[:3])))
-    others = {s: [o for o in speakers if o != s] for s in speakers}
-    out = [
-        replace(t, speaker=rnd.choice(others[t.speaker]))
-        if others[t.speaker] and rnd.random() < wrong
-        else t
-        for t in out
-    ]
-    return sorted(out, key=lambda t: t.time)
 
 
 _CORPUS: dict[str, tuple[list[Prepared], Wording]] = {}  # main's, inherited by fork

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.ingest import load_talk
-from publisher.plan.corpus_turns import label, marked_talk, read_turns
+from publisher.plan.corpus_turns import Turn, label, marked_talk, read_turns, spoiled
 from publisher.plan.training import cross_validated, load_corpus, prepare
 
 PLAN = Path(__file__).parent / "fixtures" / "plan"
@@ -64,6 +64,25 @@ def test_a_variant_is_held_out_with_its_original(tmp_path):
     folds = {p.recording.name: m.trained_on for p, m in cross_validated(preps)}
     assert folds["storage-panel"] == folds["storage-panel+turns"] == ("other",)
     assert folds["other"] == ("storage-panel", "storage-panel+turns")
+
+
+def test_spoiled_turns_are_missed_false_and_given_other_voices():
+    talk = load_talk(SEED)
+    lines = SEED.read_text().split("\n")
+    said = [c for c in talk.cues if lines[c.line].split()]
+    turns = [Turn(c.start, "AB"[k % 2], tuple(lines[c.line].split()[:3])) for k, c in
+             enumerate(said[::10])]  # fmt: skip
+    assert spoiled(turns, lines, talk, (0.0, 0.0, 0.0)) == turns
+    error = (0.3, 1.0, 0.25)
+    assert spoiled(turns, lines, talk, error) == spoiled(turns, lines, talk, error)  # each time
+    missed = spoiled(turns, lines, talk, (0.5, 0.0, 0.0))
+    assert set(missed) < set(turns) and 0.3 < len(missed) / len(turns) < 0.7
+    false = spoiled(turns, lines, talk, (0.0, 2.0, 0.0))
+    assert len(false) == len(turns) + round(2 * talk.duration / 60)
+    assert {t.words for t in false} <= {tuple(line.split()[:3]) for line in lines}
+    wrong = spoiled(turns, lines, talk, (0.0, 0.0, 0.5))
+    moved = sum(a.speaker != b.speaker for a, b in zip(turns, wrong, strict=True))
+    assert [t.time for t in wrong] == [t.time for t in turns] and 0 < moved < len(turns)
 
 
 def test_recordings_of_one_event_are_held_out_together(tmp_path):

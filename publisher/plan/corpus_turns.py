@@ -7,14 +7,16 @@ its turns: `time<TAB>speaker<TAB>first words` (time as the source gives it). Thi
 module puts a ">>" and the speaker's label ("SPEAKER 2:", as human captions name
 speakers) before the first word of each turn in the seed's captions, found by its
 words near its time, and parses the marked seed with the seed parser itself.
-Used by plan.training only (a variant recording, in its original's fold).
+Used by plan.training only (a variant recording, in its original's fold), and by
+benchmarks/marks.py, which spoils the turns as heard voices err (`spoiled`).
 """
 
 from __future__ import annotations
 
+import random
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..ingest import parse_seed
@@ -83,3 +85,27 @@ def marked_talk(seed: Path, talk: Talk, turns: list[Turn]) -> tuple[Talk, int]:
             said[:k] + [TURN, *name.split()] + said[k:]
         )
     return parse_seed("\n".join(lines), seed), len(marks)
+
+
+def spoiled(
+    turns: list[Turn], lines: list[str], talk: Talk, error: tuple, seed: int = 0
+) -> list[Turn]:
+    """`turns` with `error` made at random: (share of turns missed, false turns per
+    minute, share given another of the speakers' voices); the same each time for the
+    same talk and seed. A false turn starts at a caption line (`lines`: the seed's)."""
+    missed, false, wrong = error
+    rnd = random.Random(f"{talk.title}/{error}/{seed}")
+    speakers = sorted({t.speaker for t in turns})
+    out = [t for t in turns if rnd.random() >= missed]
+    said = [c for c in talk.cues if lines[c.line].split()]
+    for _ in range(round(false * talk.duration / 60) if said else 0):
+        cue = rnd.choice(said)
+        out.append(Turn(cue.start, rnd.choice(speakers), tuple(lines[cue.line].split()[:MATCH])))
+    others = {s: [o for o in speakers if o != s] for s in speakers}
+    out = [
+        replace(t, speaker=rnd.choice(others[t.speaker]))
+        if others[t.speaker] and rnd.random() < wrong
+        else t
+        for t in out
+    ]
+    return sorted(out, key=lambda t: t.time)
