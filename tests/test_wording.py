@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +10,6 @@ import pytest
 from publisher.plan import wording
 from publisher.plan.scorer import bundled_model
 from publisher.plan.training import Wording, prepare
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_each_window_holds_its_words_and_word_pairs():

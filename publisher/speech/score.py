@@ -38,7 +38,6 @@ def speaker_time_right(
     """The share of the truth's speech time (where one voice speaks alone) labelled
     with that voice, each found cluster mapped to at most one true voice so that the
     most time is right (an exact search over the mappings: a panel has few voices)."""
-
     import numpy as np
 
     end = max([e for _, e, _ in truth] + [e for _, e, _ in found] + [0.0])
