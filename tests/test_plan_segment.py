@@ -15,7 +15,7 @@ from publisher.model import Line, Plan, Speaker
 from publisher.plan import make_plan
 from publisher.plan.make import is_lecture, is_panel
 from publisher.plan.planfile import parse_time
-from publisher.plan.segment import qa_start
+from publisher.plan.segment import intro_end, qa_start
 from publisher.plan.words import words_of
 from publisher.show import load_show
 
@@ -242,3 +242,17 @@ def test_pauses_between_all_lines_do_not_add_boundaries(name):
     hyp = question_starts(make_plan(talk, GLOSSARY, pauses=lambda: pauses))
     assert len(hyp) == len(plain)
     assert all(abs(a - b) <= 2.0 for a, b in zip(hyp, plain, strict=True))
+
+
+def test_a_panels_introductions_are_found_however_late_its_captions_start():
+    """The round must open in the talk's first tenth, counted from its first word: the
+    storage panel's opens at 9% of it, and captions that start 7 or 61 s later (music,
+    a trimmed lead-in) move the round by as much rather than lose it."""
+    talk = load_talk(SHAPES["storage-panel"])
+    words = words_of(talk.transcript)
+    names = {p.name.split()[0].lower() for p in talk.speakers}
+    found = intro_end(words, names)
+    assert 50 < found < 70
+    for late in (7.3, 61.0):
+        moved = [replace(w, time=w.time + late) for w in words]
+        assert intro_end(moved, names) == pytest.approx(found + late)

@@ -83,15 +83,17 @@ def _asked_in_gap(words: list[Word], anchor: int) -> float | None:
 def intro_end(words: list[Word], names: set[str] | frozenset = frozenset()) -> float:
     """When the round of self-introductions at the start of a panel ends (0 if
     there is none): introductions that follow one another, the first of them
-    early in the talk. A lone "I'm Richard" is an answer, not a round."""
+    early in the talk (counted from its first word: captions that start late, after
+    music or a trimmed lead-in, move the round, not the talk's shape). A lone "I'm
+    Richard" is an answer, not a round."""
     text = Text(words)
-    duration = words[-1].time if words else 0.0
+    first, last = (words[0].time, words[-1].time) if words else (0.0, 0.0)
     times = [words[text.word_at(m.start())].time for m in _INTRO.finditer(text.text)]
     times += [
         w.time for i, w in enumerate(words[1:], 1) if w.norm in names and words[i - 1].norm == "i'm"
     ]
     times = sorted(times)
-    if not times or times[0] > INTRO_OPENS * duration:
+    if not times or times[0] - first > INTRO_OPENS * (last - first):
         return 0.0
     chain = times[:1]
     for t in times[1:]:
