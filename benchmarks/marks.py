@@ -23,6 +23,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from segmentation import f1  # noqa: E402
+
 from publisher.plan.corpus_turns import marked_talk, read_turns, spoiled  # noqa: E402
 from publisher.plan.training import (  # noqa: E402
     Prepared,
@@ -100,9 +102,9 @@ def main() -> None:
     print(f"{'speaker changes':44s} {'F1':>5s}  found / starts / questions")
     for row, (hits, hyps, refs) in total.items():
         draws = 1 if row in ("captions alone", "the source's marks") else SEEDS
-        f1 = 2 * hits / max(hyps + refs, 1)
+        score = f1(hits, hyps, refs)  # of the draws' sums: their pooled F1
         hits, hyps, refs = hits / draws, hyps / draws, refs / draws
-        print(f"{row:44s} {f1:5.3f}  {hits:5.1f} / {hyps:5.1f} / {refs:.0f}")
+        print(f"{row:44s} {score:5.3f}  {hits:5.1f} / {hyps:5.1f} / {refs:.0f}")
 
 
 if __name__ == "__main__":
